@@ -1,0 +1,146 @@
+// One HTTP connection, from its first byte to its close, for steps 1, 2, 3 and 5.
+//
+// The steps differ in one thing only: how they carry out the work a request asks for. Everything
+// else about a connection is the same and lives here: feeding bytes to the parser, answering
+// pipelined requests one at a time and in order, the head-size and header-timeout limits,
+// keep-alive, and closing politely after an error. A step hands in a `Handler`; we call it for each
+// `/<ms>` and `/cpu/<n>` request and write whatever it replies, whenever it replies.
+//
+// (Step 4 does not use this file: its connections are futures polled by its own runtime. It shares
+// the parser, the routes and the answers, not the callbacks.)
+
+import type { Socket } from 'node:net'
+import { RequestParser } from './http-parser.ts'
+import { errorReply, formatReply, ok, type Reply } from './http-response.ts'
+import { LINGER_MS, MAX_PIPELINE_BUFFER_BYTES } from './limits.ts'
+import { route, type Work } from './routes.ts'
+import type { StatsProbe } from './stats.ts'
+
+/**
+ * What a step supplies: do `work`, then call `reply` exactly once — right away (step 1 blocks
+ * first), from a worker's message (step 2), a timer (step 3) or a pool (step 5).
+ */
+export type Handler = (work: Work, reply: (reply: Reply) => void) => void
+
+export interface ConnectionContext {
+  handle: Handler
+  stats: StatsProbe
+  headerTimeoutMs: number
+  /** The body of `GET /`. */
+  indexPage: string
+}
+
+export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
+  const counters = ctx.stats.counters
+  const parser = new RequestParser()
+  let busy = false // a request is with the handler; later pipelined requests wait their turn
+  let pumping = false // we are inside pump(): a synchronous reply must not re-enter it
+  let closing = false // we have answered for the last time
+  let peerEnded = false // the client sent FIN: answer what we have, then close
+  let headerTimer: NodeJS.Timeout | undefined
+
+  counters.connections++
+  socket.setNoDelay(true)
+  armHeaderTimer() // a connection that never sends a byte is closed too
+
+  socket.on('data', (chunk: Buffer) => {
+    if (closing) return // lingering after an error: read and discard
+    parser.push(chunk)
+    if (busy && parser.bufferedBytes > MAX_PIPELINE_BUFFER_BYTES) socket.pause()
+    pump()
+  })
+  socket.on('end', () => {
+    peerEnded = true
+    if (!busy) finish()
+  })
+  socket.on('error', () => socket.destroy()) // a reset mid-request: nothing to answer, just let go
+  socket.on('close', () => {
+    counters.connections--
+    clearHeaderTimer()
+  })
+
+  // Answers every complete request in the buffer, in order, stopping at one that the step has to
+  // work on: its reply resumes the loop.
+  function pump(): void {
+    pumping = true
+    while (!busy && !closing) {
+      const parsed = parser.next()
+      if (parsed.kind === 'incomplete') {
+        if (peerEnded) finish()
+        else armHeaderTimer()
+        break
+      }
+      clearHeaderTimer()
+      if (parsed.kind === 'error') {
+        send(errorReply(parsed.status, parsed.reason), true)
+        break
+      }
+      const request = parsed.request
+      const close = !request.keepAlive
+      const decision = route(request)
+      if (decision.kind === 'index') send(ok(ctx.indexPage), close)
+      else if (decision.kind === 'stats') send(ok(statsBody(), 'application/json'), close)
+      else if (decision.kind === 'error') send(errorReply(decision.status, decision.detail, decision.headers), close)
+      else {
+        busy = true
+        counters.inFlight++
+        ctx.handle(decision.work, (reply) => {
+          counters.inFlight--
+          busy = false
+          if (socket.destroyed) return // the client went away meanwhile; the work is done anyway
+          send(reply, close)
+          if (socket.isPaused()) socket.resume()
+          if (!pumping) pump()
+        })
+      }
+    }
+    pumping = false
+  }
+
+  function statsBody(): string {
+    // The connection asking is not counted: an idle server reports 0 connections.
+    const snapshot = ctx.stats.snapshot()
+    snapshot.connections = counters.connections - 1
+    return JSON.stringify(snapshot)
+  }
+
+  function send(reply: Reply, close: boolean): void {
+    counters.answered++
+    socket.write(formatReply(reply, close))
+    if (close) {
+      closing = true
+      // Half-close (FIN) and keep reading until the client closes: closing outright with unread
+      // bytes would make the kernel send a reset, which can destroy our answer in flight.
+      socket.end()
+      setTimeout(() => socket.destroy(), LINGER_MS).unref()
+      if (socket.isPaused()) socket.resume()
+    }
+  }
+
+  function finish(): void {
+    if (!closing) {
+      closing = true
+      socket.end()
+    }
+  }
+
+  // The header timeout runs from the moment we start waiting for a request until its head is
+  // complete; it is not restarted by each byte, or a client sending one byte every few seconds
+  // could hold the connection forever. An idle keep-alive connection is closed quietly; a half-sent
+  // request gets 408.
+  function armHeaderTimer(): void {
+    if (headerTimer !== undefined) return
+    headerTimer = setTimeout(() => {
+      headerTimer = undefined
+      if (busy || closing) return
+      if (parser.hasPartialRequest) send(errorReply(408, `request head not complete within ${ctx.headerTimeoutMs} ms`), true)
+      else finish()
+    }, ctx.headerTimeoutMs)
+  }
+
+  function clearHeaderTimer(): void {
+    if (headerTimer === undefined) return
+    clearTimeout(headerTimer)
+    headerTimer = undefined
+  }
+}

@@ -1,0 +1,58 @@
+// The workload protocol: which request means what. Every step answers the same table:
+//
+//   GET /            200 a page naming the step and its routes
+//   GET /<ms>        wait ms milliseconds (0..10000), the way the step waits, then `slept <ms> ms`
+//   GET /cpu/<n>     hash n rounds (1..10^9), then `cpu <n> <checksum>`
+//   GET /__stats     200 JSON, the server's own view of itself
+//   other method     405 with `Allow: GET`
+//   unknown path     404
+//   bad number       400
+//
+// Routing is pure: it turns a parsed request into a decision and does no work, so the steps differ
+// only in how they carry out the work.
+
+import type { HttpRequest } from './http-parser.ts'
+import { MAX_CPU_ITERATIONS, MAX_SLEEP_MS } from './limits.ts'
+import type { Work } from './work-types.ts'
+
+export type { Work } from './work-types.ts'
+
+export type Route =
+  | { kind: 'index' }
+  | { kind: 'stats' }
+  | { kind: 'work'; work: Work }
+  | { kind: 'error'; status: 400 | 404 | 405; detail: string; headers?: Record<string, string> }
+
+const DIGITS = /^\d+$/
+
+export function route(request: HttpRequest): Route {
+  if (request.method !== 'GET') {
+    return { kind: 'error', status: 405, detail: `${request.method} is not served here, only GET`, headers: { Allow: 'GET' } }
+  }
+  const query = request.target.indexOf('?')
+  const path = query === -1 ? request.target : request.target.slice(0, query)
+
+  if (path === '/') return { kind: 'index' }
+  if (path === '/__stats') return { kind: 'stats' }
+
+  if (path.startsWith('/cpu/')) {
+    const text = path.slice(5)
+    const n = DIGITS.test(text) ? Number(text) : NaN
+    if (!(n >= 1 && n <= MAX_CPU_ITERATIONS)) {
+      return { kind: 'error', status: 400, detail: `/cpu/<n> takes an integer n from 1 to ${MAX_CPU_ITERATIONS}` }
+    }
+    return { kind: 'work', work: { kind: 'cpu', n } }
+  }
+
+  // Anything that starts like a number is meant as `/<ms>`: a bad one is a 400, not a 404.
+  if (/^\/[-+.\d]/.test(path)) {
+    const text = path.slice(1)
+    const ms = DIGITS.test(text) ? Number(text) : NaN
+    if (!(ms >= 0 && ms <= MAX_SLEEP_MS)) {
+      return { kind: 'error', status: 400, detail: `/<ms> takes an integer from 0 to ${MAX_SLEEP_MS}` }
+    }
+    return { kind: 'work', work: { kind: 'sleep', ms } }
+  }
+
+  return { kind: 'error', status: 404, detail: `no route for ${path}; try GET /` }
+}

@@ -1,0 +1,64 @@
+// Starting a step's server: listen, print the one line tools look for, hand each connection over.
+//
+// `listening on http://HOST:PORT` is always the first line on stdout: the tests and the bench
+// start a step with `--port 0` and read the port the kernel picked from that line.
+
+import { createServer, type Server, type Socket } from 'node:net'
+import type { ServerOptions } from './cli.ts'
+import { serveConnection, type Handler } from './connection.ts'
+import { StatsProbe } from './stats.ts'
+
+export interface StepInfo {
+  number: number
+  name: string
+  /** One or two sentences for `GET /`: what this step shows. */
+  summary: string
+  /** Step-specific `/__stats` counters. */
+  extraStats?: () => Record<string, number>
+}
+
+export function indexPage(step: StepInfo): string {
+  return [
+    `Step ${step.number}: ${step.name}`,
+    step.summary,
+    '',
+    'GET /<ms>      wait ms milliseconds (0-10000), then answer',
+    'GET /cpu/<n>   hash n rounds (1-1000000000), then answer with the checksum',
+    'GET /__stats   this server\'s own view of itself, as JSON',
+    '',
+  ].join('\n')
+}
+
+export function startServer(step: StepInfo, options: ServerOptions, handle: Handler): Server {
+  const stats = new StatsProbe(step, step.extraStats)
+  const ctx = { handle, stats, headerTimeoutMs: options.headerTimeoutMs, indexPage: indexPage(step) }
+  // allowHalfOpen: a client that sends its request and then shuts its sending side (as
+  // `printf ... | nc` does) still gets its answer.
+  const server = createServer({ allowHalfOpen: true }, (socket: Socket) => serveConnection(socket, ctx))
+  listen(server, options)
+  return server
+}
+
+/** Listens, prints the `listening on` line, and turns a failed listen into a one-line error. */
+export function listen(server: Server, options: ServerOptions): void {
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    console.error(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`)
+    process.exit(1)
+  })
+  server.listen({ host: options.host, port: options.port, backlog: 4096 }, () => {
+    const address = server.address()
+    if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    console.log(`listening on http://${host}:${address.port}`)
+  })
+  exitWithParent()
+}
+
+/**
+ * When a test or the bench starts us with an IPC channel, the channel closes if that parent dies,
+ * even by SIGKILL. Exiting then means no server is ever left behind, whatever happened upstream.
+ */
+function exitWithParent(): void {
+  if (process.send === undefined) return
+  process.on('disconnect', () => process.exit(0))
+}

@@ -1,0 +1,102 @@
+// `GET /__stats`: the server's own view of itself, so the bench and the slides can show what load
+// does inside the process, not only what the client sees.
+//
+// Two cheap probes from `perf_hooks` tell how blocked the event loop is:
+// - event-loop delay: a libuv timer that should fire every 10 ms records how late it fires.
+//   A `/cpu` request that holds the loop for 2 s shows up as a 2000 ms delay;
+// - event-loop utilization: the share of time the loop spent running code rather than waiting.
+// Both are reported since the server started and for the last completed one-second window
+// (`recent`), which is what a live meter wants.
+
+import { availableParallelism } from 'node:os'
+import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks'
+
+/** Counters the connection code keeps; read by `/__stats`. */
+export interface ServerCounters {
+  /** Open connections, not counting the one asking for the stats. */
+  connections: number
+  /** Requests handed to the step and not yet answered. */
+  inFlight: number
+  /** Answers written, errors included. */
+  answered: number
+}
+
+export interface LoopWindow {
+  eventLoopDelayP99Ms: number
+  eventLoopDelayMaxMs: number
+  eventLoopUtilization: number
+}
+
+const NS_PER_MS = 1e6
+/**
+ * The probe's timer interval. The histogram records the time between two ticks of that timer, so
+ * an idle loop records about 10 ms; the delay is what comes on top of it.
+ */
+const RESOLUTION_MS = 10
+
+function delayMs(ns: number): number {
+  return round(Math.max(0, ns / NS_PER_MS - RESOLUTION_MS))
+}
+
+export class StatsProbe {
+  readonly counters: ServerCounters = { connections: 0, inFlight: 0, answered: 0 }
+  private readonly sinceStart: IntervalHistogram
+  private window: IntervalHistogram
+  private lastWindow: LoopWindow = { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, eventLoopUtilization: 0 }
+  private readonly startElu: EventLoopUtilization
+  private windowElu: EventLoopUtilization
+  private readonly startedAt = performance.now()
+
+  constructor(
+    private readonly step: { number: number; name: string },
+    /** Step-specific counters: threads spawned, CPU tasks running, queue length, ... */
+    private readonly extra: () => Record<string, number> = () => ({}),
+  ) {
+    this.sinceStart = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+    this.sinceStart.enable()
+    this.window = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+    this.window.enable()
+    this.startElu = performance.eventLoopUtilization()
+    this.windowElu = this.startElu
+    // The window rolls on a timer of the very loop it measures: when the loop is blocked the roll
+    // is late too, and the late sample lands in the window, which is what we want to see.
+    setInterval(() => this.roll(), 1000).unref()
+  }
+
+  private roll(): void {
+    const elu = performance.eventLoopUtilization(this.windowElu)
+    this.lastWindow = {
+      eventLoopDelayP99Ms: delayMs(this.window.percentile(99)),
+      eventLoopDelayMaxMs: delayMs(this.window.max),
+      eventLoopUtilization: round(elu.utilization, 3),
+    }
+    this.window.reset()
+    this.windowElu = performance.eventLoopUtilization()
+  }
+
+  /** The JSON body of `/__stats`. */
+  snapshot(): Record<string, unknown> {
+    const memory = process.memoryUsage()
+    return {
+      step: this.step.number,
+      name: this.step.name,
+      pid: process.pid,
+      uptimeMs: Math.round(performance.now() - this.startedAt),
+      cpus: availableParallelism(),
+      rss: memory.rss,
+      heapUsed: memory.heapUsed,
+      eventLoopDelayP99Ms: delayMs(this.sinceStart.percentile(99)),
+      eventLoopDelayMaxMs: delayMs(this.sinceStart.max),
+      eventLoopUtilization: round(performance.eventLoopUtilization(this.startElu).utilization, 3),
+      recent: this.lastWindow,
+      ...this.counters,
+      ...this.extra(),
+    }
+  }
+}
+
+function round(x: number, digits = 2): number {
+  if (!Number.isFinite(x)) return 0
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}
