@@ -1,0 +1,103 @@
+// Step 2 — thread per request: block a thread, not the server.
+//
+// Step 1 blocked its only thread. The classic fix is to give each request a thread of its own:
+// it may block as long as it likes, the others go on. Here the main thread keeps the sockets
+// (parsing, writing answers) and each `/<ms>` or `/cpu/<n>` request is handed to a brand-new
+// `worker_threads` Worker, which blocks with `Atomics.wait` (or hashes) and posts the answer back.
+//
+// Why not move the whole connection to the thread, as a C or Rust server would? Before Node 26.6
+// a `net.Socket` cannot be transferred to a Worker; only child processes can receive handles.
+//
+// What a thread costs is the lesson: a Worker is a whole V8 isolate with its own heap and event
+// loop, so each one takes tens of milliseconds and several megabytes to start. `/__stats` counts
+// threads spawned and alive and the average start time. `--pool N` swaps in a fixed pool of N
+// threads (fixed-pool.ts) to show what reusing threads buys, and what capping them costs.
+//
+// Try: npm run step:2, then five `curl 127.0.0.1:6969/1000 &` at once: all answer after ~1 s.
+
+import { performance } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import type { Handler } from '../shared/connection.ts'
+import { errorReply, ok, type Reply } from '../shared/http-response.ts'
+import { startServer } from '../shared/server.ts'
+import { FixedThreadPool } from './fixed-pool.ts'
+
+const WORKER_URL = new URL('./worker.mjs', import.meta.url)
+
+const { server: options, flags } = parseFlagsOrExit('step:2', {
+  pool: { kind: 'int', default: 0, min: 0, max: 1024, help: 'use a fixed pool of N threads (0: a new thread per request)' },
+  'max-threads': {
+    kind: 'int',
+    default: 1000,
+    min: 1,
+    max: 10_000,
+    help: 'per-request mode: answer 503 beyond this many live threads, before the machine runs out of memory',
+  },
+})
+
+// Thread accounting for /__stats: the cost of threads, measured by the server itself.
+let threadsSpawned = 0
+let threadsAlive = 0
+let threadStartMsTotal = 0
+let threadsStarted = 0
+
+function countThread(worker: Worker): void {
+  const spawnedAt = performance.now()
+  threadsSpawned++
+  threadsAlive++
+  worker.once('online', () => {
+    threadStartMsTotal += performance.now() - spawnedAt
+    threadsStarted++
+  })
+  worker.once('exit', () => threadsAlive--)
+}
+
+// #region per-request
+// A new thread for this one request. It blocks as long as it likes; the main thread goes on.
+function runInNewThread(work: Parameters<Handler>[0], reply: (r: Reply) => void): void {
+  if (threadsAlive >= flags['max-threads']) {
+    reply(errorReply(503, `${threadsAlive} threads alive, the --max-threads limit`, { 'Retry-After': '1' }))
+    return
+  }
+  // execArgv: [] — do not pass the TypeScript loader on to the thread (see worker.mjs).
+  const worker = new Worker(WORKER_URL, { workerData: work, execArgv: [] })
+  countThread(worker)
+  let answered = false
+  const answer = (r: Reply) => {
+    if (!answered) reply(r)
+    answered = true
+  }
+  worker.once('message', (body: string) => answer(ok(body)))
+  worker.once('error', (error) => answer(errorReply(500, error.message)))
+  worker.once('exit', () => answer(errorReply(500, 'worker exited without an answer')))
+}
+// #endregion per-request
+
+const pool = flags.pool > 0 ? new FixedThreadPool(flags.pool, WORKER_URL, countThread) : undefined
+
+// #region handler
+const handle: Handler = (work, reply) => {
+  if (pool === undefined) return runInNewThread(work, reply)
+  pool.run(work, (error, body) => reply(error ? errorReply(500, error.message) : ok(body!)))
+}
+// #endregion handler
+
+startServer(
+  {
+    number: 2,
+    name: pool ? `thread pool (${flags.pool} threads)` : 'thread per request',
+    summary: pool
+      ? `A fixed pool of ${flags.pool} threads does the blocking work; requests beyond that wait in a queue.`
+      : 'Each request gets a new worker thread that blocks; the main thread keeps the sockets.',
+    extraStats: () => ({
+      threadsSpawned,
+      threadsAlive,
+      threadStartMsAvg: threadsStarted ? Math.round((threadStartMsTotal / threadsStarted) * 100) / 100 : 0,
+      poolSize: flags.pool,
+      queueLength: pool?.queueLength ?? 0,
+    }),
+  },
+  options,
+  handle,
+)
