@@ -1,0 +1,24 @@
+// The registry of servers the bench and the tests know: the talk's steps, in order. A step added
+// here joins `npm test`'s protocol suite and `npm run bench:all` without further changes.
+
+import { fileURLToPath } from 'node:url'
+
+export interface StepEntry {
+  /** What `--step` takes: '1'..'5' (and names of peers added later). */
+  id: string
+  title: string
+  /** The server's entry file, relative to the repository root. */
+  entry: string
+}
+
+export const STEPS: readonly StepEntry[] = [
+  { id: '1', title: 'blocking', entry: 'examples/01-blocking/server.ts' },
+  { id: '2', title: 'thread per request', entry: 'examples/02-thread-per-request/server.ts' },
+  { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
+]
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
+
+export function findStep(id: string): StepEntry | undefined {
+  return STEPS.find((s) => s.id === id)
+}
