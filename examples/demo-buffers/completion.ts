@@ -12,16 +12,18 @@
 // completion server submits a read for each connection as soon as it accepts it.
 
 import type { OnReadOpts } from 'node:net'
-import { READ_BUFFER_BYTES, type ReadStrategy } from './strategy.ts'
+import { READ_BUFFER_BYTES, type Consume, type ReadStrategy } from './strategy.ts'
 
 // #region buffer-per-read
-export const completion: ReadStrategy = {
-  name: 'completion',
-  description: 'a buffer held by each pending read',
-  onread(consume): OnReadOpts {
-    // A buffer of its own, handed over with the read and held until the read completes.
-    const buffer = Buffer.alloc(READ_BUFFER_BYTES)
-    return { buffer, callback: (bytes) => consume(buffer.subarray(0, bytes)) }
-  },
+function onread(consume: Consume): OnReadOpts {
+  // A buffer of its own, handed over with the read
+  // and held until the read completes.
+  const buffer = Buffer.alloc(READ_BUFFER_BYTES)
+  return {
+    buffer,
+    callback: (n) => consume(buffer.subarray(0, n)),
+  }
 }
 // #endregion buffer-per-read
+
+export const completion: ReadStrategy = { name: 'completion', description: 'a buffer held by each pending read', onread }

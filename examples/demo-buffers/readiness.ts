@@ -10,20 +10,19 @@
 // the bytes are consumed (here: counted) before libuv reads the next socket into the same memory.
 
 import type { OnReadOpts } from 'node:net'
-import { READ_BUFFER_BYTES, type ReadStrategy } from './strategy.ts'
+import { READ_BUFFER_BYTES, type Consume, type ReadStrategy } from './strategy.ts'
 
 // #region shared-buffer
 const theOneBuffer = Buffer.alloc(READ_BUFFER_BYTES)
 
-export const readiness: ReadStrategy = {
-  name: 'readiness',
-  description: 'one read buffer shared by all connections',
-  onread(consume): OnReadOpts {
-    // Every socket gets the same buffer: it is only ours for the length of one callback.
-    return {
-      buffer: theOneBuffer,
-      callback: (bytes, buffer) => consume(buffer.subarray(0, bytes)), // done with it on return
-    }
-  },
+function onread(consume: Consume): OnReadOpts {
+  // The same buffer for every socket: it is ours
+  // only for the length of one callback.
+  return {
+    buffer: theOneBuffer,
+    callback: (n, buf) => consume(buf.subarray(0, n)),
+  }
 }
 // #endregion shared-buffer
+
+export const readiness: ReadStrategy = { name: 'readiness', description: 'one read buffer shared by all connections', onread }
