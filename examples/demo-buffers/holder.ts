@@ -56,6 +56,9 @@ function open(): Promise<void> {
       }),
     })
     socket.once('error', reject)
+    socket.once('close', () => {
+      if (received < GREETING.length) reject(new Error('a connection closed before its greeting arrived'))
+    })
     sockets.push(socket)
   })
 }
