@@ -64,6 +64,8 @@ export class FixedThreadPool {
     this.dispatch()
   }
 
+  // #region dispatch
+  // Give each idle thread the oldest waiting job. Called on every new job and every answer.
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queueLength === 0) break
@@ -76,4 +78,5 @@ export class FixedThreadPool {
       slot.worker.postMessage(slot.job.work)
     }
   }
+  // #endregion dispatch
 }

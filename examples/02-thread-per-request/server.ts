@@ -36,6 +36,7 @@ const { server: options, flags } = parseFlagsOrExit('step:2', {
   },
 })
 
+// #region thread-cost
 // Thread accounting for /__stats: the cost of threads, measured by the server itself.
 let threadsSpawned = 0
 let threadsAlive = 0
@@ -52,6 +53,7 @@ function countThread(worker: Worker): void {
   })
   worker.once('exit', () => threadsAlive--)
 }
+// #endregion thread-cost
 
 // #region per-request
 // A new thread for this one request. It blocks as long as it likes; the main thread goes on.

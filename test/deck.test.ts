@@ -1,0 +1,131 @@
+// The deck, checked without a browser: everything a slide points at exists.
+// - every `<<<` snippet import names an existing file, and the `#region` it names is in that file;
+// - every `npm run X` on a slide (or in its notes) is a script in package.json;
+// - every `examples/...` path named on a slide exists;
+// - every slide has presenter notes;
+// - the recorded results a slide renders are there.
+// (The browser checks are in test/browser/, run by `npm run test:browser`.)
+
+import assert from 'node:assert/strict'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { before, describe, test } from 'node:test'
+import { REPO_ROOT } from '../bench/steps.ts'
+import { loadDeck, type DeckSlide } from './helpers/deck.ts'
+
+// Scripts and paths that other branches of this project add (the bench, steps 4 and 5). The slides
+// already name them; each one listed here is tolerated until its branch is merged.
+// TO REMOVE when merging those branches: this list must end up empty.
+const PENDING_SCRIPTS = ['bench', 'bench:all', 'step:4', 'step:5']
+const PENDING_PATHS = ['examples/04-poller/', 'examples/05-cpu-pool/']
+
+const scripts = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
+
+/** `<<< @/path#region lang {lines}` → the file and region it imports. */
+function snippetImports(slide: DeckSlide): { line: string; file: string; region: string | undefined }[] {
+  const found = []
+  for (const line of slide.content.split('\n')) {
+    const m = /^\s*<<<\s+(\S+)/.exec(line)
+    if (m === null) continue
+    const [path, region] = m[1]!.split('#') as [string, string | undefined]
+    const file = path.startsWith('@/') ? join(REPO_ROOT, path.slice(2)) : resolve(dirname(slide.filepath), path)
+    found.push({ line: line.trim(), file, region })
+  }
+  return found
+}
+
+function everywhere(slide: DeckSlide): string {
+  return `${slide.content}\n${slide.note ?? ''}`
+}
+
+describe('the deck (static checks)', () => {
+  let slides: DeckSlide[]
+  before(async () => {
+    slides = await loadDeck()
+  })
+
+  test('the deck parses, with its chapters, into a talk of some length', () => {
+    assert.ok(slides.length >= 30, `only ${slides.length} slides`)
+    assert.ok(new Set(slides.map((s) => s.filepath)).size > 1, 'the chapters in slides/*.md are pulled in')
+  })
+
+  test('every <<< snippet import resolves to a file and, if named, a region in it', () => {
+    const problems: string[] = []
+    let count = 0
+    for (const slide of slides) {
+      for (const { line, file, region } of snippetImports(slide)) {
+        count++
+        if (!existsSync(file)) {
+          problems.push(`slide ${slide.no}: ${line}: no file ${file}`)
+          continue
+        }
+        if (region === undefined) continue
+        const text = readFileSync(file, 'utf8')
+        const start = new RegExp(`^\\s*//\\s*#region\\s+${region}\\s*$`, 'm')
+        const end = new RegExp(`^\\s*//\\s*#endregion\\s+${region}\\s*$`, 'm')
+        if (!start.test(text) || !end.test(text)) problems.push(`slide ${slide.no}: ${line}: no region '${region}' (// #region ${region} ... // #endregion ${region})`)
+      }
+    }
+    assert.deepEqual(problems, [])
+    assert.ok(count >= 10, `only ${count} snippet imports: the steps show their real code`)
+  })
+
+  test('every `npm run X` named on a slide is a script in package.json', () => {
+    const problems: string[] = []
+    for (const slide of slides) {
+      for (const m of everywhere(slide).matchAll(/npm run ([\w:.-]+)/g)) {
+        const name = m[1]!.replace(/[.]+$/, '') // the end of a sentence
+        // `step:N` stands for the steps: at least one `step:<number>` must exist.
+        const known = name.endsWith(':N') ? scripts.some((s) => new RegExp(`^${name.slice(0, -1)}\\d+$`).test(s)) : scripts.includes(name)
+        if (!known && !PENDING_SCRIPTS.includes(name)) problems.push(`slide ${slide.no}: npm run ${name}`)
+      }
+    }
+    assert.deepEqual(problems, [])
+  })
+
+  test('every pending script is still missing (an added one must leave the pending list)', () => {
+    assert.deepEqual(PENDING_SCRIPTS.filter((name) => scripts.includes(name)), [])
+    assert.deepEqual(PENDING_PATHS.filter((path) => existsSync(join(REPO_ROOT, path))), [])
+  })
+
+  test('every examples/... path named on a slide exists', () => {
+    const problems: string[] = []
+    for (const slide of slides) {
+      for (const m of everywhere(slide).matchAll(/(?<![@\w/])examples\/[\w.*/-]*/g)) {
+        const path = m[0].replace(/[.]+$/, '')
+        if (path.includes('*')) continue // a pattern such as examples/0N-*/, not a path
+        if (PENDING_PATHS.some((pending) => path.startsWith(pending))) continue
+        if (!existsSync(join(REPO_ROOT, path))) problems.push(`slide ${slide.no}: ${path}`)
+      }
+    }
+    assert.deepEqual(problems, [])
+  })
+
+  test('every slide has presenter notes', () => {
+    const missing = slides.filter((s) => (s.note ?? '').trim().length < 40).map((s) => `slide ${s.no} (${s.title})`)
+    assert.deepEqual(missing, [])
+  })
+
+  test('every step slide shows its commands and a diagram', () => {
+    for (const step of ['1', '2', '3', '4', '5']) {
+      const heading = slides.find((s) => new RegExp(`^#\\s+Step ${step}\\b`, 'm').test(s.content))
+      assert.ok(heading, `a slide titled "Step ${step} ..."`)
+      const text = everywhere(heading)
+      assert.match(text, new RegExp(`npm run step:${step}\\b`), `slide ${heading.no} names npm run step:${step}`)
+      assert.match(text, new RegExp(`npm run bench -- --step ${step}\\b`), `slide ${heading.no} names the bench command`)
+      assert.match(heading.content, /```mermaid/, `slide ${heading.no} has a mermaid diagram`)
+    }
+  })
+
+  test('the recorded demo:buffers result the deck renders is there, measured on a named machine', () => {
+    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/demo-buffers.json'), 'utf8')) as {
+      schema: string
+      machine: { cpu: string; node: string }
+      results: { strategy: string; perConnection: { arrayBuffersBytes: number } }[]
+    }
+    assert.equal(recorded.schema, 'demo-buffers/1')
+    assert.ok(recorded.machine.cpu && recorded.machine.node)
+    assert.deepEqual(recorded.results.map((r) => r.strategy), ['readiness', 'completion'])
+    assert.ok(slides.some((s) => s.content.includes('<BufferDemo')), 'a slide renders it')
+  })
+})
