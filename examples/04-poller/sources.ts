@@ -82,7 +82,7 @@ export class TcpStream implements Source {
 
   /** Half-close: send FIN after everything written so far. Reading goes on. */
   shutdown(): void {
-    if (!this.socket.writableEnded) this.socket.end()
+    if (!this.socket.writableEnded && !this.socket.destroyed) this.socket.end()
   }
 
   /** Close at once, discarding anything unsent. */

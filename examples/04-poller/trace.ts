@@ -8,7 +8,8 @@
 // The columns are the time in milliseconds, the part of the runtime speaking, and what it did:
 // readiness the poll returned, tasks woken and polled, state changes of a connection, timers set
 // and fired, and each time the runtime hands control back to Node's loop. Once the last connection
-// has closed, the clock restarts at 0 with the next line, so each `curl` gets a timeline of its own.
+// has closed, the clock restarts at 0 at the next poll that returns readiness, so each `curl` gets
+// a timeline of its own.
 //
 // Lines go to stderr (stdout's first line belongs to `listening on ...`). Every call site is
 // guarded by `if (trace.enabled)`, so a server without --trace builds no strings at all.
@@ -23,10 +24,6 @@ export const trace = {
   enabled: false,
 
   line(who: string, what: string): void {
-    if (restartPending) {
-      restartPending = false
-      origin = performance.now()
-    }
     const time = (performance.now() - origin).toFixed(3).padStart(10)
     process.stderr.write(`${time}  ${who.padEnd(9)} ${what}\n`)
   },
@@ -36,7 +33,7 @@ export const trace = {
     return (time - origin).toFixed(3)
   },
 
-  /** The server is idle: the next line starts a new timeline at 0. */
+  /** The server is idle: the next poll that returns readiness starts a new timeline at 0. */
   restartClock(): void {
     restartPending = true
   },
@@ -64,6 +61,10 @@ export const trace = {
       if (event.isReadClosed) kinds.push('read-closed')
       if (event.isClosed) kinds.push('closed')
       list.push(`${trace.tokenName(event.token)} ${kinds.join('+')}`)
+    }
+    if (restartPending) {
+      restartPending = false
+      origin = performance.now()
     }
     trace.line('poll', `returned ${events.length} event${events.length === 1 ? '' : 's'}: ${list.join(', ')}`)
   },
