@@ -149,6 +149,19 @@ describe('step 4 poller', () => {
     }
   })
 
+  test('reregister changes the interest, and reports the readiness the source already has (epoll MOD)', async () => {
+    const poll = new Poll()
+    const { net, stream } = await oneConnection(poll)
+    try {
+      poll.registry.register(stream, 1, READABLE)
+      assert.deepEqual(await pollOnce(poll, 100), [], 'a fresh socket is writable, but nobody asked')
+      poll.registry.reregister(stream, 1, READABLE | WRITABLE)
+      assert.deepEqual(await pollOnce(poll, 1000), [{ token: 1, readiness: WRITABLE }])
+    } finally {
+      await net.close()
+    }
+  })
+
   test('readiness reported several times between two polls is one event, with the bits OR-ed', async () => {
     const poll = new Poll()
     const source = new FakeSource()

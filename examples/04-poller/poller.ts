@@ -30,7 +30,7 @@ export const READABLE = 0b0001
 export const WRITABLE = 0b0010
 /** The peer will send nothing more (FIN seen): a read now returns EOF. */
 export const READ_CLOSED = 0b0100
-/** The connection is gone (closed or reset): reads return EOF, writes CLOSED. */
+/** The connection is gone (closed or reset): reads return EOF, writes DISCONNECTED. */
 export const CLOSED = 0b1000
 
 /** What a registration wants to hear about: READABLE, WRITABLE or READABLE | WRITABLE. */
