@@ -104,6 +104,8 @@ export class Connection implements Future<void> {
           continue
         }
         case 'sleeping': {
+          // Only the timer can wake us here. A client that leaves meanwhile is noticed when we
+          // write to it, as in step 3: the wait is short and bounded, so it is not cut short.
           if (state.sleep.poll(cx) === PENDING) return PENDING
           this.ctx.stats.counters.inFlight--
           this.answer(ok(workBody({ kind: 'sleep', ms: state.ms })), state.close)

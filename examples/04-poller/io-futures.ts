@@ -69,7 +69,11 @@ export class ReadRequest implements Future<ReadOutcome> {
 // #endregion read-request
 
 // #region sleep
-/** Ready once `deadline` (timers' clock) has passed. Reusable: `reset` gives it a new deadline. */
+/**
+ * Ready once `deadline` (timers' clock) has passed. Reusable: `reset` gives it a new deadline.
+ * A deadline that has already passed is ready at the first poll, without touching the heap, so
+ * `GET /0` answers at once (as tokio's `sleep(0)` does).
+ */
 export class Sleep implements Future<void> {
   private readonly entry = new TimerEntry()
 
