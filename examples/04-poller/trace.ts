@@ -18,7 +18,7 @@ import type { Events } from './poller.ts'
 
 const names = new Map<number, string>()
 let origin = performance.now()
-let restartPending = false
+let restartPending = true // the first connection to a fresh server starts at 0 too
 
 export const trace = {
   enabled: false,
