@@ -1,0 +1,147 @@
+// The leaf futures: the only ones that touch sockets and timers. Everything else is built from them.
+//
+// Each follows the same three-beat pattern, the heart of readiness-based I/O:
+//   1. try the operation (accept, read, write, look at the clock);
+//   2. if it made progress, return the value;
+//   3. if it would block, register the task's waker (with the reactor or the timers), return PENDING.
+// Trying first is what makes edge-triggered readiness safe: a future never waits for an event that
+// already happened. Each also asks the task's budget first (future.ts), so a task whose every step
+// is ready still yields now and then.
+
+import type { ParseResult, RequestParser } from '../shared/http-parser.ts'
+import { PENDING, type Context, type Future, type PollResult } from './future.ts'
+import type { Registered } from './reactor.ts'
+import { DISCONNECTED, EOF, MAX_WRITE_BYTES, WOULD_BLOCK, type Disconnected, type Eof, type TcpListener, type TcpStream } from './sources.ts'
+import { TimerEntry, type Timers } from './timers.ts'
+
+// #region accept
+/** The next connection on a listener. */
+export class Accept implements Future<TcpStream> {
+  constructor(private readonly listener: Registered<TcpListener>) {}
+
+  poll(cx: Context): PollResult<TcpStream> {
+    if (cx.outOfBudget()) return PENDING
+    const stream = this.listener.source.accept() // 1. try
+    if (stream === WOULD_BLOCK) {
+      this.listener.wakeWhenReady(cx) // 3. wait for the listener's next readiness
+      return PENDING
+    }
+    cx.madeProgress()
+    return stream // 2. ready
+  }
+}
+// #endregion accept
+
+// #region read-request
+/** A request head (or a parse error), or EOF when the peer has finished sending. */
+export type ReadOutcome = Exclude<ParseResult, { kind: 'incomplete' }> | Eof
+
+/**
+ * The next request on a connection. It reads only while the parser needs bytes: bytes of later
+ * pipelined requests stay in the socket's buffer (bounded by its high-water mark) until we come
+ * back for them. Coming back means trying the parser and `read()` before waiting, since the poller
+ * will not announce bytes that arrived before.
+ */
+export class ReadRequest implements Future<ReadOutcome> {
+  constructor(
+    private readonly io: Registered<TcpStream>,
+    private readonly parser: RequestParser,
+  ) {}
+
+  poll(cx: Context): PollResult<ReadOutcome> {
+    if (cx.outOfBudget()) return PENDING
+    for (;;) {
+      const parsed = this.parser.next()
+      if (parsed.kind !== 'incomplete') {
+        cx.madeProgress()
+        return parsed
+      }
+      const chunk = this.io.source.read()
+      if (chunk === WOULD_BLOCK) {
+        this.io.wakeWhenReady(cx)
+        return PENDING
+      }
+      if (chunk === EOF) return EOF
+      this.parser.push(chunk)
+    }
+  }
+}
+// #endregion read-request
+
+// #region sleep
+/**
+ * Ready once `deadline` (timers' clock) has passed. Reusable: `reset` gives it a new deadline.
+ * A deadline that has already passed is ready at the first poll, without touching the heap, so
+ * `GET /0` answers at once (as tokio's `sleep(0)` does).
+ */
+export class Sleep implements Future<void> {
+  private readonly entry = new TimerEntry()
+
+  constructor(
+    private readonly timers: Timers,
+    private deadline: number,
+  ) {}
+
+  poll(cx: Context): PollResult<void> {
+    if (cx.outOfBudget()) return PENDING
+    if (this.timers.now() >= this.deadline) {
+      this.timers.cancel(this.entry) // in case we were woken by something else first
+      cx.madeProgress()
+      return
+    }
+    this.timers.schedule(this.entry, this.deadline, cx.waker)
+    return PENDING
+  }
+
+  reset(deadline: number): void {
+    this.deadline = deadline
+    this.timers.cancel(this.entry)
+  }
+
+  /** Forget the deadline: the timers drop the entry now, not when it would have fired. */
+  cancel(): void {
+    this.timers.cancel(this.entry)
+  }
+}
+// #endregion sleep
+
+// #region write-all
+export type WriteOutcome = 'written' | Disconnected
+
+/**
+ * Writes all of `data`, however many partial writes that takes, waiting for writable readiness
+ * whenever the connection takes no more. A slow reader holds this future in PENDING with at most
+ * one partial write buffered, so the memory of an answer stays bounded however big it is.
+ */
+export class WriteAll implements Future<WriteOutcome> {
+  private readonly data: Buffer | string
+  private offset = 0
+
+  constructor(
+    private readonly io: Registered<TcpStream>,
+    data: Buffer | string,
+  ) {
+    // A typical answer is a short string, written whole in one call. A long one is encoded once
+    // so it can be written in parts.
+    this.data = typeof data === 'string' && data.length > MAX_WRITE_BYTES ? Buffer.from(data) : data
+  }
+
+  poll(cx: Context): PollResult<WriteOutcome> {
+    if (cx.outOfBudget()) return PENDING
+    const data = this.data
+    while (this.offset < data.length) {
+      // Only a Buffer is ever written in parts (a string is short and taken whole).
+      const rest = this.offset === 0 ? data : (data as Buffer).subarray(this.offset)
+      const written = this.io.source.write(rest)
+      if (written === WOULD_BLOCK) {
+        this.io.wakeWhenReady(cx)
+        return PENDING
+      }
+      if (written === DISCONNECTED) return DISCONNECTED
+      this.offset += written
+    }
+    cx.madeProgress()
+    return 'written'
+  }
+}
+// #endregion write-all

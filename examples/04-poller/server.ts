@@ -1,0 +1,86 @@
+// Step 4 — a readiness poller and futures as state machines: an async runtime you can read.
+//
+// Steps 1–3 let something else schedule the requests: the OS (threads) or libuv (callbacks). Here
+// we do it ourselves. Node still accepts connections and fills socket buffers, but from there on
+// every request is a future polled by our runtime: a poller reports which sockets are ready, a
+// reactor wakes the tasks waiting on them, an executor polls those tasks, and `GET /<ms>` waits on
+// our own timer heap. No async/await, no Promises, no callbacks in the request path: only poll and
+// wake. Read it in this order:
+//
+//   poller.ts, sources.ts   readiness: Poll, Registry, Token, Interest, Events (mio's shape)
+//   future.ts               Future, PENDING, Context, Waker, the budget
+//   executor.ts             tasks and the run queue
+//   reactor.ts, timers.ts   what wakes tasks: ready sources, due deadlines
+//   runtime.ts              the loop that turns them
+//   io-futures.ts           accept, read a request, sleep, write all
+//   connection.ts           one connection as a hand-written state machine
+//
+// `/cpu` still runs inline, as in step 3: while it hashes, the runtime is stuck in one poll.
+//
+// Try: npm run step:4 -- --trace, then in another terminal: curl 127.0.0.1:6969/100
+
+import { createServer } from 'node:net'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import { indexPage, listen, type StepInfo } from '../shared/server.ts'
+import { StatsProbe } from '../shared/stats.ts'
+import { Connection, type ConnectionContext } from './connection.ts'
+import { PENDING, type Context, type Future, type PollResult } from './future.ts'
+import { Accept } from './io-futures.ts'
+import { READABLE } from './poller.ts'
+import { Registered } from './reactor.ts'
+import { Runtime } from './runtime.ts'
+import { TcpListener } from './sources.ts'
+import { trace } from './trace.ts'
+
+// #region accept-loop
+/** The server's first task: accept a connection, spawn a task for it, and again. Never ready. */
+class AcceptLoop implements Future<never> {
+  private readonly accept: Accept
+  private accepted = 0
+
+  constructor(
+    listener: Registered<TcpListener>,
+    private readonly ctx: ConnectionContext,
+  ) {
+    this.accept = new Accept(listener)
+  }
+
+  poll(cx: Context): PollResult<never> {
+    for (;;) {
+      const stream = this.accept.poll(cx)
+      if (stream === PENDING) return PENDING
+      const label = `conn ${++this.accepted}`
+      const connection = new Connection(stream, this.ctx, label)
+      const task = this.ctx.rt.spawn(connection, label)
+      if (trace.enabled) trace.line('accept', `${label} from ${stream.peer}: token ${connection.token}, ${task}`)
+    }
+  }
+}
+// #endregion accept-loop
+
+const { server: options, flags } = parseFlagsOrExit('step:4', {
+  trace: { kind: 'bool', help: 'print what the runtime does, request by request, on stderr' },
+})
+trace.enabled = flags.trace
+
+const rt = new Runtime()
+const step: StepInfo = {
+  number: 4,
+  name: 'readiness poller + futures',
+  summary: 'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state machines, a timer heap.',
+  extraStats: () => rt.stats(),
+}
+const stats = new StatsProbe(step, step.extraStats)
+const ctx: ConnectionContext = { rt, stats, headerTimeoutMs: options.headerTimeoutMs, indexPage: indexPage(step) }
+
+// allowHalfOpen: a client that sends its request and then shuts its sending side still gets its answer.
+const server = createServer({ allowHalfOpen: true })
+const listener = new Registered(rt.reactor, new TcpListener(server), READABLE)
+if (trace.enabled) trace.nameToken(listener.token, 'listener')
+rt.spawn(new AcceptLoop(listener, ctx), 'accept loop')
+listen(server, options)
+rt.run((error) => {
+  // The accept loop never finishes, so the runtime stops only if something is badly wrong.
+  console.error(`step 4: the runtime stopped${error ? `: ${error.message}` : ''}`)
+  process.exit(1)
+})
