@@ -107,21 +107,18 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
   function send(reply: Reply, close: boolean): void {
     counters.answered++
     socket.write(formatReply(reply, close))
-    if (close) {
-      closing = true
-      // Half-close (FIN) and keep reading until the client closes: closing outright with unread
-      // bytes would make the kernel send a reset, which can destroy our answer in flight.
-      socket.end()
-      setTimeout(() => socket.destroy(), LINGER_MS).unref()
-      if (socket.isPaused()) socket.resume()
-    }
+    if (close) finish()
   }
 
+  // Half-close (FIN) and keep reading until the client closes: closing outright with unread bytes
+  // would make the kernel send a reset, which can destroy our answer in flight. A client that never
+  // closes its side is cut off after LINGER_MS.
   function finish(): void {
-    if (!closing) {
-      closing = true
-      socket.end()
-    }
+    if (closing) return
+    closing = true
+    socket.end()
+    setTimeout(() => socket.destroy(), LINGER_MS).unref()
+    if (socket.isPaused()) socket.resume()
   }
 
   // The header timeout runs from the moment we start waiting for a request until its head is
