@@ -15,6 +15,7 @@ export const STEPS: readonly StepEntry[] = [
   { id: '1', title: 'blocking', entry: 'examples/01-blocking/server.ts' },
   { id: '2', title: 'thread per request', entry: 'examples/02-thread-per-request/server.ts' },
   { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
+  { id: '5', title: 'async CPU-bounded pool', entry: 'examples/05-cpu-pool/server.ts' },
 ]
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
