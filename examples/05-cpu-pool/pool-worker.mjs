@@ -1,15 +1,18 @@
 // One thread of step 5's pool: hash, give the CPU slot back, post the checksum. Forever.
 //
 // The slot goes back *before* the answer is posted, from this thread: the next task in line may
-// start as soon as this core is free, without waiting for the main thread to get round to reading
-// our message. The counter is shared memory (cpu-slot.mjs), so this thread can do it itself.
+// start as soon as this core is free, without waiting for the main thread to read our message. The
+// counter is shared memory (cpu-slot.mjs), so this thread can do it itself.
+//
+// Only a hash that ended gives its slot back. A thread that fails keeps the slot and dies with it;
+// the main thread frees it once the thread is gone (worker-pool.ts). Were we to free it here, in a
+// `finally`, the main thread could hand the next task to a thread that is about to die.
 //
 // Test hook (not part of the HTTP protocol): `STEP5_TEST_CRASH=<mode>:<n>[,<mode>:<n>…]` in the
 // server's environment makes the thread that gets `/cpu/<n>` fail, so the tests can watch the pool
-// recover. `throw:<n>` throws an uncaught exception while holding the slot (the `finally` gives the
-// slot back, then the thread dies of the exception); `exit:<n>` ends the thread on the spot, still
-// holding its slot, which the main thread must then give back for it. Pick an `n` nobody else asks
-// for; with the variable unset (always, outside the tests) nothing here ever fails on purpose.
+// recover: `throw:<n>` throws an uncaught exception, `exit:<n>` ends the thread on the spot. Pick an
+// `n` nobody else asks for; with the variable unset (always, outside the tests) nothing here fails
+// on purpose.
 //
 // Plain JavaScript on purpose: see the note at the top of ../shared/work.mjs.
 
@@ -26,13 +29,9 @@ const crashOn = parseCrashHook(process.env.STEP5_TEST_CRASH)
 // #region worker
 port.on('message', (/** @type {number} */ n) => {
   if (crashOn.get(n) === 'exit') process.exit(1) // in a worker, this ends the thread, not the process
-  let checksum
-  try {
-    if (crashOn.get(n) === 'throw') throw new Error(`test crash on /cpu/${n}`)
-    checksum = cpuHash(n)
-  } finally {
-    releaseHeldSlot(counter, held) // the core is free: let the next task in line start
-  }
+  if (crashOn.get(n) === 'throw') throw new Error(`test crash on /cpu/${n}`)
+  const checksum = cpuHash(n)
+  releaseHeldSlot(counter, held) // this core is free: the next task in line may start
   port.postMessage(checksum)
 })
 // #endregion worker

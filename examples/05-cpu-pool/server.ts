@@ -103,7 +103,6 @@ startServer(
       poolSize: pool.size,
       workersAlive: pool.workersAlive,
       threadsSpawned: pool.threadsSpawned,
-      waitedForThread: pool.waitedForThread,
       wakeRaces: limit.wakeRaces,
       taskMsAvg: Math.round(taskMsAverage * 100) / 100,
     }),
