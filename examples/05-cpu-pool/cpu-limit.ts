@@ -21,8 +21,9 @@
 //
 // Why it is correct:
 // - Never above the cap. Only this thread adds to the counter, and only after seeing it below the
-//   cap; workers only subtract. Nothing can take "our" free slot between the look and the add, so a
-//   plain `Atomics.add` does it, with no compare-and-swap loop.
+//   cap (`seen < cap`: with `<=`, the classic off-by-one, cap + 1 tasks would run); workers only
+//   subtract. Nothing can take "our" free slot between the look and the add, so a plain
+//   `Atomics.add` does it, with no compare-and-swap loop.
 // - Never below zero. Each slot taken is given back exactly once (the `held` swap in cpu-slot.mjs).
 // - No lost wake-ups. The front of the line reads the counter (`seen`), finds it full, and calls
 //   `Atomics.waitAsync(counter, RUNNING, seen)`, which compares and starts waiting in one atomic step.
@@ -34,7 +35,8 @@
 //   A newcomer goes straight in only when the line is empty; while a wake-up is on its way to the
 //   loop, the line is not empty, so the newcomer joins the back of it.
 // - No thundering herd. There is at most one waiter on the counter, so each freed slot wakes one
-//   waiter (`notify(…, 1)`), never a crowd that would all look and all but one go back to sleep.
+//   waiter (`notify(…, 1)`), never a crowd that would all look and all but one go back to sleep
+//   (what `notify_waiters` does in the classic Rust demos).
 
 /// <reference lib="es2024.sharedmemory" />
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)

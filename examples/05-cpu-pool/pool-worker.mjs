@@ -1,8 +1,13 @@
 // One thread of step 5's pool: hash, give the CPU slot back, post the checksum. Forever.
 //
-// The slot goes back *before* the answer is posted, from this thread: the next task in line may
-// start as soon as this core is free, without waiting for the main thread to read our message. The
-// counter is shared memory (cpu-slot.mjs), so this thread can do it itself.
+// Who gives the slot back: this thread, the moment its hash ends, before it posts the answer. The
+// main thread could do it when it reads the answer, with a plain number and no races at all (it is
+// one thread). Doing it here makes the counter mean exactly "threads hashing now", and the cap
+// count cores rather than answers not yet read. The price is correctness work: two threads now
+// change the counter, so the main thread must check it and start waiting in one atomic step
+// (cpu-limit.ts), and a slot must come back exactly once even if this thread dies (cpu-slot.mjs).
+// Latency is about the same either way: the next task still needs the main thread to admit and
+// post it, and the main thread needs one wake-up for that (our notify, or our answer).
 //
 // Only a hash that ended gives its slot back. A thread that fails keeps the slot and dies with it;
 // the main thread frees it once the thread is gone (worker-pool.ts). Were we to free it here, in a

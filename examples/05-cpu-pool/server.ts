@@ -2,11 +2,12 @@
 //
 // Step 3 showed one `GET /cpu/<n>` freezing every other request, because the hash ran on the loop's
 // only thread. Here the loop does exactly what it did in step 3 for everything else (a timer for
-// `/<ms>`, parsing, writing answers), and sends `/cpu` work to a pool of worker threads. Three small
-// pieces, one file each:
+// `/<ms>`, parsing, writing answers), and sends `/cpu` work to a pool of worker threads. The pieces,
+// one concept per file:
 //
 //   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count); the rest wait
-//                   in a bounded line, first come first served, woken by Atomics.notify
+//                   in a bounded line (task-queue.ts), first come first served, woken by
+//                   Atomics.notify from the thread that frees a slot (cpu-slot.mjs)
 //   worker-pool.ts  min(2 × CPUs, 40) threads, started once; a thread that dies fails only its own
 //                   request (500) and is replaced
 //   pool-worker.mjs one thread: hash, give the slot back, post the checksum
