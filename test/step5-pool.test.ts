@@ -150,7 +150,7 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
         assert.equal(died.status, 500)
         assert.match(died.body, /exited with code 1/)
         assert.equal((await get(port, '/cpu/5000')).body, cpuAnswer(5000))
-        // 778: the thread throws; its own `finally` gives the slot back before it dies.
+        // 778: the thread throws (an uncaught exception: 'error', then 'exit'); it dies holding its slot too.
         const threw = await get(port, '/cpu/778')
         assert.equal(threw.status, 500)
         assert.match(threw.body, /test crash on \/cpu\/778/)
