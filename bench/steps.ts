@@ -16,6 +16,9 @@ export const STEPS: readonly StepEntry[] = [
   { id: '2', title: 'thread per request', entry: 'examples/02-thread-per-request/server.ts' },
   { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
   { id: '4', title: 'readiness poller + futures', entry: 'examples/04-poller/server.ts' },
+  { id: '5', title: 'async CPU-bounded pool', entry: 'examples/05-cpu-pool/server.ts' },
+  // Peers: the same protocol served another way, measured beside the steps (not part of the talk).
+  { id: 'piscina', title: 'piscina peer of step 5', entry: 'bench/peers/piscina-server.ts' },
 ]
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))

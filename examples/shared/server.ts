@@ -9,7 +9,8 @@ import { serveConnection, type Handler } from './connection.ts'
 import { StatsProbe } from './stats.ts'
 
 export interface StepInfo {
-  number: number
+  /** The step's number; a peer server in bench/peers/ gives its registry id instead (e.g. 'piscina'). */
+  number: number | string
   name: string
   /** One or two sentences for `GET /`: what this step shows. */
   summary: string

@@ -48,7 +48,7 @@ export class StatsProbe {
   private readonly startedAt = performance.now()
 
   constructor(
-    private readonly step: { number: number; name: string },
+    private readonly step: { number: number | string; name: string },
     /** Step-specific counters: threads spawned, CPU tasks running, queue length, ... */
     private readonly extra: () => Record<string, number> = () => ({}),
   ) {
