@@ -35,7 +35,7 @@ export type FromGenerator =
       main: Metrics
       probe: Metrics | null
       autocannon: AutocannonSummary | null
-      /** cpu-mix: how many connections the probe opened. */
-      probeConnections: number | null
+      /** cpu-mix: connections the probe reopened, requests it left unanswered. */
+      probeStats: { reconnects: number; unanswered: number } | null
     }
   | { type: 'failed'; message: string }

@@ -68,6 +68,9 @@ async function run(config: GeneratorConfig): Promise<void> {
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
   const warmupMs = await warmUp(Math.min(config.connections, 500))
+  const { hostname, port } = new URL(config.origin)
+  const probe = config.cpuMix ? new PacedProbe(hostname, Number(port), config.cpuMix.probe) : null
+  await probe?.open()
 
   const t0 = performance.now()
   main.start(t0)
@@ -98,8 +101,7 @@ async function run(config: GeneratorConfig): Promise<void> {
     if (stopping) return
     main.recordError(error instanceof Error && error.message === 'request timed out' ? 'timeout' : 'error')
   })
-  const probe = config.cpuMix && probeRecorder ? new PacedProbe(config.origin, config.cpuMix.probe, probeRecorder, config.timeoutS * 1000) : null
-  probe?.start(t0)
+  probe?.start(t0, probeRecorder!)
   await send({ type: 'started', path, warmupMs, setupMs })
 
   const progress = setInterval(() => {
@@ -127,9 +129,10 @@ async function run(config: GeneratorConfig): Promise<void> {
     finished = true
     stopping = true
     clearInterval(progress)
+    const probeFigures = probe ? { reconnects: probe.reconnects, unanswered: probe.unanswered } : null
     probe?.stop()
     const elapsedMs = Math.round(performance.now() - t0)
-    await send({ type: 'done', endedBy, elapsedMs, main: main.metrics(), probe: probeRecorder?.metrics() ?? null, autocannon: autocannonSummary, probeConnections: probe?.connectionsOpened ?? null })
+    await send({ type: 'done', endedBy, elapsedMs, main: main.metrics(), probe: probeRecorder?.metrics() ?? null, autocannon: autocannonSummary, probeStats: probeFigures })
     process.exit(0)
   }
 }

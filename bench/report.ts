@@ -123,8 +123,9 @@ export function resultText(r: BenchResult): string {
   }
   lines.push(latencyLine(r.cpu ? 'CPU task latency' : 'latency', m))
   if (r.probe) {
-    const conns = r.generator?.probeConnections != null ? ` on ${r.generator.probeConnections} connections` : ''
-    lines.push(latencyLine(`I/O probe (${count(r.probe.completed)} × ${o.cpuMix?.probe.path} at ${o.cpuMix?.probe.ratePerSec}/s${conns})`, r.probe))
+    const p = o.cpuMix?.probe
+    const extra = r.generator?.probe ? `; ${r.generator.probe.unanswered} unanswered at the end, ${r.generator.probe.reconnects} reconnects` : ''
+    lines.push(latencyLine(`I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} connections${extra})`, r.probe))
   }
   lines.push(`errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`)
   const s = r.server
@@ -219,7 +220,7 @@ export function tableNotes(results: BenchResult[]): string[] {
     const r = results.find((x) => x.cpu)
     notes.push(
       `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ${r?.cpu?.targetMs ?? 60} ms here.`,
-      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s, open loop), counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
     )
   } else {
     notes.push(

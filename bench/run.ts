@@ -48,7 +48,7 @@ interface LoadOutcome {
   main: Metrics
   probe: Metrics | null
   autocannon: AutocannonSummary | null
-  probeConnections: number | null
+  probeStats: { reconnects: number; unanswered: number } | null
 }
 
 export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promise<BenchResult> {
@@ -141,7 +141,7 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
       onCalibrated: (cpu) => (fromGenerator.cpu = cpu),
       onStarted: (path, warmupMs, setupMs) => {
         mainPath = path
-        fromGenerator.info = { warmupMs, setupMs, probeConnections: null }
+        fromGenerator.info = { warmupMs, setupMs, probe: null }
       },
       onProgress: (message) => {
         const point = {
@@ -172,7 +172,7 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
   const serverSummary = await cleanUp(generator, poller, server, !aborted)
   if (progressError !== null) throw progressError
 
-  const final: LoadOutcome = outcome ?? { endedBy: 'aborted', elapsedMs: 0, main: new Recorder().metrics(), probe: null, autocannon: null, probeConnections: null }
+  const final: LoadOutcome = outcome ?? { endedBy: 'aborted', elapsedMs: 0, main: new Recorder().metrics(), probe: null, autocannon: null, probeStats: null }
   const resolved: ResolvedRunOptions = {
     ...options,
     path: mainPath,
@@ -208,7 +208,7 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
     cpu: fromGenerator.cpu,
     server: serverSummary,
     autocannon: final.autocannon,
-    generator: fromGenerator.info && { ...fromGenerator.info, probeConnections: final.probeConnections },
+    generator: fromGenerator.info && { ...fromGenerator.info, probe: final.probeStats },
     timeline,
     pids: { server: server?.pid ?? null, generator: generator?.pid ?? null },
   }
@@ -278,7 +278,7 @@ function driveGenerator(
       main: last?.main ?? new Recorder().metrics(),
       probe: last?.probe ?? null,
       autocannon: null,
-      probeConnections: null,
+      probeStats: null,
     })
     const send = (message: ToGenerator) => {
       if (generator.connected) generator.send(message)
@@ -305,7 +305,7 @@ function driveGenerator(
           capTimer = setTimeout(() => stop('cap'), capS * 1000)
           return
         case 'progress':
-          last = { endedBy: 'duration', elapsedMs: message.elapsedMs, main: message.main, probe: message.probe, autocannon: null, probeConnections: null }
+          last = { endedBy: 'duration', elapsedMs: message.elapsedMs, main: message.main, probe: message.probe, autocannon: null, probeStats: null }
           if (stopReason === null) events.onProgress(message)
           return
         case 'done':
@@ -315,7 +315,7 @@ function driveGenerator(
             main: message.main,
             probe: message.probe,
             autocannon: message.autocannon,
-            probeConnections: message.probeConnections,
+            probeStats: message.probeStats,
           })
         case 'failed':
           return fail(new Error(`load generator: ${message.message}`))

@@ -82,7 +82,7 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 6,
     path: '/cpu/<n>',
     capS: 10,
-    cpuMix: { targetMs: 60, probe: { path: '/0', ratePerSec: 100, maxConnections: 100 } },
+    cpuMix: { targetMs: 60, probe: { path: '/0', ratePerSec: 100, connections: 50 } },
   },
 ]
 

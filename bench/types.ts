@@ -144,7 +144,12 @@ export interface BenchResult {
    * part of every first-wave latency and of the throughput's span: it is the client's cost,
    * shown so it is not mistaken for the server's.
    */
-  generator: { warmupMs: number; setupMs: number; probeConnections: number | null } | null
+  generator: {
+    warmupMs: number
+    setupMs: number
+    /** cpu-mix: connections the probe had to reopen, and requests still unanswered at the end. */
+    probe: { reconnects: number; unanswered: number } | null
+  } | null
   timeline: TimelinePoint[]
   /** The processes this run started (all gone when the promise settles). */
   pids: { server: number | null; generator: number | null }
@@ -176,11 +181,8 @@ export interface ResolvedRunOptions {
 export interface ProbeOptions {
   path: string
   ratePerSec: number
-  /**
-   * Keep-alive connections are opened as needed, up to this many: a request that falls due while
-   * every connection waits for an answer goes out on a new one instead of queueing in the client.
-   */
-  maxConnections: number
+  /** Keep-alive connections, opened and used once before the load starts (see bench/probe.ts). */
+  connections: number
 }
 
 /** What `onProgress` receives, at most every 200 ms. */
