@@ -3,7 +3,7 @@
 // Pure functions of the result objects; nothing here runs anything.
 
 import { findScenario, type Target } from './scenarios.ts'
-import { SCHEMA_VERSION, type BenchResult, type MachineInfo, type Metrics } from './types.ts'
+import { SCHEMA_VERSION, type BenchResult, type EndedBy, type MachineInfo, type Metrics, type ResolvedRunOptions } from './types.ts'
 
 /** A recorded comparison: one scenario run against every step, as bench/results/<scenario>.json. */
 export interface BenchComparison {
@@ -68,6 +68,26 @@ export function stepLabel(r: BenchResult): string {
 
 export function machineLine(m: MachineInfo): string {
   return `${m.cpuModel}, ${m.cores} cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}, ${m.os}; load average ${m.loadAverage1m} at start`
+}
+
+/** "43 of 150 done in 10.0 s (cut by the 10 s cap)", "412,345 done in 5.0 s", ... */
+export function summaryLine(outcome: { endedBy: EndedBy; elapsedMs: number; main: Metrics }, options: ResolvedRunOptions, partial: boolean): string {
+  const m = outcome.main
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
+  // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
+  const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
+  const what = options.cpuMix ? 'CPU tasks' : ''
+  const count = options.requests !== null ? `${m.completed.toLocaleString('en-US')} of ${options.requests.toLocaleString('en-US')}` : m.completed.toLocaleString('en-US')
+  let line = `${count}${what ? ` ${what}` : ''} done in ${time}`
+  if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
+  if (outcome.endedBy === 'aborted') line += ' (aborted)'
+  const failures = [
+    m.timeouts ? `${m.timeouts} timeouts` : '',
+    m.errors ? `${m.errors} errors` : '',
+    m.non2xx ? `${m.non2xx} non-2xx` : '',
+  ].filter(Boolean)
+  if (failures.length) line += `; ${failures.join(', ')}`
+  return line
 }
 
 // ---- targets ------------------------------------------------------------------------------

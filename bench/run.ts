@@ -17,6 +17,7 @@ import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-pr
 import { machineInfo, openFileLimit } from './machine.ts'
 import { Recorder } from './metrics.ts'
 import { BenchOptionError, resolveRunOptions, throughputLimit, type RunInput } from './scenarios.ts'
+import { summaryLine } from './report.ts'
 import { startServer, type ServerProcess } from './server-process.ts'
 import { fetchText, numberField, objectField, StatsPoller } from './server-stats.ts'
 import { findStep, REPO_ROOT } from './steps.ts'
@@ -172,6 +173,12 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
   const serverSummary = await cleanUp(generator, poller, server, !aborted)
   if (progressError !== null) throw progressError
 
+  if (outcome?.endedBy === 'cap') {
+    // The cap and the natural end can race (autocannon notices its end at its next one-second
+    // sample): a run that got everything it asked for, or ran its full duration, was not cut.
+    if (options.requests !== null && outcome.main.completed >= options.requests) outcome.endedBy = 'completed'
+    else if (options.durationS !== null && outcome.elapsedMs >= options.durationS * 1000) outcome.endedBy = 'duration'
+  }
   const final: LoadOutcome = outcome ?? { endedBy: 'aborted', elapsedMs: 0, main: new Recorder().metrics(), probe: null, autocannon: null, probeStats: null }
   const resolved: ResolvedRunOptions = {
     ...options,
@@ -378,26 +385,6 @@ function serverSummary(poller: StatsPoller): ServerSummary | null {
 
 function probeView(probe: Metrics): NonNullable<BenchProgress['probe']> {
   return { completed: probe.completed, p50Ms: probe.latency?.p50 ?? null, p99Ms: probe.latency?.p99 ?? null }
-}
-
-/** "43 of 150 done in 10.0 s (cut by the 10 s cap)", "412,345 done in 5.0 s", ... */
-export function summaryLine(outcome: Pick<LoadOutcome, 'endedBy' | 'elapsedMs' | 'main'>, options: ResolvedRunOptions, partial: boolean): string {
-  const m = outcome.main
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
-  // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
-  const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
-  const what = options.cpuMix ? 'CPU tasks' : ''
-  const count = options.requests !== null ? `${m.completed.toLocaleString('en-US')} of ${options.requests.toLocaleString('en-US')}` : m.completed.toLocaleString('en-US')
-  let line = `${count}${what ? ` ${what}` : ''} done in ${time}`
-  if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
-  if (outcome.endedBy === 'aborted') line += ' (aborted)'
-  const failures = [
-    m.timeouts ? `${m.timeouts} timeouts` : '',
-    m.errors ? `${m.errors} errors` : '',
-    m.non2xx ? `${m.non2xx} non-2xx` : '',
-  ].filter(Boolean)
-  if (failures.length) line += `; ${failures.join(', ')}`
-  return line
 }
 
 async function checkReachable(origin: string): Promise<void> {
