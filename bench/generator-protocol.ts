@@ -32,6 +32,8 @@ export type FromGenerator =
       /** 'stopped': the run asked it to stop (cap or abort). */
       endedBy: 'completed' | 'duration' | 'stopped'
       elapsedMs: number
+      /** CPU time the generator used during the load (user + system), in ms. */
+      cpuMs: number
       main: Metrics
       probe: Metrics | null
       autocannon: AutocannonSummary | null

@@ -73,6 +73,7 @@ async function run(config: GeneratorConfig): Promise<void> {
   await probe?.open()
 
   const t0 = performance.now()
+  const cpuAtStart = process.cpuUsage()
   main.start(t0)
   const instance = autocannon(
     {
@@ -132,7 +133,9 @@ async function run(config: GeneratorConfig): Promise<void> {
     const probeFigures = probe ? { reconnects: probe.reconnects, unanswered: probe.unanswered } : null
     probe?.stop()
     const elapsedMs = Math.round(performance.now() - t0)
-    await send({ type: 'done', endedBy, elapsedMs, main: main.metrics(), probe: probeRecorder?.metrics() ?? null, autocannon: autocannonSummary, probeStats: probeFigures })
+    const cpu = process.cpuUsage(cpuAtStart)
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000)
+    await send({ type: 'done', endedBy, elapsedMs, cpuMs, main: main.metrics(), probe: probeRecorder?.metrics() ?? null, autocannon: autocannonSummary, probeStats: probeFigures })
     process.exit(0)
   }
 }

@@ -18,6 +18,24 @@ export function machineInfo(): MachineInfo {
 }
 
 /**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat on Linux
+ * (10 ms resolution); null elsewhere or when the process is gone.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after "pid (comm) ": state is field 3, utime 14 and stime 15 (in clock ticks).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? ticks * (1000 / CLOCK_TICKS_PER_S) : null
+  } catch {
+    return null
+  }
+}
+/** `getconf CLK_TCK`: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_S = 100
+
+/**
  * How many files (sockets included) a process may open: the soft `ulimit -n`, which children
  * inherit. Read from /proc on Linux; null elsewhere (then we do not check).
  */

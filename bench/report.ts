@@ -150,7 +150,7 @@ export function resultText(r: BenchResult): string {
   lines.push(`errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`)
   const s = r.server
   if (s) {
-    const extras = [s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '', s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '']
+    const extras = [s.cpuMs !== null && r.loadMs > 0 ? `CPU ${(s.cpuMs / r.loadMs * 100).toFixed(0)}% of a core` : '', s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '', s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '']
     lines.push(
       [`server: peak RSS ${megabytes(s.peakRssBytes)}`, `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`, ...extras.filter(Boolean), s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '']
         .filter(Boolean)
@@ -161,7 +161,8 @@ export function resultText(r: BenchResult): string {
   }
   if (r.generator) {
     const ac = r.autocannon ? `; autocannon's own figures: ${rate(r.autocannon.requestsAverage)} req/s (per-second average), p99 ${r.autocannon.latencyP99} ms` : ''
-    lines.push(`generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (counted in the span and in first-wave latencies)${ac}`)
+    const cpu = r.generator.cpuMs !== null && r.loadMs > 0 ? `, CPU ${((r.generator.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core` : ''
+    lines.push(`generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (counted in the span and in first-wave latencies)${cpu}${ac}`)
   }
   const target = checkTarget(r)
   if (target) lines.push(`target (issue #3, for step 3): ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)

@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { adopt, hasExited, stopChild } from './child-processes.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
-import { machineInfo, openFileLimit } from './machine.ts'
+import { machineInfo, openFileLimit, processCpuMs } from './machine.ts'
 import { Recorder } from './metrics.ts'
 import { BenchOptionError, resolveRunOptions, throughputLimit, type RunInput } from './scenarios.ts'
 import { summaryLine } from './report.ts'
@@ -49,6 +49,7 @@ interface LoadOutcome {
   main: Metrics
   probe: Metrics | null
   autocannon: AutocannonSummary | null
+  cpuMs: number | null
   probeStats: { reconnects: number; unanswered: number } | null
 }
 
@@ -66,6 +67,8 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
   let origin = options.url ?? ''
   // Filled in by the generator's messages (an object, so TypeScript sees the callbacks write it).
   const fromGenerator: { cpu: CpuCalibration | null; info: BenchResult['generator'] } = { cpu: null, info: null }
+  // The server's CPU time over the load phase (Linux): read when the load starts and ends.
+  const serverCpu: { atStart: number | null; used: number | null } = { atStart: null, used: null }
   let mainPath = options.path
   const timeline: TimelinePoint[] = []
   let progressError: unknown = null
@@ -142,7 +145,8 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
       onCalibrated: (cpu) => (fromGenerator.cpu = cpu),
       onStarted: (path, warmupMs, setupMs) => {
         mainPath = path
-        fromGenerator.info = { warmupMs, setupMs, probe: null }
+        if (server) serverCpu.atStart = processCpuMs(server.pid)
+        fromGenerator.info = { warmupMs, setupMs, cpuMs: null, probe: null }
       },
       onProgress: (message) => {
         const point = {
@@ -161,16 +165,18 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
       },
       onStopping: (elapsedMs, last) => report(idle('stopping', elapsedMs, last)),
     })
+    const atEnd = server ? processCpuMs(server.pid) : null
+    if (serverCpu.atStart !== null && atEnd !== null) serverCpu.used = Math.round(atEnd - serverCpu.atStart)
   } catch (error) {
     if (!signal?.aborted) {
-      await cleanUp(generator, poller, server, false)
+      await cleanUp(generator, poller, server, false, null)
       throw error
     }
     // Aborted while starting: resolve with an empty, partial result below.
   }
 
   const aborted = outcome?.endedBy === 'aborted' || (outcome === null && signal?.aborted === true)
-  const serverSummary = await cleanUp(generator, poller, server, !aborted)
+  const serverSummary = await cleanUp(generator, poller, server, !aborted, serverCpu.used)
   if (progressError !== null) throw progressError
 
   if (outcome?.endedBy === 'cap') {
@@ -179,7 +185,7 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
     if (options.requests !== null && outcome.main.completed >= options.requests) outcome.endedBy = 'completed'
     else if (options.durationS !== null && outcome.elapsedMs >= options.durationS * 1000) outcome.endedBy = 'duration'
   }
-  const final: LoadOutcome = outcome ?? { endedBy: 'aborted', elapsedMs: 0, main: new Recorder().metrics(), probe: null, autocannon: null, probeStats: null }
+  const final: LoadOutcome = outcome ?? { endedBy: 'aborted', elapsedMs: 0, main: new Recorder().metrics(), probe: null, autocannon: null, cpuMs: null, probeStats: null }
   const resolved: ResolvedRunOptions = {
     ...options,
     path: mainPath,
@@ -215,7 +221,7 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
     cpu: fromGenerator.cpu,
     server: serverSummary,
     autocannon: final.autocannon,
-    generator: fromGenerator.info && { ...fromGenerator.info, probe: final.probeStats },
+    generator: fromGenerator.info && { ...fromGenerator.info, cpuMs: final.cpuMs, probe: final.probeStats },
     timeline,
     pids: { server: server?.pid ?? null, generator: generator?.pid ?? null },
   }
@@ -285,6 +291,7 @@ function driveGenerator(
       main: last?.main ?? new Recorder().metrics(),
       probe: last?.probe ?? null,
       autocannon: null,
+      cpuMs: null,
       probeStats: null,
     })
     const send = (message: ToGenerator) => {
@@ -312,7 +319,7 @@ function driveGenerator(
           capTimer = setTimeout(() => stop('cap'), capS * 1000)
           return
         case 'progress':
-          last = { endedBy: 'duration', elapsedMs: message.elapsedMs, main: message.main, probe: message.probe, autocannon: null, probeStats: null }
+          last = { endedBy: 'duration', elapsedMs: message.elapsedMs, main: message.main, probe: message.probe, autocannon: null, cpuMs: null, probeStats: null }
           if (stopReason === null) events.onProgress(message)
           return
         case 'done':
@@ -322,6 +329,7 @@ function driveGenerator(
             main: message.main,
             probe: message.probe,
             autocannon: message.autocannon,
+            cpuMs: message.cpuMs,
             probeStats: message.probeStats,
           })
         case 'failed':
@@ -357,6 +365,7 @@ async function cleanUp(
   poller: StatsPoller | null,
   server: ServerProcess | null,
   finalPoll: boolean,
+  serverCpuMs: number | null,
 ): Promise<ServerSummary | null> {
   if (generator) await stopChild(generator, finalPoll ? 'SIGTERM' : 'SIGKILL', 500)
   if (poller) {
@@ -364,10 +373,10 @@ async function cleanUp(
     if (finalPoll && (server === null || !hasExited(server.child))) await poller.poll(1500)
   }
   if (server) await server.stop(finalPoll ? 2000 : 0)
-  return poller ? serverSummary(poller) : null
+  return poller ? serverSummary(poller, serverCpuMs) : null
 }
 
-function serverSummary(poller: StatsPoller): ServerSummary | null {
+function serverSummary(poller: StatsPoller, cpuMs: number | null): ServerSummary | null {
   const final = poller.latest
   if (final === null) return null
   return {
@@ -377,6 +386,7 @@ function serverSummary(poller: StatsPoller): ServerSummary | null {
     eventLoopUtilization: numberField(final, 'eventLoopUtilization'),
     threadsSpawned: numberField(final, 'threadsSpawned'),
     cpuCap: numberField(final, 'cpuCap'),
+    cpuMs,
     polls: poller.polls,
     missedPolls: poller.missed,
     final,

@@ -65,6 +65,8 @@ export interface ServerSummary {
   /** Step-specific counters, when the step reports them. */
   threadsSpawned: number | null
   cpuCap: number | null
+  /** CPU time the server used during the load (Linux, from /proc; 10 ms resolution), in ms. */
+  cpuMs: number | null
   /** How many polls answered, and how many did not (a blocked server cannot answer). */
   polls: number
   missedPolls: number
@@ -147,6 +149,11 @@ export interface BenchResult {
   generator: {
     warmupMs: number
     setupMs: number
+    /**
+     * CPU time the generator used during the load, in ms (null if it was killed before telling).
+     * cpuMs / loadMs near 1 means it kept a whole core busy: it may be the bottleneck.
+     */
+    cpuMs: number | null
     /** cpu-mix: connections the probe had to reopen, and requests still unanswered at the end. */
     probe: { reconnects: number; unanswered: number } | null
   } | null
