@@ -72,7 +72,7 @@ async function main(): Promise<number> {
       console.log('')
       for (const note of tableNotes(results)) console.log(`- ${note}`)
       const targets = targetLines(results)
-      if (targets.length) console.log(`\nissue #3 target (for step 3):\n${targets.map((t) => `  ${t}`).join('\n')}`)
+      if (targets.length) console.log(`\nissue #3 target:\n${targets.map((t) => `  ${t}`).join('\n')}`)
     }
     const doc = comparison(scenario, results, command)
     if (args.json) writeFileSync(args.json, JSON.stringify(args.all ? doc : results[0], null, 2) + '\n')
