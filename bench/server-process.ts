@@ -4,10 +4,12 @@
 // death would leave the real server behind), a free port picked by the kernel and read back from
 // the `listening on` line, and an IPC channel whose loss makes the server exit (see
 // examples/shared/server.ts), so even a parent killed with SIGKILL leaves no server running.
+// The child runs in its own process group (see child-processes.ts): a Ctrl-C at the terminal
+// reaches the bench, which stops the server itself after collecting the server's last figures.
 
 import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { join } from 'node:path'
+import { adopt, liveChildren, stopChild } from './child-processes.ts'
 import { REPO_ROOT, type StepEntry } from './steps.ts'
 
 export interface ServerProcess {
@@ -21,24 +23,31 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>
 }
 
-/** Every child started by this process and not yet exited: killed if we exit first. */
-const live = new Set<ChildProcess>()
-process.on('exit', () => {
-  for (const child of live) child.kill('SIGKILL')
-})
+export interface StartOptions {
+  /** How long the server may take to print its `listening on` line (default 20 s). */
+  timeoutMs?: number
+  /** Aborting kills the server if it is still starting; `startServer` then rejects. */
+  signal?: AbortSignal
+}
 
 /** How many servers this process started that are still running (the tests expect 0 at the end). */
 export function runningServers(): number {
-  return live.size
+  return liveChildren('server')
 }
 
-export async function startServer(step: StepEntry, args: readonly string[] = [], timeoutMs = 20_000): Promise<ServerProcess> {
+export async function startServer(
+  step: StepEntry,
+  args: readonly string[] = [],
+  options: StartOptions | number = {},
+): Promise<ServerProcess> {
+  const { timeoutMs = 20_000, signal } = typeof options === 'number' ? { timeoutMs: options } : options
+  signal?.throwIfAborted()
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, step.entry), '--port', '0', ...args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
   })
-  live.add(child)
-  child.once('exit', () => live.delete(child))
+  adopt(child, 'server')
   let stderr = ''
   child.stderr!.setEncoding('utf8')
   child.stderr!.on('data', (text: string) => {
@@ -46,22 +55,20 @@ export async function startServer(step: StepEntry, args: readonly string[] = [],
     if (stderr.length > 64_000) stderr = stderr.slice(-32_000)
   })
 
-  const stop = async (graceMs = 2000): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    const exited = once(child, 'exit')
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-    await exited
-    clearTimeout(timer)
-  }
+  const stop = (graceMs = 2000): Promise<void> => stopChild(child, 'SIGTERM', graceMs)
+  const onAbort = () => void stopChild(child, 'SIGKILL')
+  signal?.addEventListener('abort', onAbort, { once: true })
 
   try {
     const url = await readListeningLine(child, timeoutMs, () => stderr)
+    signal?.throwIfAborted()
     const port = Number(new URL(url).port)
     return { url, port, pid: child.pid!, child, stderr: () => stderr, stop }
   } catch (error) {
     await stop()
-    throw error
+    throw signal?.aborted ? signal.reason : error
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
   }
 }
 

@@ -13,12 +13,6 @@ import { before, describe, test } from 'node:test'
 import { REPO_ROOT } from '../bench/steps.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
 
-// Scripts and paths that other branches of this project add (the bench, steps 4 and 5). The slides
-// already name them; each one listed here is tolerated until its branch is merged.
-// TO REMOVE when merging those branches: this list must end up empty.
-const PENDING_SCRIPTS = ['bench', 'bench:all']
-const PENDING_PATHS: string[] = []
-
 const scripts = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
 
 /** `<<< @/path#region lang {lines}` → the file and region it imports. */
@@ -77,15 +71,10 @@ describe('the deck (static checks)', () => {
         const name = m[1]!.replace(/[.]+$/, '') // the end of a sentence
         // `step:N` stands for the steps: at least one `step:<number>` must exist.
         const known = name.endsWith(':N') ? scripts.some((s) => new RegExp(`^${name.slice(0, -1)}\\d+$`).test(s)) : scripts.includes(name)
-        if (!known && !PENDING_SCRIPTS.includes(name)) problems.push(`slide ${slide.no}: npm run ${name}`)
+        if (!known) problems.push(`slide ${slide.no}: npm run ${name}`)
       }
     }
     assert.deepEqual(problems, [])
-  })
-
-  test('every pending script is still missing (an added one must leave the pending list)', () => {
-    assert.deepEqual(PENDING_SCRIPTS.filter((name) => scripts.includes(name)), [])
-    assert.deepEqual(PENDING_PATHS.filter((path) => existsSync(join(REPO_ROOT, path))), [])
   })
 
   test('every examples/... path named on a slide exists', () => {
@@ -94,7 +83,6 @@ describe('the deck (static checks)', () => {
       for (const m of everywhere(slide).matchAll(/(?<![@\w/])examples\/[\w.*/-]*/g)) {
         const path = m[0].replace(/[.]+$/, '')
         if (path.includes('*')) continue // a pattern such as examples/0N-*/, not a path
-        if (PENDING_PATHS.some((pending) => path.startsWith(pending))) continue
         if (!existsSync(join(REPO_ROOT, path))) problems.push(`slide ${slide.no}: ${path}`)
       }
     }

@@ -1,0 +1,43 @@
+// The messages between a run (run.ts, in the caller's process) and its load generator
+// (generator.ts, a forked child). The generator sends aggregated figures every 200 ms, never one
+// message per response: at 80,000 responses a second the IPC channel would become the bottleneck.
+
+import type { AutocannonSummary, CpuCalibration, Metrics, ProbeOptions } from './types.ts'
+
+export interface GeneratorConfig {
+  /** e.g. http://127.0.0.1:40123 */
+  origin: string
+  /** The main load's path; for cpu-mix the generator fills in `/cpu/<n>` after calibrating. */
+  path: string
+  connections: number
+  /** Count bound, or null for a duration bound. */
+  requests: number | null
+  durationS: number | null
+  maxRequests: number
+  timeoutS: number
+  progressIntervalMs: number
+  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+}
+
+export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
+
+export type FromGenerator =
+  | { type: 'calibrating' }
+  | { type: 'calibrated'; cpu: CpuCalibration }
+  /** The load has started: `warmupMs` warming the generator, `setupMs` creating the clients. */
+  | { type: 'started'; path: string; warmupMs: number; setupMs: number }
+  | { type: 'progress'; elapsedMs: number; ratePerSec: number; main: Metrics; probe: Metrics | null }
+  | {
+      type: 'done'
+      /** 'stopped': the run asked it to stop (cap or abort). */
+      endedBy: 'completed' | 'duration' | 'stopped'
+      elapsedMs: number
+      /** CPU time the generator used during the load (user + system), in ms. */
+      cpuMs: number
+      main: Metrics
+      probe: Metrics | null
+      autocannon: AutocannonSummary | null
+      /** cpu-mix: connections the probe reopened, requests it left unanswered. */
+      probeStats: { reconnects: number; unanswered: number } | null
+    }
+  | { type: 'failed'; message: string }

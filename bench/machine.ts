@@ -1,0 +1,51 @@
+// What a result says about the machine it came from: numbers from a 2-core VM and an 8-core laptop
+// are not comparable, and a run taken while something else was busy is noisy. Recorded in every
+// result, shown under every table.
+
+import { readFileSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg, platform, release, arch, totalmem } from 'node:os'
+import type { MachineInfo } from './types.ts'
+
+export function machineInfo(): MachineInfo {
+  return {
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    cores: availableParallelism(),
+    totalMemoryBytes: totalmem(),
+    node: process.version,
+    os: `${platform()} ${release()} (${arch()})`,
+    loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+  }
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat on Linux
+ * (10 ms resolution); null elsewhere or when the process is gone.
+ */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after "pid (comm) ": state is field 3, utime 14 and stime 15 (in clock ticks).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Number.isFinite(ticks) ? ticks * (1000 / CLOCK_TICKS_PER_S) : null
+  } catch {
+    return null
+  }
+}
+/** `getconf CLK_TCK`: 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_S = 100
+
+/**
+ * How many files (sockets included) a process may open: the soft `ulimit -n`, which children
+ * inherit. Read from /proc on Linux; null elsewhere (then we do not check).
+ */
+export function openFileLimit(): number | null {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
+    const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0]
+    if (soft === undefined) return null
+    return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft)
+  } catch {
+    return null
+  }
+}

@@ -1,0 +1,138 @@
+// The arithmetic of a benchmark, in one place so it can be tested on made-up timings.
+//
+// A `Recorder` is fed one event per answered request — when it completed, how long it took, on
+// which connection, with which status — and turns them into the numbers the bench reports:
+// - throughput = completed / (last completion − first send). Not autocannon's average of
+//   per-second buckets, which counts the ramp-up and the empty last second: a single wave of 150
+//   requests of /1000 would read 75 req/s;
+// - latency percentiles from our own HDR histogram in microseconds, so /0 on loopback reads
+//   0.08 ms, not autocannon's whole-millisecond 0;
+// - a steady-state rate that leaves out the ramp (see `steadyThroughput`);
+// - errors, timeouts and non-2xx answers, counted apart.
+// Times are milliseconds on one monotonic clock (`performance.now()` in the load generator).
+
+import { build, type Histogram } from 'hdr-histogram-js'
+import type { LatencySummary, Metrics } from './types.ts'
+
+const US_PER_MS = 1000
+
+export class Recorder {
+  private readonly histogram: Histogram = build({
+    lowestDiscernibleValue: 1, // 1 µs
+    highestTrackableValue: 3_600_000_000, // an hour, in µs; autoResize covers the rest
+    numberOfSignificantValueDigits: 4, // 1000 ms is told apart from 1000.1 ms
+    autoResize: true,
+  })
+  private firstSend: number | null = null
+  private lastDone: number | null = null
+  private completed = 0
+  private errors = 0
+  private timeouts = 0
+  private non2xx = 0
+  private readonly statusCodes: Record<string, number> = {}
+  // Per connection: first and last completion, and how many. Indexed by a small connection number.
+  private readonly connFirst: number[] = []
+  private readonly connLast: number[] = []
+  private readonly connCount: number[] = []
+  // For the rate over the last interval.
+  private lastSnapshotAt: number | null = null
+  private lastSnapshotCompleted = 0
+
+  /** The load started at `t` (the first request is sent at `t`). */
+  start(t: number): void {
+    this.firstSend = t
+    this.lastSnapshotAt = t
+  }
+
+  /** One answer: completed at `doneAt` after `latencyMs`, on connection `conn`, with `status`. */
+  record(conn: number, doneAt: number, latencyMs: number, status: number): void {
+    this.completed++
+    // A caller that did not call start(): the first send is the earliest send we saw.
+    const sentAt = doneAt - latencyMs
+    if (this.firstSend === null || sentAt < this.firstSend) this.firstSend = sentAt
+    if (this.lastDone === null || doneAt > this.lastDone) this.lastDone = doneAt
+    this.histogram.recordValue(Math.max(1, Math.round(latencyMs * US_PER_MS)))
+    if (status < 200 || status > 299) this.non2xx++
+    this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1
+    if (this.connCount[conn] === undefined) {
+      this.connFirst[conn] = doneAt
+      this.connCount[conn] = 0
+    }
+    this.connLast[conn] = doneAt
+    this.connCount[conn]!++
+  }
+
+  recordError(kind: 'error' | 'timeout'): void {
+    if (kind === 'timeout') this.timeouts++
+    else this.errors++
+  }
+
+  get completedCount(): number {
+    return this.completed
+  }
+
+  /** Completions per second since the previous call (or since start). */
+  rateSinceLastCall(now: number): number {
+    const since = this.lastSnapshotAt ?? now
+    const rate = now > since ? ((this.completed - this.lastSnapshotCompleted) * 1000) / (now - since) : 0
+    this.lastSnapshotAt = now
+    this.lastSnapshotCompleted = this.completed
+    return round(rate, 1)
+  }
+
+  metrics(): Metrics {
+    const spanMs = this.firstSend !== null && this.lastDone !== null ? this.lastDone - this.firstSend : null
+    return {
+      completed: this.completed,
+      spanMs: spanMs === null ? null : round(spanMs, 3),
+      throughput: spanMs !== null && spanMs > 0 ? round((this.completed * 1000) / spanMs, 2) : null,
+      steadyThroughput: this.steadyThroughput(),
+      latency: this.latency(),
+      errors: this.errors,
+      timeouts: this.timeouts,
+      non2xx: this.non2xx,
+      statusCodes: { ...this.statusCodes },
+    }
+  }
+
+  /**
+   * The rate the server sustains once every connection is going. In a closed loop each
+   * connection completes one request per round trip, so its own rate is
+   * (its completions − 1) / (its last completion − its first); the server's is the sum over
+   * connections. That leaves out connecting and the first wave (10,000 sockets take a while to
+   * open) and the tail, and unlike a fixed time window it does not depend on where the waves of
+   * a slow path fall. Null when no connection completed twice (a single wave).
+   */
+  private steadyThroughput(): number | null {
+    let rate = 0
+    let counted = 0
+    for (let i = 0; i < this.connCount.length; i++) {
+      const count = this.connCount[i]
+      if (count === undefined || count < 2) continue
+      const span = this.connLast[i]! - this.connFirst[i]!
+      if (span <= 0) continue
+      rate += ((count - 1) * 1000) / span
+      counted++
+    }
+    return counted === 0 ? null : round(rate, 2)
+  }
+
+  private latency(): LatencySummary | null {
+    const h = this.histogram
+    if (h.totalCount === 0) return null
+    const ms = (us: number) => round(us / US_PER_MS, 3)
+    return {
+      min: ms(h.minNonZeroValue),
+      p50: ms(h.getValueAtPercentile(50)),
+      p90: ms(h.getValueAtPercentile(90)),
+      p99: ms(h.getValueAtPercentile(99)),
+      max: ms(h.maxValue),
+      mean: ms(h.mean),
+    }
+  }
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits
+  return Math.round(x * f) / f
+}

@@ -1,0 +1,92 @@
+// Polling the server's own view of itself, `GET /__stats`, while the load runs: memory, event-loop
+// delay, connections, and the counters a step adds (threads spawned, CPU cap, ...).
+//
+// One poll at a time, each on a fresh connection with a short timeout: a blocked server (step 1
+// sleeping, step 3 hashing) cannot answer, and a missed poll is counted rather than queued. Peak
+// RSS is therefore the peak *seen* every 250 ms, which the README says.
+
+import { get } from 'node:http'
+
+export type StatsBody = Record<string, unknown>
+
+/** One GET on a fresh connection. Resolves with the status and body, rejects on network errors. */
+export function fetchText(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (chunk: string) => (body += chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
+      res.on('error', reject)
+    })
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })))
+    req.on('error', reject)
+  })
+}
+
+/** `/__stats` as an object, or null when the server does not answer with JSON in time. */
+export async function fetchStats(origin: string, timeoutMs: number): Promise<StatsBody | null> {
+  try {
+    const { status, body } = await fetchText(`${origin}/__stats`, timeoutMs)
+    if (status !== 200) return null
+    const parsed: unknown = JSON.parse(body)
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as StatsBody) : null
+  } catch {
+    return null
+  }
+}
+
+export class StatsPoller {
+  latest: StatsBody | null = null
+  peakRss: number | null = null
+  recentLoopDelayP99Max: number | null = null
+  polls = 0
+  missed = 0
+  private timer: NodeJS.Timeout | undefined
+  private inFlight: Promise<void> | null = null
+  private stopped = false
+
+  constructor(
+    private readonly origin: string,
+    private readonly intervalMs = 250,
+    private readonly timeoutMs = 1000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.inFlight === null) this.inFlight = this.poll().finally(() => (this.inFlight = null))
+    }, this.intervalMs)
+  }
+
+  /** Stops polling and waits for a poll still under way. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearInterval(this.timer)
+    await this.inFlight
+  }
+
+  /** One more poll, e.g. after the load, for the final counters. */
+  async poll(timeoutMs = this.timeoutMs): Promise<void> {
+    const stats = await fetchStats(this.origin, timeoutMs)
+    if (stats === null) {
+      if (!this.stopped) this.missed++
+      return
+    }
+    this.polls++
+    this.latest = stats
+    const rss = numberField(stats, 'rss')
+    if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)
+    const recent = numberField(objectField(stats, 'recent'), 'eventLoopDelayP99Ms')
+    if (recent !== null) this.recentLoopDelayP99Max = Math.max(this.recentLoopDelayP99Max ?? 0, recent)
+  }
+}
+
+export function numberField(body: StatsBody | null, key: string): number | null {
+  const value = body?.[key]
+  return typeof value === 'number' && Number.isFinite(value) ? value : null
+}
+
+export function objectField(body: StatsBody | null, key: string): StatsBody | null {
+  const value = body?.[key]
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as StatsBody) : null
+}

@@ -1,0 +1,165 @@
+// The bench's arithmetic on made-up timings: throughput from first send to last completion, the
+// steady-state rate, percentiles to the microsecond, failures counted apart, the closed-loop
+// limit, the "43 of 150 done" line, the probe's answer parser and the target check.
+
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { Recorder } from '../bench/metrics.ts'
+import { parseAnswer } from '../bench/probe.ts'
+import { checkTarget, comparisonTable, summaryLine } from '../bench/report.ts'
+import { resolveRunOptions, throughputLimit } from '../bench/scenarios.ts'
+import type { BenchResult, Metrics } from '../bench/types.ts'
+
+/** Within a relative tolerance: the histogram keeps 4 significant digits. */
+function near(actual: number | null | undefined, expected: number, relative = 1e-3): void {
+  assert.ok(actual !== null && actual !== undefined, `expected ~${expected}, got ${actual}`)
+  assert.ok(Math.abs(actual - expected) <= Math.abs(expected) * relative, `expected ~${expected}, got ${actual}`)
+}
+
+describe('Recorder', () => {
+  test('one wave: throughput is completed / (last completion − first send), not a per-second average', () => {
+    // 150 connections, one request each, sent at t = 1000; answers after 1000..1029.8 ms.
+    const r = new Recorder()
+    r.start(1000)
+    for (let i = 0; i < 150; i++) {
+      const latency = 1000 + i * 0.2
+      r.record(i, 1000 + latency, latency, 200)
+    }
+    const m = r.metrics()
+    assert.equal(m.completed, 150)
+    near(m.spanMs, 1029.8)
+    near(m.throughput, (150 * 1000) / 1029.8)
+    assert.equal(m.steadyThroughput, null, 'no connection completed twice')
+    near(m.latency?.min, 1000)
+    near(m.latency?.p50, 1014.8, 1e-3)
+    near(m.latency?.p99, 1029.6, 1e-3)
+    near(m.latency?.max, 1029.8)
+    assert.deepEqual([m.errors, m.timeouts, m.non2xx], [0, 0, 0])
+  })
+
+  test('sub-millisecond latencies keep their digits', () => {
+    const r = new Recorder()
+    r.start(0)
+    for (let i = 0; i < 100; i++) r.record(0, i + 0.083, 0.083, 200)
+    near(r.metrics().latency?.p50, 0.083, 0.02)
+    near(r.metrics().latency?.max, 0.083, 0.02)
+  })
+
+  test('steady state sums each connection\'s own rate and leaves the ramp out', () => {
+    // 10 connections, opened 50 ms apart (a slow ramp), each completing one 100 ms request after
+    // another, 6 times. Each connection runs at 10 req/s: 100 req/s once all are going.
+    const r = new Recorder()
+    r.start(0)
+    for (let c = 0; c < 10; c++) {
+      for (let k = 1; k <= 6; k++) r.record(c, c * 50 + k * 100, 100, 200)
+    }
+    const m = r.metrics()
+    near(m.steadyThroughput, 100)
+    // The span-based figure counts the ramp: 60 answers between 0 and 1050 ms.
+    near(m.throughput, (60 * 1000) / 1050)
+  })
+
+  test('without start(), the first send is the earliest send seen', () => {
+    const r = new Recorder()
+    r.record(0, 500, 300, 200) // sent at 200
+    r.record(1, 400, 100, 200) // sent at 300
+    near(r.metrics().spanMs, 300)
+  })
+
+  test('errors, timeouts and non-2xx answers are counted apart', () => {
+    const r = new Recorder()
+    r.start(0)
+    r.record(0, 10, 10, 200)
+    r.record(0, 20, 10, 503)
+    r.record(1, 30, 30, 404)
+    r.recordError('timeout')
+    r.recordError('error')
+    r.recordError('error')
+    const m = r.metrics()
+    assert.equal(m.completed, 3, 'a non-2xx answer is still an answer')
+    assert.equal(m.non2xx, 2)
+    assert.equal(m.timeouts, 1)
+    assert.equal(m.errors, 2)
+    assert.deepEqual(m.statusCodes, { '200': 1, '404': 1, '503': 1 })
+  })
+
+  test('the rate over the last interval', () => {
+    const r = new Recorder()
+    r.start(0)
+    for (let i = 0; i < 50; i++) r.record(0, i, 1, 200)
+    assert.equal(r.rateSinceLastCall(250), 200)
+    for (let i = 0; i < 10; i++) r.record(0, 300 + i, 1, 200)
+    assert.equal(r.rateSinceLastCall(500), 40)
+  })
+
+  test('nothing answered: no span, no throughput, no latencies', () => {
+    const m = new Recorder().metrics()
+    assert.deepEqual([m.completed, m.spanMs, m.throughput, m.latency], [0, null, null, null])
+  })
+})
+
+describe('limits, summaries, targets', () => {
+  test('the closed-loop limit is connections × 1000 / ms, only for /<ms> loads', () => {
+    assert.equal(throughputLimit(resolveRunOptions({ scenario: 'drill' })), 150)
+    assert.equal(throughputLimit(resolveRunOptions({ scenario: 'c10k' })), 10_000)
+    assert.equal(throughputLimit(resolveRunOptions({ scenario: 'drill', path: '/200', connections: 20 })), 100)
+    assert.equal(throughputLimit(resolveRunOptions({ scenario: 'hello' })), null)
+    assert.equal(throughputLimit(resolveRunOptions({ scenario: 'cpu-mix', cpuN: 1000 })), null)
+  })
+
+  test('a capped run says how much of what was asked got done, nothing extrapolated', () => {
+    const options = resolveRunOptions({ scenario: 'drill', step: '1' })
+    const main = { ...new Recorder().metrics(), completed: 43, spanMs: 9990 }
+    assert.equal(summaryLine({ endedBy: 'cap', elapsedMs: 10_012, main }, options, true), '43 of 150 done in 10.0 s (cut by the 10 s cap)')
+    const full = { ...main, completed: 150, spanMs: 1031.4, timeouts: 2 }
+    assert.equal(summaryLine({ endedBy: 'completed', elapsedMs: 2000, main: full }, options, false), '150 of 150 done in 1.03 s; 2 timeouts')
+  })
+
+  test('issue #3 targets are checked against the measured figures', () => {
+    const metrics = (throughput: number, p99: number): Metrics => ({
+      ...new Recorder().metrics(),
+      completed: 150,
+      spanMs: 1030,
+      throughput,
+      latency: { min: 1000, p50: 1010, p90: 1020, p99, max: p99, mean: 1010 },
+    })
+    const result = (m: Metrics) => ({ scenario: 'drill', metrics: m, done: 150, asked: 150 }) as BenchResult
+    assert.equal(checkTarget(result(metrics(146, 1020)))?.met, true)
+    assert.equal(checkTarget(result(metrics(144.9, 1020)))?.met, false)
+    assert.equal(checkTarget(result(metrics(146, 1031)))?.met, false)
+    assert.equal(checkTarget({ scenario: 'hello' } as BenchResult), null)
+  })
+
+  test('the comparison table has a header, a rule and one row per result', () => {
+    const options = resolveRunOptions({ scenario: 'drill' })
+    const r = {
+      scenario: 'drill',
+      step: { id: '3', title: 'event loop' },
+      options,
+      metrics: { ...new Recorder().metrics(), completed: 150, throughput: 145.2 },
+      limit: { throughput: 150, ratio: 0.968, steadyRatio: null },
+      server: null,
+      done: 150,
+      asked: 150,
+      partial: false,
+      endedBy: 'completed',
+      cpu: null,
+      probe: null,
+    } as unknown as BenchResult
+    const lines = comparisonTable([r, { ...r, step: { id: '1', title: 'blocking' }, done: 9, partial: true, endedBy: 'cap' }]).split('\n')
+    assert.equal(lines.length, 4)
+    assert.match(lines[0]!, /\| step .*\| req\/s .*\| ratio to limit .*\| +done\/asked \|/)
+    assert.match(lines[2]!, /3 event loop .*145\.2 .*0\.968 .*150\/150 \|$/)
+    assert.match(lines[3]!, /9\/150 \(cap 10 s\) \|$/)
+  })
+})
+
+describe('the probe\'s answer parser', () => {
+  test('waits for the whole body, then reports status, length and close', () => {
+    const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nslept 0 ms\n\n'
+    assert.equal(parseAnswer(Buffer.from(answer.slice(0, 20))), null)
+    assert.equal(parseAnswer(Buffer.from(answer.slice(0, -1))), null)
+    assert.deepEqual(parseAnswer(Buffer.from(answer + 'HTTP/1.1')), { status: 200, length: answer.length, close: false })
+    assert.deepEqual(parseAnswer(Buffer.from('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'))?.close, true)
+  })
+})
