@@ -74,7 +74,6 @@ async function run(config: GeneratorConfig): Promise<void> {
 
   const t0 = performance.now()
   const cpuAtStart = process.cpuUsage()
-  main.start(t0)
   const instance = autocannon(
     {
       url: config.origin + path,
@@ -90,8 +89,11 @@ async function run(config: GeneratorConfig): Promise<void> {
     },
   )
   // autocannon creates every client (and queues its first request) before it returns; nothing is
-  // on the wire until our loop turns. With 10,000 connections that takes a while: we report it.
-  const setupMs = Math.round((performance.now() - t0) * 10) / 10
+  // on the wire until our loop turns. With 10,000 connections that takes a while: we report it,
+  // and the recorder counts sends from here (see Recorder.start).
+  const clientsReady = performance.now()
+  main.start(clientsReady)
+  const setupMs = Math.round((clientsReady - t0) * 10) / 10
   instance.on('response', (client, statusCode, _bytes, latencyMs) => {
     if (stopping) return
     let id = connectionIds.get(client)

@@ -162,7 +162,7 @@ export function resultText(r: BenchResult): string {
   if (r.generator) {
     const ac = r.autocannon ? `; autocannon's own figures: ${rate(r.autocannon.requestsAverage)} req/s (per-second average), p99 ${r.autocannon.latencyP99} ms` : ''
     const cpu = r.generator.cpuMs !== null && r.loadMs > 0 ? `, CPU ${((r.generator.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core` : ''
-    lines.push(`generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (counted in the span and in first-wave latencies)${cpu}${ac}`)
+    lines.push(`generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first send: not counted in the span or in latencies)${cpu}${ac}`)
   }
   const target = checkTarget(r)
   if (target) lines.push(`target (issue #3, for step 3): ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
@@ -276,7 +276,7 @@ export function markdownReport(doc: BenchComparison): string {
     '',
     comparisonTable(doc.results),
     '',
-    ...doc.results.map((r) => `- ${stepLabel(r)}: ${r.summary}${r.generator ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, counted in the span)` : ''}`),
+    ...doc.results.map((r) => `- ${stepLabel(r)}: ${r.summary}${r.generator ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)` : ''}`),
     '',
     ...tableNotes(doc.results).map((n) => `- ${n}`),
   ]

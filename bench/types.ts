@@ -143,8 +143,8 @@ export interface BenchResult {
   /**
    * The load generator's own costs: warming up on a local dummy server (not measured), and
    * creating the clients, which autocannon does before any request can go out. `setupMs` is
-   * part of every first-wave latency and of the throughput's span: it is the client's cost,
-   * shown so it is not mistaken for the server's.
+   * left out of first-wave latencies and of the throughput's span (no request can leave before
+   * the clients exist: see Recorder.start); it is shown so the client's cost is visible.
    */
   generator: {
     warmupMs: number

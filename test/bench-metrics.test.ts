@@ -66,6 +66,17 @@ describe('Recorder', () => {
     near(r.metrics().spanMs, 300)
   })
 
+  test('a send clocked before start() (the generator still creating clients) counts from start()', () => {
+    const r = new Recorder()
+    r.start(1000)
+    r.record(0, 2000, 1030, 200) // autocannon's clock started at 970, while the clients were being made
+    r.record(1, 2010, 1000, 200) // sent at 1010
+    const m = r.metrics()
+    near(m.spanMs, 1010)
+    near(m.latency?.max, 1000)
+    near(m.latency?.min, 1000)
+  })
+
   test('errors, timeouts and non-2xx answers are counted apart', () => {
     const r = new Recorder()
     r.start(0)

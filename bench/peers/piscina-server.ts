@@ -54,8 +54,11 @@ let tasksFailed = 0
 let tasksRejected = 0
 
 const handle: Handler = (work, reply) => {
-  if (work.kind === 'sleep') setTimeout(() => reply(ok(workBody(work))), work.ms)
-  else runCpuTask(work.n).then(reply)
+  if (work.kind === 'sleep') {
+    // Exactly step 3 and step 5.
+    if (work.ms === 0) reply(ok(workBody(work)))
+    else setTimeout(() => reply(ok(workBody(work))), work.ms)
+  } else runCpuTask(work.n).then(reply)
 }
 
 async function runCpuTask(n: number): Promise<Reply> {
