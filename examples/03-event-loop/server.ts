@@ -22,8 +22,10 @@ import { cpuHash, workBody } from '../shared/work.mjs'
 // #region handler
 const handle: Handler = (work, reply) => {
   if (work.kind === 'sleep') {
-    // I/O-bound: ask the loop to call us back later, and return right away.
-    setTimeout(() => reply(ok(workBody(work))), work.ms)
+    // I/O-bound: ask the loop to call us back later, and return right away. (/0 does not wait:
+    // Node would stretch setTimeout(fn, 0) to a 1 ms timer.)
+    if (work.ms === 0) reply(ok(workBody(work)))
+    else setTimeout(() => reply(ok(workBody(work))), work.ms)
   } else {
     // CPU-bound: runs on the loop's thread. Nothing else runs until it is done.
     reply(ok(workBody(work, cpuHash(work.n))))

@@ -54,7 +54,8 @@ let taskMsAverage = 0 // moving average of one task's time on a thread, for Retr
 const handle: Handler = (work, reply) => {
   if (work.kind === 'sleep') {
     // I/O-bound: exactly step 3. The loop sets a timer and goes back to serving others.
-    setTimeout(() => reply(ok(workBody(work))), work.ms)
+    if (work.ms === 0) reply(ok(workBody(work)))
+    else setTimeout(() => reply(ok(workBody(work))), work.ms)
   } else {
     runCpuTask(work.n).then(reply)
   }
