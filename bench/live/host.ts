@@ -159,7 +159,7 @@ export class LiveBenchHost {
     }
     const status = stoppedBy !== null ? 'stopped' : failures > 0 ? 'failed' : 'done'
     const message = stoppedBy ?? (failures > 0 ? `${failures} of ${view.steps.length} step${view.steps.length > 1 ? 's' : ''} failed` : null)
-    emit({ type: 'finished', runId: view.id, status, message })
+    emit({ type: 'finished', runId: view.id, status, message, at: Date.now() })
   }
 }
 

@@ -90,8 +90,17 @@ export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
     else log.warn(`live bench: ${what} ${reply.reason === 'busy' ? 'answered busy' : 'refused'}: ${reply.message}`)
   }
 
-  // Anyone the dev server lets in may watch: the state goes to the window that asks.
-  server.ws.on(EVENTS.hello, (_data: unknown, client: WebSocketClient) => client.send(EVENTS.state, host.snapshot()))
+  // Anyone the dev server lets in may watch: the state goes to the window that asks. The first
+  // window's hello also loads the heavy half of the bench (run.ts; it starts nothing), so the
+  // first click does not wait for it: the first live point must be on screen within 1.5 s.
+  let warmed = false
+  server.ws.on(EVENTS.hello, (_data: unknown, client: WebSocketClient) => {
+    client.send(EVENTS.state, host.snapshot())
+    if (!warmed) {
+      warmed = true
+      import('../run.ts').catch((error: unknown) => log.warn(`live bench: could not load the bench: ${String(error)}`))
+    }
+  })
   server.ws.on(EVENTS.run, (data: unknown, client: WebSocketClient) => {
     const why = refusal(client)
     const reply = why === null ? host.run(data) : refused(data, why)

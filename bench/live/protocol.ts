@@ -88,6 +88,8 @@ export interface RunView {
   steps: string[]
   /** Epoch ms, from the plugin's clock. */
   startedAt: number
+  /** Epoch ms when the last step ended (null while running). */
+  finishedAt: number | null
   status: 'running' | 'done' | 'stopped' | 'failed'
   legs: LegView[]
   /** Why it ended early, when it did. */
@@ -100,7 +102,7 @@ export type BenchUpdate =
   | { type: 'progress'; runId: string; leg: number; progress: BenchProgress }
   | { type: 'leg-done'; runId: string; leg: number; result: BenchResult }
   | { type: 'leg-failed'; runId: string; leg: number; error: string }
-  | { type: 'finished'; runId: string; status: Exclude<RunView['status'], 'running'>; message: string | null }
+  | { type: 'finished'; runId: string; status: Exclude<RunView['status'], 'running'>; message: string | null; at: number }
 
 /** What a window gets when it says hello. */
 export interface BenchSnapshot {
@@ -128,6 +130,7 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
     scenario,
     steps: [...steps],
     startedAt,
+    finishedAt: null,
     status: 'running',
     legs: steps.map((step) => ({ step, status: 'waiting', phase: null, points: [], last: null, result: null, error: null })),
     message: null,
@@ -163,6 +166,7 @@ export function applyUpdate(run: RunView, update: BenchUpdate): boolean {
   if (update.type === 'finished') {
     run.status = update.status
     run.message = update.message
+    run.finishedAt = update.at
     for (const leg of run.legs) {
       if (leg.status === 'waiting') leg.status = 'skipped'
       leg.phase = null
