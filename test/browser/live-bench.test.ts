@@ -23,7 +23,7 @@ import type { BenchResult } from '../../bench/types.ts'
 import { count, doneOfAsked, duration, megabytes, perSecond } from '../../components/bench/format.ts'
 import { loadDeck } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
-import { benchProcesses, startDevServer, type DevServer } from './dev-server.ts'
+import { benchProcesses, startDevServer, type DevServer } from '../../scripts/dev-server.ts'
 import { serveStatic, type StaticServer } from './static-server.ts'
 
 const PORT = 3032

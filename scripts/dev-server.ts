@@ -1,12 +1,12 @@
-// `slidev` (the dev server, with the live-bench plugin) for the browser tests: started on a fixed
-// port on loopback, ready once it serves the deck, stopped with SIGTERM as a terminal would, and
-// checked for leftovers: no process it started may outlive it.
+// `slidev` (the dev server, with the live-bench plugin) for the browser tests and for
+// `npm run bench:live`: started on a fixed port on loopback, ready once it serves the deck, stopped
+// with SIGTERM as a terminal would, and checked for leftovers: no process it started may outlive it.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../../bench/steps.ts'
+import { REPO_ROOT } from '../bench/steps.ts'
 
 export interface DevServer {
   url: string
