@@ -43,6 +43,8 @@ try {
   await presenter.goto(`${server.url}/presenter/${stepOne}`)
   await audience.goto(`${server.url}/${stepOne}`)
   const runButton = presenter.locator(`[data-slidev-no="${stepOne}"] [data-bench-control="run"]:enabled`)
+  // As on a stage, the windows have finished loading before the first click.
+  await Promise.all([presenter.waitForLoadState('networkidle'), audience.waitForLoadState('networkidle')])
   const latencies: number[] = []
   for (let round = 1; round <= ROUNDS; round++) {
     await runButton.waitFor({ timeout: 90_000 })

@@ -3,7 +3,8 @@
 //
 // - the presenter's ▶ starts a run; the audience window shows it within 2 s and draws its first
 //   point soon after; its final table is the result the plugin sent over the WebSocket;
-// - only the presenter's current slide has the buttons; a printed page shows the recorded run;
+// - only the presenter's current slide has the buttons (not its next-slide preview, not the
+//   audience); a printed page shows the recorded run and sends nothing;
 // - Shift+L switches every window between live and recorded results;
 // - LoopLag draws step 3's loop freezing under cpu-mix, live;
 // - an unknown step name, and a page of another origin (even one holding Vite's token), are
@@ -110,6 +111,14 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
 
   const live = (page: Page, no: number) => page.locator(`[data-slidev-no="${no}"] [data-live-bench]`)
 
+  test('the presenter\'s next-slide preview shows the component without a run button', async () => {
+    await presenter.goto(`${server.url}/presenter/${stepOneSlide - 1}`)
+    // Slidev also keeps the slide, preloaded and hidden, in the main view: wait for the preview's.
+    await live(presenter, stepOneSlide).filter({ visible: true }).waitFor({ timeout: 60_000 })
+    await presenter.waitForTimeout(500)
+    assert.equal(await presenter.locator('[data-bench-control]').count(), 0)
+  })
+
   test('the presenter starts a run; the audience follows within 2 s; the final table is the result the plugin sent', async (t) => {
     await presenter.goto(`${server.url}/presenter/${stepOneSlide}`)
     await audience.goto(`${server.url}/${stepOneSlide}`)
@@ -118,6 +127,9 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     await live(audience, stepOneSlide).waitFor({ timeout: 60_000 })
     assert.equal(await live(audience, stepOneSlide).getAttribute('data-source'), 'recorded', 'before any run, the recorded result')
     assert.equal(await audience.locator('[data-bench-control]').count(), 0, 'no run button in the audience window')
+    // As on a stage, the windows have finished loading (the dev server compiles the slides they
+    // preload; a click during that waits for it).
+    await Promise.all([presenter.waitForLoadState('networkidle'), audience.waitForLoadState('networkidle')])
 
     await run.click()
     const clickedAt = await presenter.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt)
