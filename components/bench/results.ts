@@ -48,8 +48,12 @@ export function stepColour(step: string): string {
   return COLOURS[step] ?? '#6b7280'
 }
 
-/** "3 event loop": the title comes from any result of that step (the registry is Node-only). */
-export function stepName(step: string): string {
+/**
+ * "3 event loop": the title comes from the result at hand, else from any recorded result of that
+ * step (the registry, bench/steps.ts, is Node-only).
+ */
+export function stepName(step: string, result?: BenchResult | null): string {
+  if (result?.step?.title) return `${step} ${result.step.title}`
   for (const doc of Object.values(RECORDED)) {
     const title = doc.results.find((r) => r.step?.id === step)?.step?.title
     if (title) return `${step} ${title}`
