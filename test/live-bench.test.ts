@@ -3,7 +3,8 @@
 // windows, presenter and audience) is in test/browser/live-bench.test.ts.
 
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { EventEmitter } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { WebSocketClient } from 'vite'
 import { isRunning, liveChildren } from '../bench/child-processes.ts'
+import { REPO_ROOT } from '../bench/steps.ts'
 import { LiveBenchHost, type HostDeps } from '../bench/live/host.ts'
 import { isDeckOrigin, isLoopbackAddress, refusePeer } from '../bench/live/origin.ts'
 import { attach, liveBench, type DevServerLike } from '../bench/live/plugin.ts'
@@ -401,4 +403,50 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
       await server.close()
     }
   })
+})
+
+describe('live bench: a signal to the dev server mid-run leaves no process behind', () => {
+  /** Processes whose parent is `pid`, as [pid, command line]. */
+  function childrenOf(pid: number): [number, string][] {
+    const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return out.split('\n').filter((l) => l.trim()).map((l) => {
+      const [p, ...args] = l.trim().split(/\s+/)
+      return [Number(p), args.join(' ')] as [number, string]
+    })
+  }
+
+  // SIGKILL is not among them: nothing can run then, and the children's last resort is their IPC
+  // channel closing, which a step-1 server under load notices only when its backlog of blocking
+  // requests is done (see hookSignals in bench/live/plugin.ts).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    test(`${signal}: the step server and the load generator are gone`, async () => {
+      const dev = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/live-dev-server.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+      const exited = once(dev, 'exit')
+      try {
+        let out = ''
+        dev.stdout!.setEncoding('utf8')
+        const port = await new Promise<number>((resolve, reject) => {
+          dev.stdout!.on('data', (text: string) => {
+            out += text
+            const m = /port (\d+)/.exec(out)
+            if (m) resolve(Number(m[1]))
+          })
+          dev.once('exit', () => reject(new Error(`the dev server exited: ${out}`)))
+        })
+        const window = await connectHmr(port, { origin: `http://127.0.0.1:${port}`, token: await viteToken(port) })
+        window.send(EVENTS.run, { requestId: 's', kind: 'single', scenario: 'drill', step: '1' })
+        await window.next((m) => m.event === EVENTS.update && (m.data as BenchUpdate).type === 'progress' && (m.data as { progress: BenchProgress }).progress.phase === 'running', 30_000)
+        const bench = childrenOf(dev.pid!).filter(([, args]) => /examples\/|bench\/generator/.test(args))
+        assert.equal(bench.length, 2, `a step server and a load generator run: ${JSON.stringify(bench)}`)
+        window.close()
+        dev.kill(signal)
+        await exited
+        const deadline = Date.now() + 5000
+        while (bench.some(([pid]) => isRunning(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+        assert.deepEqual(bench.filter(([pid]) => isRunning(pid)), [], `still running after ${signal}`)
+      } finally {
+        if (dev.exitCode === null && dev.signalCode === null) dev.kill('SIGKILL')
+      }
+    })
+  }
 })

@@ -120,6 +120,11 @@ export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
  * A signal that would end the dev server stops the run first. When nobody else handles the signal
  * (Vite handles SIGTERM itself, closing the server, which calls `closeServer`), exit as the signal
  * would have: bench/child-processes.ts kills every child still running on exit.
+ *
+ * SIGKILL cannot be handled. Then the children's last resort is their IPC channel closing: the
+ * load generator exits within a couple of seconds, but a step-1 server under load notices only
+ * once its backlog of blocking requests is done (its one thread sleeps in each of them; up to
+ * 150 s on drill). That is the lesson of step 1, and a reason to stop the deck with Ctrl-C or q.
  */
 function hookSignals(host: LiveBenchHost): () => void {
   const handlers = SIGNALS.map((signal) => {
