@@ -82,7 +82,6 @@ export class Sleep implements Future<void> {
     private deadline: number,
   ) {}
 
-  // #region sleep-poll
   poll(cx: Context): PollResult<void> {
     if (cx.outOfBudget()) return PENDING
     if (this.timers.now() >= this.deadline) {
@@ -93,7 +92,6 @@ export class Sleep implements Future<void> {
     this.timers.schedule(this.entry, this.deadline, cx.waker)
     return PENDING
   }
-  // #endregion sleep-poll
 
   reset(deadline: number): void {
     this.deadline = deadline
