@@ -3,7 +3,9 @@
 // - every `npm run X` on a slide (or in its notes) is a script in package.json;
 // - every `examples/...` path named on a slide exists;
 // - every slide has presenter notes;
-// - the recorded results a slide renders are there.
+// - the recorded results a slide renders are there (demo:buffers, thread cost, the step-4 trace);
+// - no slide still says a step's code comes later, and section 7's state diagram has exactly the
+//   states of the step-4 connection's `State` union.
 // (The browser checks are in test/browser/, run by `npm run test:browser`.)
 
 import assert from 'node:assert/strict'
@@ -56,8 +58,9 @@ describe('the deck (static checks)', () => {
         }
         if (region === undefined) continue
         const text = readFileSync(file, 'utf8')
-        const start = new RegExp(`^\\s*//\\s*#region\\s+${region}\\s*$`, 'm')
-        const end = new RegExp(`^\\s*//\\s*#endregion\\s+${region}\\s*$`, 'm')
+        // `// #region name` in code; `# #region name` in the recorded text files (Slidev reads both).
+        const start = new RegExp(`^\\s*(//|#)\\s*#region\\s+${region}\\s*$`, 'm')
+        const end = new RegExp(`^\\s*(//|#)\\s*#endregion\\s+${region}\\s*$`, 'm')
         if (!start.test(text) || !end.test(text)) problems.push(`slide ${slide.no}: ${line}: no region '${region}' (// #region ${region} ... // #endregion ${region})`)
       }
     }
@@ -133,6 +136,61 @@ describe('the deck (static checks)', () => {
     }
     assert.deepEqual(problems, [])
     assert.ok(count >= 5, `only ${count} live bench components in the deck`)
+  })
+
+  test('no slide says that a step\'s code comes later: steps 4 and 5 are on main', () => {
+    const later = slides.filter((s) => /later-part|lands in a later part|arrives with step|when step \d lands/i.test(everywhere(s))).map((s) => `slide ${s.no} (${s.title})`)
+    assert.deepEqual(later, [])
+  })
+
+  test('the state diagram of section 7 has exactly the states of the step-4 connection', () => {
+    const source = readFileSync(join(REPO_ROOT, 'examples/04-poller/connection.ts'), 'utf8')
+    const union = /\/\/ #region states\n([\s\S]*?)\/\/ #endregion states/.exec(source)
+    assert.ok(union, 'connection.ts has its states region')
+    const states = new Set([...union[1]!.matchAll(/name: '(\w+)'/g)].map((m) => m[1]!))
+    assert.ok(states.size >= 4, `the State union names its states: ${[...states].join(', ')}`)
+    const slide = slides.find((s) => s.content.includes('stateDiagram-v2'))
+    assert.ok(slide, 'a slide draws the connection as a mermaid state diagram')
+    const drawn = new Set<string>()
+    for (const m of slide.content.matchAll(/^\s*(\[\*\]|\w+)\s*-->\s*(\[\*\]|\w+)/gm)) {
+      for (const name of [m[1]!, m[2]!]) if (name !== '[*]') drawn.add(name)
+    }
+    assert.deepEqual([...drawn].sort(), [...states].sort())
+  })
+
+  test('the recorded step-4 trace is real --trace output, with a header and the parts the slides import', () => {
+    const text = readFileSync(join(REPO_ROOT, 'bench/results/step4-trace.txt'), 'utf8')
+    const lines = text.trimEnd().split('\n')
+    assert.match(lines[0]!, /^# step 4 --trace: one GET \/\d+/)
+    assert.match(text, /^# Recorded .+ Node v\d+/m)
+    assert.match(text, /^# Command: npm run trace:record/m)
+    for (const part of ['startup', 'accept', 'request', 'answer', 'close']) {
+      assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
+    }
+    // Every other line is a line the server printed: time, who, what.
+    const other = lines.filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
+    assert.deepEqual(other, [])
+    for (const step of ['reading -> sleeping', 'sleeping -> writing', 'writing -> reading', 'closing -> closed']) assert.ok(text.includes(step), step)
+    assert.ok(scripts.includes('trace:record'))
+  })
+
+  test('the recorded thread cost the deck renders is there, measured on a named machine', () => {
+    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/thread-cost.json'), 'utf8')) as {
+      schema: string
+      command: string
+      machine: { cpuModel: string; node: string }
+      node: { sequential: { startMsAvg: number }; burst: { spawned: number }; live: { threads: number; rssPerThreadBytes: number } }
+      native: { sequential: { startUsAvg: number }; live: { rssPerThreadBytes: number } } | { missing: string }
+    }
+    assert.equal(recorded.schema, 'thread-cost/1')
+    assert.ok(recorded.machine.cpuModel && recorded.machine.node)
+    assert.equal(recorded.command, 'npm run threads:record')
+    assert.ok(scripts.includes('threads:record'))
+    assert.ok(recorded.node.sequential.startMsAvg > 0 && recorded.node.live.rssPerThreadBytes > 0)
+    assert.equal(recorded.node.burst.spawned, recorded.node.live.threads)
+    if ('missing' in recorded.native) assert.ok(recorded.native.missing.length > 0)
+    else assert.ok(recorded.native.sequential.startUsAvg > 0 && recorded.native.live.rssPerThreadBytes > 0)
+    assert.ok(slides.some((s) => s.content.includes('<ThreadCost')), 'a slide renders it')
   })
 
   test('the recorded demo:buffers result the deck renders is there, measured on a named machine', () => {

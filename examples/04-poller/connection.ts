@@ -83,6 +83,7 @@ export class Connection implements Future<void> {
   }
 
   // #region poll
+  // #region poll-reading
   poll(cx: Context): PollResult<void> {
     for (;;) {
       const state = this.state
@@ -93,8 +94,9 @@ export class Connection implements Future<void> {
             // No complete head yet: wait for more bytes *or* the header deadline, whichever comes
             // first. Both leaf futures now hold our waker.
             if (this.headerTimeout.poll(cx) === PENDING) return PENDING
-            if (this.parser.hasPartialRequest) this.answer(errorReply(408, `request head not complete within ${this.ctx.headerTimeoutMs} ms`), true)
-            else this.close('no request within the header timeout')
+            if (this.parser.hasPartialRequest) {
+              this.answer(errorReply(408, `request head not complete within ${this.ctx.headerTimeoutMs} ms`), true)
+            } else this.close('no request within the header timeout')
             continue
           }
           this.headerTimeout.cancel()
@@ -103,6 +105,8 @@ export class Connection implements Future<void> {
           else this.handle(read.request)
           continue
         }
+        // #endregion poll-reading
+        // #region poll-sleeping-writing
         case 'sleeping': {
           // Only the timer can wake us here. A client that leaves meanwhile is noticed when we
           // write to it, as in step 3: the wait is short and bounded, so it is not cut short.
@@ -119,6 +123,7 @@ export class Connection implements Future<void> {
           else this.readNext()
           continue
         }
+        // #endregion poll-sleeping-writing
         case 'closing': {
           // Discard what the client still sends: closing with unread bytes makes the kernel send a
           // reset, which can destroy our last answer before the client has read it.
@@ -140,6 +145,7 @@ export class Connection implements Future<void> {
   // #endregion poll
 
   // #region transitions
+  // #region handle
   /** A request head has arrived: answer it now, or start the work it asks for. */
   private handle(request: HttpRequest): void {
     const close = !request.keepAlive
@@ -157,6 +163,7 @@ export class Connection implements Future<void> {
     const sleep = new Sleep(this.ctx.rt.timers, this.ctx.rt.now() + work.ms)
     this.enter({ name: 'sleeping', sleep, ms: work.ms, close }, `${request.method} ${request.target}`)
   }
+  // #endregion handle
 
   private answer(reply: Reply, close: boolean): void {
     this.ctx.stats.counters.answered++

@@ -85,6 +85,7 @@ export class Executor {
   }
 
   // #region run-pass
+  // #region run-ready
   /** Polls every task that was queued when the pass began, once each, in FIFO order. */
   runReadyTasks(): void {
     const batch = this.runQueue
@@ -93,6 +94,7 @@ export class Executor {
     batch.length = 0
     this.spare = batch
   }
+  // #endregion run-ready
 
   private pollTask(task: Task): void {
     if (task.done) return

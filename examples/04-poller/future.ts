@@ -33,6 +33,7 @@ export interface Future<T> {
 }
 // #endregion future
 
+// #region default-budget
 /**
  * How many polls that made progress a task may do in one go before it must yield (tokio uses the
  * same number). Without it, a task that always finds its next step ready — a client pipelining
@@ -40,6 +41,7 @@ export interface Future<T> {
  * firing timers again.
  */
 export const DEFAULT_BUDGET = 128
+// #endregion default-budget
 
 // #region context
 /**
@@ -72,6 +74,7 @@ export class Context {
     this.yielded = false
   }
 
+  // #region budget
   /**
    * Leaf futures (accept, read, write, sleep) ask this first. When the task's budget is spent,
    * it answers true after waking the task (back of the run queue, after the next poll for I/O and
@@ -88,5 +91,6 @@ export class Context {
   madeProgress(): void {
     this.budget--
   }
+  // #endregion budget
 }
 // #endregion context

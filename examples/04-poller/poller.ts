@@ -182,6 +182,7 @@ export class Poll {
   private timer: NodeJS.Timeout | undefined
   private timerDeadline = Infinity
 
+  // #region poll-method
   /**
    * Fill `events` with the sources that became ready, then call `then`. Returns at once: the
    * waiting happens in Node's loop, which calls `then` after the libuv iteration in which
@@ -199,6 +200,7 @@ export class Poll {
       this.armTimer(performance.now() + timeoutMs, timeoutMs)
     }
   }
+  // #endregion poll-method
   // #endregion poll
 
   /** Called by a registration that has just become ready. */

@@ -67,7 +67,9 @@ export class Runtime {
     else if (this.timers.size > 0) timeout = Math.max(0, this.timers.nextDeadline() - this.timers.now())
     else if (this.reactor.registrations === 0) return this.exit(this.stuck())
 
-    if (trace.enabled) trace.line('runtime', `poll(timeout ${timeout === null ? 'none' : `${timeout.toFixed(3)} ms`}): back to Node's loop`)
+    if (trace.enabled) {
+      trace.line('runtime', `poll(timeout ${timeout === null ? 'none' : `${timeout.toFixed(3)} ms`}): back to Node's loop`)
+    }
     this.reactor.waitForReadiness(timeout, this.afterPoll) // 3. wait (Node's loop runs meanwhile)
   }
 

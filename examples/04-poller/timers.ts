@@ -63,6 +63,7 @@ export class Timers {
     entry.waker = null
   }
 
+  // #region fire-due
   /** The nearest deadline, or Infinity when no timer is pending. */
   nextDeadline(): number {
     return this.heap.length > 0 ? this.heap[0]!.deadline : Infinity
@@ -78,10 +79,14 @@ export class Timers {
       entry.waker = null
       this.fired++
       if (waker === null) continue
-      if (trace.enabled) trace.line('timers', `deadline t=${trace.at(entry.deadline)} passed (${(now - entry.deadline).toFixed(2)} ms ago): wake ${waker}`)
+      if (trace.enabled) {
+        const late = (now - entry.deadline).toFixed(2)
+        trace.line('timers', `deadline t=${trace.at(entry.deadline)} passed (${late} ms ago): wake ${waker}`)
+      }
       waker.wake()
     }
   }
+  // #endregion fire-due
   // #endregion schedule
 
   get size(): number {

@@ -112,9 +112,11 @@ export class CpuLimit {
   }
   // #endregion wait
 
+  // #region take
   private take(): void {
     // Only this thread adds, and workers only subtract: the slot we saw free is still ours.
     const running = Atomics.add(this.counter, RUNNING, 1) + 1
     if (running > this.mostEverRunning) this.mostEverRunning = running
   }
+  // #endregion take
 }

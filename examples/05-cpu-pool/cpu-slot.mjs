@@ -17,6 +17,7 @@ export function createCounter() {
 }
 
 // #region release
+// #region release-slot
 /**
  * Give one slot back: one task fewer running, then wake the one waiter, if there is one.
  *
@@ -30,6 +31,7 @@ export function releaseSlot(counter) {
   Atomics.sub(counter, RUNNING, 1)
   Atomics.notify(counter, RUNNING, 1)
 }
+// #endregion release-slot
 
 /**
  * A task's slot travels with it to a worker thread; `held` (one Int32, 1 while the task still holds

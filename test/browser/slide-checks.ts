@@ -45,7 +45,14 @@ export async function findOverflow(page: Page, no: number): Promise<string[]> {
     const reported = new Set<Element>()
     // (No helper functions in here: the test runner's TypeScript loader would wrap them in a
     // `__name` call that does not exist in the page.)
+    // Mermaid draws each diagram into a shadow root: its <svg> is checked too (a diagram too wide
+    // for the slide sticks out of the frame without its host element doing so).
+    const elements: Element[] = []
     for (const el of Array.from(slide.querySelectorAll('*'))) {
+      elements.push(el)
+      if (el.shadowRoot) elements.push(...Array.from(el.shadowRoot.querySelectorAll('svg')))
+    }
+    for (const el of elements) {
       if (issues.length >= 5) break
       let ancestor = el.parentElement
       let inside = false

@@ -1,0 +1,135 @@
+// `npm run trace:record`: the life of one request in step 4, as its `--trace` prints it, recorded in
+// bench/results/step4-trace.txt for section 7 of the deck.
+//
+// Starts step 4 with `--trace --port 0`, sends one `GET /100` on a fresh connection the way curl
+// does (keep-alive, then the client closes once it has its answer), waits until the connection's
+// task is done, stops the server and writes the server's trace lines, as they came, under a header
+// saying where and how they were recorded. Nothing is edited: the only lines added are `#` comments,
+// the header and region markers (`# #region request` ... `# #endregion request`) that cut the
+// timeline into the parts the slides import with `<<< @/bench/results/step4-trace.txt#request`.
+//
+// The parts, each a run of whole turns of the runtime's loop (a turn ends where the runtime hands
+// control back to Node: "runtime   poll(timeout ...)"):
+//   startup   the accept loop's first poll, before any connection
+//   accept    the connection arrives, its task is spawned and polled: nothing to read yet
+//   request   the request head arrives and is parsed: reading -> sleeping, a timer is set
+//   answer    the timer fires: sleeping -> writing -> reading (keep-alive)
+//   close     the client closes: reading -> closing -> closed, the task is done
+// If the timeline does not have this shape (a change in step 4, a very busy machine), the script
+// says what it found and writes nothing.
+
+import { writeFileSync } from 'node:fs'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+import { machineInfo } from './machine.ts'
+import { startServer } from './server-process.ts'
+import { findStep, REPO_ROOT } from './steps.ts'
+
+const PATH = '/100'
+const OUTPUT = join(REPO_ROOT, 'bench/results/step4-trace.txt')
+/** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
+const TRACE_LINE = /^\s*\d+\.\d{3}  \S/
+
+/** One request on its own connection, as curl sends it; closes once the whole answer is in. */
+function curlLike(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1' })
+    let answer = ''
+    const timer = setTimeout(() => socket.destroy(new Error('no complete answer within 5 s')), 5000)
+    socket.setEncoding('utf8')
+    socket.on('connect', () => socket.write(`GET ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: trace:record\r\nAccept: */*\r\n\r\n`))
+    socket.on('data', (text: string) => {
+      answer += text
+      const head = answer.indexOf('\r\n\r\n')
+      const length = /content-length:\s*(\d+)/i.exec(answer)
+      if (head >= 0 && length && answer.length >= head + 4 + Number(length[1])) socket.end() // done: close, as curl does
+    })
+    socket.on('error', (error) => {
+      clearTimeout(timer)
+      reject(error)
+    })
+    socket.on('close', () => {
+      clearTimeout(timer)
+      resolve(answer)
+    })
+  })
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const end = performance.now() + timeoutMs
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+type Part = 'startup' | 'accept' | 'request' | 'answer' | 'close'
+
+/** Cuts the timeline into whole turns and the turns into the five parts; throws if the shape is not the expected one. */
+function parts(lines: string[]): Map<Part, string[]> {
+  const turns: string[][] = [[]]
+  for (const line of lines) {
+    turns.at(-1)!.push(line)
+    if (/\sruntime\s+poll\(timeout/.test(line)) turns.push([])
+  }
+  if (turns.at(-1)!.length === 0) turns.pop()
+  const find = (pattern: RegExp, from = 0) => {
+    const i = turns.findIndex((turn, index) => index >= from && turn.some((line) => pattern.test(line)))
+    if (i < 0) throw new Error(`the trace has no line matching ${pattern}:\n${lines.join('\n')}`)
+    return i
+  }
+  const firstEvent = find(/\spoll\s+returned \d+ event/)
+  const request = find(/reading -> sleeping: GET \/100/, firstEvent)
+  const answered = find(/writing -> reading/, request + 1)
+  find(/sleeping -> writing/, request + 1)
+  find(/closing -> closed/, answered + 1)
+  find(/is done/, answered + 1)
+  if (firstEvent === 0 || request === firstEvent || answered === request) throw new Error(`an unexpected timeline (parts run together):\n${lines.join('\n')}`)
+  return new Map<Part, string[]>([
+    ['startup', turns.slice(0, firstEvent).flat()],
+    ['accept', turns.slice(firstEvent, request).flat()],
+    ['request', turns[request]!],
+    ['answer', turns.slice(request + 1, answered + 1).flat()],
+    ['close', turns.slice(answered + 1).flat()],
+  ])
+}
+
+async function main(): Promise<void> {
+  if (process.argv.length > 2) {
+    console.error('trace:record: takes no flags (usage: npm run trace:record)')
+    process.exit(2)
+  }
+  const server = await startServer(findStep('4')!, ['--trace'])
+  let lines: string[]
+  let answer: string
+  try {
+    // The accept loop's first poll is traced as the server starts; wait for it to hand control to Node.
+    await waitFor(() => /runtime\s+poll\(timeout none\)/.test(server.stderr()), 5000, "the accept loop's first poll")
+    answer = await curlLike(server.port)
+    await waitFor(() => /task \d+ \(conn 1\) is done/.test(server.stderr()), 5000, "the connection's task to finish")
+    lines = server.stderr().split('\n').filter((line) => TRACE_LINE.test(line))
+  } finally {
+    await server.stop()
+  }
+  if (!answer.startsWith('HTTP/1.1 200') || !answer.trimEnd().endsWith(`slept ${PATH.slice(1)} ms`)) throw new Error(`unexpected answer:\n${answer}`)
+
+  const m = machineInfo()
+  const header = [
+    `# step 4 --trace: one GET ${PATH} on a fresh server, poll by poll, as the server printed it (nothing edited).`,
+    `# Recorded ${new Date().toISOString()} on ${m.cpuModel} (${m.cores} cores), Node ${m.node}, ${m.os}, load average ${m.loadAverage1m}.`,
+    `# Command: npm run trace:record = node --import tsx ${findStep('4')!.entry} --trace --port 0,`,
+    `#   one GET ${PATH} (keep-alive, the client closes after the answer), then the server is stopped.`,
+    '# Columns: ms since the first readiness of the connection (the startup lines have their own clock), who, what.',
+    '# The "# #region" lines mark the parts the slides import.',
+  ]
+  const body: string[] = []
+  for (const [name, part] of parts(lines)) body.push(`# #region ${name}`, ...part, `# #endregion ${name}`)
+  writeFileSync(OUTPUT, `${[...header, ...body].join('\n')}\n`)
+  console.log([...header, ...body].join('\n'))
+  console.log(`\nrecorded in ${OUTPUT}`)
+}
+
+main().catch((error: unknown) => {
+  console.error(`trace:record: ${(error as Error).message}`)
+  process.exit(1)
+})
