@@ -1,6 +1,6 @@
 // Starting and stopping a step's server as a child process, for the bench and the tests.
 //
-// The child is `node --import tsx <entry> --port 0`: one process (no `npx` or `tsx` wrapper whose
+// The child is `node --import tsx <entry> --port 0 <the entry's own args> <args>`: one process (no `npx` or `tsx` wrapper whose
 // death would leave the real server behind), a free port picked by the kernel and read back from
 // the `listening on` line, and an IPC channel whose loss makes the server exit (see
 // examples/shared/server.ts), so even a parent killed with SIGKILL leaves no server running.
@@ -42,7 +42,8 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const { timeoutMs = 20_000, signal } = typeof options === 'number' ? { timeoutMs: options } : options
   signal?.throwIfAborted()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, step.entry), '--port', '0', ...args], {
+  const argv = ['--import', 'tsx', join(REPO_ROOT, step.entry), '--port', '0', ...(step.args ?? []), ...args]
+  const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,

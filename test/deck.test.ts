@@ -12,6 +12,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { before, describe, test } from 'node:test'
+import { checkRunRequest } from '../bench/live/requests.ts'
 import { REPO_ROOT } from '../bench/steps.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
 
@@ -106,6 +107,35 @@ describe('the deck (static checks)', () => {
       assert.match(text, new RegExp(`npm run bench -- --step ${step}\\b`), `slide ${heading.no} names the bench command`)
       assert.match(heading.content, /```mermaid/, `slide ${heading.no} has a mermaid diagram`)
     }
+  })
+
+  test('every live bench component on a slide asks for a run the dev-server plugin accepts', () => {
+    // <LiveBench step="1" scenario="drill" />, <BenchCompare scenario="drill" :steps="['2', '2-pool']" />,
+    // <LoopLag :steps="['3', '5']" />: the names a presenter's click will send, checked as the plugin will.
+    const defaults: Record<string, { scenario: string; steps?: string[] }> = {
+      LiveBench: { scenario: 'drill' },
+      BenchCompare: { scenario: 'drill', steps: ['1', '2', '3', '4', '5'] },
+      LoopLag: { scenario: 'cpu-mix', steps: ['3', '5'] },
+    }
+    const problems: string[] = []
+    let count = 0
+    for (const slide of slides) {
+      for (const m of slide.content.matchAll(/<(LiveBench|BenchCompare|LoopLag)\b([^>]*)\/>/g)) {
+        count++
+        const [tag, name, attrs] = [m[0], m[1]!, m[2]!]
+        const attr = (key: string) => new RegExp(`(?<![:\\w-])${key}="([^"]*)"`).exec(attrs)?.[1]
+        const list = /:steps="\[([^\]]*)\]"/.exec(attrs)?.[1]
+        const scenario = attr('scenario') ?? defaults[name]!.scenario
+        const request =
+          name === 'LiveBench'
+            ? { requestId: 'deck', kind: 'single', scenario, step: attr('step') }
+            : { requestId: 'deck', kind: 'compare', scenario, steps: list === undefined ? defaults[name]!.steps : [...list.matchAll(/'([^']*)'/g)].map((x) => x[1]) }
+        const checked = checkRunRequest(request)
+        if (!checked.ok) problems.push(`slide ${slide.no}: ${tag}: ${checked.message}`)
+      }
+    }
+    assert.deepEqual(problems, [])
+    assert.ok(count >= 5, `only ${count} live bench components in the deck`)
   })
 
   test('no slide says that a step\'s code comes later: steps 4 and 5 are on main', () => {

@@ -29,7 +29,7 @@ for (const step of STEPS) {
     test('GET / names the step and its routes', async () => {
       const r = await get(port, '/')
       assert.equal(r.status, 200)
-      assert.match(r.body, new RegExp(`^Step ${step.id}: `))
+      assert.match(r.body, new RegExp(`^Step ${step.reportsAs ?? step.id}: `))
       assert.match(r.body, /GET \/cpu\/<n>/)
     })
 
@@ -55,7 +55,7 @@ for (const step of STEPS) {
       assert.equal(r.status, 200)
       assert.equal(r.headers.get('content-type'), 'application/json')
       const stats = JSON.parse(r.body) as Record<string, unknown>
-      assert.equal(String(stats.step), step.id)
+      assert.equal(String(stats.step), step.reportsAs ?? step.id)
       for (const key of ['rss', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'connections', 'inFlight']) {
         assert.equal(typeof stats[key], 'number', `${key} is a number`)
       }

@@ -20,6 +20,8 @@ export interface WatchedBrowser {
   problems: Problem[]
   /** Resolves once no request of the page has been in flight for a moment. */
   quiet(timeoutMs?: number): Promise<void>
+  /** Another tab in the same browser, watched the same way (its problems land in `problems`). */
+  newPage(): Promise<Page>
   close(): Promise<void>
 }
 
@@ -55,15 +57,7 @@ export async function launchWatched(viewport = { width: 1280, height: 720 }): Pr
     problems.push({ where: page.url(), what: `request leaves the machine: ${url}` })
     return route.abort('blockedbyclient')
   })
-  page.on('websocket', (socket) => {
-    if (!isLocal(socket.url())) problems.push({ where: page.url(), what: `websocket leaves the machine: ${socket.url()}` })
-  })
-  // Warnings count too: a mermaid diagram that fails to parse is only a console.warn.
-  page.on('console', (message) => {
-    const type = message.type()
-    if (type === 'error' || type === 'warning') problems.push({ where: page.url(), what: `console ${type}: ${message.text()}` })
-  })
-  page.on('pageerror', (error) => problems.push({ where: page.url(), what: `page error: ${error.message}` }))
+  watchPage(page, problems)
   let inFlight = 0
   page.on('request', () => inFlight++)
   page.on('requestfinished', () => inFlight--)
@@ -86,9 +80,27 @@ export async function launchWatched(viewport = { width: 1280, height: 720 }): Pr
     page,
     problems,
     quiet,
+    async newPage() {
+      const other = await context.newPage()
+      watchPage(other, problems)
+      return other
+    },
     async close() {
       await context.close()
       rmSync(profile, { recursive: true, force: true })
     },
   }
+}
+
+/** Record a page's WebSockets leaving the machine, console errors and warnings, and page errors. */
+function watchPage(page: Page, problems: Problem[]): void {
+  page.on('websocket', (socket) => {
+    if (!isLocal(socket.url())) problems.push({ where: page.url(), what: `websocket leaves the machine: ${socket.url()}` })
+  })
+  // Warnings count too: a mermaid diagram that fails to parse is only a console.warn.
+  page.on('console', (message) => {
+    const type = message.type()
+    if (type === 'error' || type === 'warning') problems.push({ where: page.url(), what: `console ${type}: ${message.text()}` })
+  })
+  page.on('pageerror', (error) => problems.push({ where: page.url(), what: `page error: ${error.message}` }))
 }

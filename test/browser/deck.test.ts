@@ -9,7 +9,10 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
+import { readFileSync } from 'node:fs'
+import type { BenchComparison } from '../../bench/report.ts'
 import { REPO_ROOT } from '../../bench/steps.ts'
+import { doneOfAsked, duration, perSecond } from '../../components/bench/format.ts'
 import { loadDeck, type DeckSlide } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
 import { findOverflow, waitForSlide } from './slide-checks.ts'
@@ -95,6 +98,69 @@ describe('the built deck, slide by slide', () => {
     await page.goto(`${site.url}/${slides.length}`, { waitUntil: 'load' })
     await waitForSlide(page, slides.length, quiet)
     assert.equal(await page.locator(`[data-slidev-no="${slides.length + 1}"]`).count(), 0)
+  })
+
+  test('the bench components show the recorded results from bench/results/, with no run button', async () => {
+    const { page, quiet } = browser
+    const start = browser.problems.length
+    const recorded = (scenario: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${scenario}.json`), 'utf8')) as BenchComparison
+    const find = (scenario: string, step: string) => recorded(scenario).results.find((r) => r.step?.id === step)
+    const open = async (needle: string) => {
+      const slide = slides.find((s) => s.content.includes(needle))
+      assert.ok(slide, `a slide with ${needle}`)
+      await page.goto(`${site.url}/${slide.no}`, { waitUntil: 'load' })
+      await waitForSlide(page, slide.no, quiet)
+      return page.locator(`[data-slidev-no="${slide.no}"]`)
+    }
+
+    // Step 1 under drill: the final table of the recorded run.
+    const stepOne = find('drill', '1')!
+    const live = (await open('<LiveBench step="1"')).locator('[data-live-bench]')
+    assert.equal(await live.getAttribute('data-source'), 'recorded')
+    assert.equal(await live.locator('[data-field="done"]').textContent(), `${doneOfAsked(stepOne.done, stepOne.asked)}${stepOne.partial ? ` (cap ${stepOne.options.capS} s)` : ''}`)
+    assert.equal(await live.locator('[data-field="rate"]').textContent(), perSecond(stepOne.metrics.throughput))
+    assert.equal(await live.locator('[data-field="p99"]').textContent(), duration(stepOne.metrics.latency?.p99))
+    assert.ok(Number(await live.getAttribute('data-points')) > 0, 'the recorded timeline is drawn')
+
+    // Every BenchCompare: each recorded step's bars carry its numbers; a step not recorded says so.
+    for (const [needle, scenario, steps] of [
+      [`<BenchCompare scenario="drill" :steps="['2', '2-pool']"`, 'drill', ['2', '2-pool']],
+      [`<BenchCompare scenario="cpu-mix"`, 'cpu-mix', ['3', '5', 'piscina']],
+      [`<BenchCompare scenario="drill" />`, 'drill', ['1', '2', '3', '4', '5']],
+    ] as const) {
+      const compare = (await open(needle)).locator('[data-bench-compare]')
+      assert.equal(await compare.getAttribute('data-source'), 'recorded')
+      for (const step of steps) {
+        const r = find(scenario, step)
+        const rate = await compare.locator(`[data-field="rate"][data-step="${step}"]`).textContent()
+        if (r === undefined) {
+          assert.match(rate ?? '', /not recorded yet/)
+          continue
+        }
+        assert.equal(rate, perSecond(r.metrics.throughput), `${scenario} step ${step}`)
+        const p99 = scenario === 'cpu-mix' ? r.probe?.latency?.p99 : r.metrics.latency?.p99
+        assert.equal(await compare.locator(`[data-field="p99"][data-step="${step}"]`).textContent(), duration(p99), `${scenario} step ${step}`)
+      }
+    }
+
+    // LoopLag (step 3 and 5 under cpu-mix): the worst second of each recorded run.
+    const lag = (await open(`<LoopLag :steps="['3', '5']"`)).locator('[data-loop-lag]')
+    for (const step of ['3', '5']) {
+      const r = find('cpu-mix', step)
+      const text = await lag.locator(`[data-step="${step}"] [data-field="loopDelay"]`).textContent()
+      assert.equal(text, duration(r?.server?.recentLoopDelayP99MaxMs ?? null), `step ${step}`)
+    }
+
+    // The summary: every recorded step under every recorded scenario.
+    const summary = (await open('<BenchSummary')).locator('[data-bench-summary]')
+    for (const scenario of ['drill', 'burst512', 'hello', 'cpu-mix']) {
+      for (const r of recorded(scenario).results) {
+        const cell = await summary.locator(`td[data-step="${r.step!.id}"][data-scenario="${scenario}"]`).textContent()
+        assert.ok(cell?.includes(`${perSecond(r.metrics.throughput)}/s`), `${scenario} step ${r.step!.id}: ${cell}`)
+      }
+    }
+    assert.equal(await page.locator('[data-bench-control]').count(), 0, 'no run button without a dev server')
+    assert.deepEqual(browser.problems.slice(start), [])
   })
 
   test('the fonts are the deck\'s own, loaded from the build', async () => {

@@ -1,0 +1,172 @@
+// The live bench's engine room, without Vite: one benchmark at a time, started on request, told
+// to every window as it happens, stopped on request or when the dev server goes away.
+//
+// plugin.ts wires it to Vite's HMR WebSocket; the tests drive it directly. It knows nothing of
+// sockets or origins (the plugin checks those before a request gets here) and starts processes
+// only through the bench library's `runScenario`, which has stopped every process it started by
+// the time it settles. So "no child outlives the dev server" comes down to: abort the run, and
+// wait for it (`close`).
+//
+// State: the run in progress (`current`) and, for each target (kind + scenario + steps), the last
+// finished run. Both are `RunView`s changed only through `applyUpdate`, the reducer every window
+// runs on the same updates (protocol.ts).
+
+import type { RunInput } from '../scenarios.ts'
+import type { BenchResult, RunHooks } from '../types.ts'
+import { applyUpdate, EVENTS, newRunView, runTarget, type BenchMode, type BenchSnapshot, type BenchUpdate, type Reply, type RunRequest, type RunView } from './protocol.ts'
+import { checkMode, checkRunRequest, checkStopRequest, LIVE_CAP_S, requestIdOf } from './requests.ts'
+
+export interface HostDeps {
+  /** The bench's `runScenario` (tests pass a stand-in). */
+  runScenario(input: RunInput, hooks: RunHooks): Promise<BenchResult>
+  /** Tell every window. */
+  broadcast(event: string, data: unknown): void
+  /** Processes the bench has running (bench/child-processes.ts), for the snapshot. */
+  liveChildren(): number
+  /** A step that has not settled this long after it started is stopped (default: the cap + 40 s). */
+  watchdogMs?: number
+}
+
+/** Finished runs kept for windows that join late (one per target). */
+const MAX_FINISHED = 32
+
+export class LiveBenchHost {
+  private mode: BenchMode = 'live'
+  private current: { view: RunView; controller: AbortController; done: Promise<void> } | null = null
+  private finished: RunView[] = []
+  private closing = false
+  private runs = 0
+  private readonly bootId = Date.now().toString(36)
+
+  constructor(private readonly deps: HostDeps) {}
+
+  snapshot(): BenchSnapshot {
+    return {
+      mode: this.mode,
+      current: this.current?.view ?? null,
+      finished: this.finished,
+      children: this.deps.liveChildren(),
+      capS: LIVE_CAP_S,
+    }
+  }
+
+  /** Whether a run is in progress (or still stopping). */
+  get busy(): boolean {
+    return this.current !== null
+  }
+
+  /** A window asks for a run: refused (bad request), busy (one at a time), or started. */
+  run(data: unknown): Reply {
+    const requestId = requestIdOf(data)
+    if (this.closing) return refuse(requestId, 'the dev server is stopping')
+    const checked = checkRunRequest(data)
+    if (!checked.ok) return refuse(requestId, checked.message)
+    if (this.current !== null) {
+      const { view } = this.current
+      return { requestId, ok: false, runId: view.id, reason: 'busy', message: `busy: ${describe(view)} is running; one benchmark at a time` }
+    }
+    const view = this.start(checked.value)
+    return { requestId, ok: true, runId: view.id, reason: null, message: `started ${describe(view)}` }
+  }
+
+  stop(data: unknown): Reply {
+    const checked = checkStopRequest(data)
+    if (!checked.ok) return refuse(requestIdOf(data), checked.message)
+    const { requestId, runId } = checked.value
+    if (this.current === null || this.current.view.id !== runId) return refuse(requestId, `run ${runId} is not running`)
+    this.current.controller.abort(new Error('stopped from the deck'))
+    return { requestId, ok: true, runId, reason: null, message: 'stopping' }
+  }
+
+  setMode(data: unknown): boolean {
+    const checked = checkMode(data)
+    if (!checked.ok) return false
+    this.mode = checked.value
+    this.deps.broadcast(EVENTS.mode, { mode: this.mode })
+    return true
+  }
+
+  /** Refuse new runs, stop the current one, and resolve once every process it started has exited. */
+  async close(): Promise<void> {
+    this.closing = true
+    const current = this.current
+    if (current === null) return
+    current.controller.abort(new Error('the dev server is stopping'))
+    await current.done
+  }
+
+  /** Abort at once without waiting (a signal is killing the process). */
+  abort(): void {
+    this.closing = true
+    this.current?.controller.abort(new Error('the dev server is stopping'))
+  }
+
+  private start(request: RunRequest): RunView {
+    const steps = request.kind === 'single' ? [request.step] : request.steps
+    const view = newRunView(`${this.bootId}-${++this.runs}`, request.kind, request.scenario, steps, Date.now())
+    const controller = new AbortController()
+    const current = { view, controller, done: Promise.resolve() }
+    this.current = current
+    this.deps.broadcast(EVENTS.update, { type: 'started', run: view } satisfies BenchUpdate)
+    current.done = this.execute(view, controller.signal).finally(() => {
+      this.current = null
+      this.finished = [view, ...this.finished.filter((run) => runTarget(run) !== runTarget(view))].slice(0, MAX_FINISHED)
+    })
+    return view
+  }
+
+  /** The steps one after another; a step that fails does not stop the others, an abort does. */
+  private async execute(view: RunView, signal: AbortSignal): Promise<void> {
+    const emit = (update: BenchUpdate) => {
+      applyUpdate(view, update)
+      this.deps.broadcast(EVENTS.update, update)
+    }
+    const watchdogMs = this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000
+    let cpuN: number | undefined
+    let failures = 0
+    let stoppedBy: string | null = null
+    for (let leg = 0; leg < view.steps.length && !signal.aborted; leg++) {
+      emit({ type: 'leg-started', runId: view.id, leg })
+      // One controller per step, so the watchdog can stop a stuck step; a stop request or the
+      // dev server closing stops it through `signal`.
+      const legController = new AbortController()
+      const onAbort = () => legController.abort(signal.reason)
+      signal.addEventListener('abort', onAbort, { once: true })
+      const watchdog = setTimeout(() => legController.abort(new Error(`stopped: step ${view.steps[leg]} had not finished after ${watchdogMs / 1000} s`)), watchdogMs)
+      watchdog.unref() // the run itself keeps the process busy; the watchdog alone must not
+      try {
+        const input: RunInput = { scenario: view.scenario, step: view.steps[leg], capS: LIVE_CAP_S }
+        // cpu-mix: one calibration for the whole comparison, the same task for every step.
+        if (cpuN !== undefined) input.cpuN = cpuN
+        const result = await this.deps.runScenario(input, {
+          signal: legController.signal,
+          onProgress: (progress) => emit({ type: 'progress', runId: view.id, leg, progress }),
+        })
+        if (result.cpu) cpuN = result.cpu.n
+        emit({ type: 'leg-done', runId: view.id, leg, result })
+      } catch (error) {
+        failures++
+        emit({ type: 'leg-failed', runId: view.id, leg, error: error instanceof Error ? error.message : String(error) })
+      } finally {
+        clearTimeout(watchdog)
+        signal.removeEventListener('abort', onAbort)
+      }
+      if (legController.signal.aborted) {
+        const reason: unknown = legController.signal.reason
+        stoppedBy = reason instanceof Error ? reason.message : 'stopped'
+        break
+      }
+    }
+    const status = stoppedBy !== null ? 'stopped' : failures > 0 ? 'failed' : 'done'
+    const message = stoppedBy ?? (failures > 0 ? `${failures} of ${view.steps.length} step${view.steps.length > 1 ? 's' : ''} failed` : null)
+    emit({ type: 'finished', runId: view.id, status, message, at: Date.now() })
+  }
+}
+
+function refuse(requestId: string, message: string): Reply {
+  return { requestId, ok: false, runId: null, reason: 'refused', message }
+}
+
+function describe(view: RunView): string {
+  return view.kind === 'single' ? `step ${view.steps[0]} on ${view.scenario}` : `${view.scenario} on steps ${view.steps.join(', ')}`
+}

@@ -1,0 +1,102 @@
+// What a window may ask the live bench for, checked field by field, and the caps on what a live
+// run may do. Everything from the browser is untrusted input: it is a name from the registries
+// (bench/steps.ts, bench/scenarios.ts) or it is refused, with a one-line reason.
+//
+// The caps, and why:
+// - LIVE_CAP_S: every run stops after 10 s of load, whatever the scenario says (the bench's own
+//   cap is 300 s). On a stage a run that takes longer is a run the audience waits for; step 1 on
+//   `drill` needs 150 s and "9 of 150 done in 10 s" is the lesson anyway.
+// - LIVE_MAX_CONNECTIONS: at most 600 load connections. drill (150), burst512 (512), hello (100)
+//   and cpu-mix (one per core + 50 probe connections) fit; c10k (10,000) does not: it needs a raised
+//   `ulimit -n` in two processes and takes the whole laptop for seconds. It stays a terminal
+//   command (`npm run bench -- --scenario c10k`).
+// - LIVE_MAX_STEPS: a comparison runs at most 8 steps, one after another, so the longest live
+//   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
+// - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
+
+import { findScenario, SCENARIOS } from '../scenarios.ts'
+import { findStep, STEPS } from '../steps.ts'
+import type { RunRequest } from './protocol.ts'
+
+export const LIVE_CAP_S = 10
+export const LIVE_MAX_CONNECTIONS = 600
+export const LIVE_MAX_STEPS = 8
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
+
+const REQUEST_ID = /^[\w-]{1,64}$/
+const FIELDS = { single: ['requestId', 'kind', 'scenario', 'step'], compare: ['requestId', 'kind', 'scenario', 'steps'] } as const
+
+/** The request id of a message, if it has a usable one (so even a refusal reaches the right caller). */
+export function requestIdOf(data: unknown): string {
+  return isPlainObject(data) && typeof data.requestId === 'string' && REQUEST_ID.test(data.requestId) ? data.requestId : ''
+}
+
+export function checkRunRequest(data: unknown): Checked<RunRequest> {
+  if (!isPlainObject(data)) return fail('a run request is an object')
+  const { kind } = data
+  if (kind !== 'single' && kind !== 'compare') return fail(`kind must be 'single' or 'compare'`)
+  const extra = Object.keys(data).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key))
+  // No `url`, `path`, `connections`, flags or anything else: names only.
+  if (extra.length > 0) return fail(`unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a live run takes a step and a scenario name only`)
+  if (requestIdOf(data) === '') return fail('requestId must be 1-64 letters, digits, _ or -')
+
+  const scenario = checkScenario(data.scenario)
+  if (!scenario.ok) return scenario
+  if (kind === 'single') {
+    const step = checkStep(data.step)
+    if (!step.ok) return step
+    return { ok: true, value: { requestId: data.requestId as string, kind, scenario: scenario.value, step: step.value } }
+  }
+  const { steps } = data
+  if (!Array.isArray(steps) || steps.length === 0 || steps.length > LIVE_MAX_STEPS) return fail(`steps must be a list of 1 to ${LIVE_MAX_STEPS} step names`)
+  const checked: string[] = []
+  for (const name of steps) {
+    const step = checkStep(name)
+    if (!step.ok) return step
+    if (checked.includes(step.value)) return fail(`step '${step.value}' is listed twice`)
+    checked.push(step.value)
+  }
+  return { ok: true, value: { requestId: data.requestId as string, kind, scenario: scenario.value, steps: checked } }
+}
+
+/** `{ runId }` of a stop request. */
+export function checkStopRequest(data: unknown): Checked<{ requestId: string; runId: string }> {
+  if (!isPlainObject(data) || typeof data.runId !== 'string' || data.runId.length > 64) return fail('a stop request names a runId')
+  return { ok: true, value: { requestId: requestIdOf(data), runId: data.runId } }
+}
+
+export function checkMode(data: unknown): Checked<'live' | 'recorded'> {
+  if (isPlainObject(data) && (data.mode === 'live' || data.mode === 'recorded')) return { ok: true, value: data.mode }
+  return fail(`mode must be 'live' or 'recorded'`)
+}
+
+function checkScenario(name: unknown): Checked<string> {
+  if (typeof name !== 'string') return fail('scenario must be a scenario name')
+  const scenario = findScenario(name)
+  if (scenario === undefined) return fail(`unknown scenario '${short(name)}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
+  if (scenario.connections > LIVE_MAX_CONNECTIONS) {
+    return fail(`${scenario.name} opens ${scenario.connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): run it with npm run bench -- --scenario ${scenario.name}`)
+  }
+  return { ok: true, value: scenario.name }
+}
+
+function checkStep(name: unknown): Checked<string> {
+  if (typeof name !== 'string') return fail('step must be a step name')
+  if (findStep(name) === undefined) return fail(`unknown step '${short(name)}' (known: ${STEPS.map((s) => s.id).join(', ')})`)
+  return { ok: true, value: name }
+}
+
+function fail(message: string): { ok: false; message: string } {
+  return { ok: false, message }
+}
+
+/** Echo at most 40 characters of what the browser sent, printable ASCII only. */
+function short(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?')
+  return clean.length > 40 ? `${clean.slice(0, 40)}…` : clean
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+}
