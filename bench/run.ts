@@ -255,7 +255,6 @@ function driveGenerator(
     let stderr = ''
     let capTimer: NodeJS.Timeout | undefined
     let graceTimer: NodeJS.Timeout | undefined
-    const startTimer = setTimeout(() => fail(new Error(`the load generator did not start within ${GENERATOR_START_TIMEOUT_MS / 1000} s`)), GENERATOR_START_TIMEOUT_MS)
 
     generator.stderr!.setEncoding('utf8')
     generator.stderr!.on('data', (text: string) => (stderr = (stderr + text).slice(-8000)))
@@ -346,6 +345,8 @@ function driveGenerator(
       generator.off('message', onMessage)
     }
 
+    // Armed only now that every handler it may reach (fail → cleanup) is defined.
+    const startTimer = setTimeout(() => fail(new Error(`the load generator did not start within ${GENERATOR_START_TIMEOUT_MS / 1000} s`)), GENERATOR_START_TIMEOUT_MS)
     generator.on('message', onMessage)
     generator.once('exit', onExit)
     server?.child.once('exit', onServerExit)
