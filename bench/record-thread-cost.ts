@@ -110,9 +110,14 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
       const status = await request(`${server.url}/0`, 10_000)
       if (status !== 200) throw new Error(`GET /0 answered ${status}`)
     }
-    const afterSequential = await stats(server)
-    // Every thread must be online for the running average to cover exactly these.
-    if (number(afterSequential, 'threadsAlive') !== 0) throw new Error('threads still alive after the sequential requests')
+    // A thread ends just after posting its answer: wait until the last one has gone, so the
+    // snapshot covers exactly these threads, every one of them started and finished.
+    let afterSequential = await stats(server)
+    for (let i = 0; i < 100 && number(afterSequential, 'threadsAlive') !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      afterSequential = await stats(server)
+    }
+    if (number(afterSequential, 'threadsAlive') !== 0) throw new Error('threads still alive 2 s after the sequential requests')
 
     const answers = Array.from({ length: LIVE }, () => request(`${server.url}/${HOLD_MS}`, HOLD_MS + 20_000))
     let live: StatsBody | null = null
