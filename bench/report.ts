@@ -283,7 +283,7 @@ export function markdownReport(doc: BenchComparison): string {
   const targets = targetLines(doc.results)
   if (scenario?.target && targets.length) {
     lines.push('', `Issue #3's target for step 3: ${scenario.target.text}.`, '', ...targets.map((t) => `- ${t}`))
-    lines.push('', 'These runs shared two cores with other work (see the load average above); the target is checked by the bench, not promised by it.')
+    lines.push('', 'The server and the load generator share the machine\'s cores, and the load average above includes the runs before this one; the target is checked by the bench, not promised by it.')
   }
   return lines.join('\n') + '\n'
 }
