@@ -27,6 +27,21 @@ export function megabytes(bytes: number | null | undefined): string {
   return `${Math.round(bytes / 1e6).toLocaleString('en-US')} MB`
 }
 
+const KiB = 1024
+const MiB = 1024 * 1024
+
+/** Binary sizes, as the recordings of memory per connection or per thread: "312.5 MiB", "64.0 KiB". */
+export function mebibytes(bytes: number): string {
+  return `${(bytes / MiB).toFixed(1)} MiB`
+}
+export function kibibytes(bytes: number): string {
+  return `${(bytes / KiB).toFixed(1)} KiB`
+}
+/** MiB from 1 MiB up, KiB below. */
+export function binarySize(bytes: number): string {
+  return bytes >= MiB ? mebibytes(bytes) : kibibytes(bytes)
+}
+
 export function count(n: number | null | undefined): string {
   if (n === null || n === undefined) return DASH
   return n.toLocaleString('en-US')
