@@ -10,9 +10,4 @@ export default defineConfig({
   // The charts' library, bundled for the browser when the server starts rather than when a slide
   // first needs it (which would reload every open window mid-talk).
   optimizeDeps: { include: ['uplot'] },
-  build: {
-    // Vite 8 minifies CSS with lightningcss, which rejects a pseudo-element rule in Slidev 52's own
-    // styles ("Invalid token in pseudo element") and stops `slidev build`; esbuild accepts it.
-    cssMinify: 'esbuild',
-  },
 })

@@ -8,9 +8,9 @@
 //   deterministic work (not a timed spin), so every step must return the same checksum.
 //
 // This file is plain JavaScript (with JSDoc types that `tsc --checkJs` checks) because worker
-// threads load it directly. A worker started under the TypeScript loader takes several times
-// longer to start and uses several times the memory, and step 2 would measure the loader instead
-// of the thread.
+// threads load it directly. Node can strip TypeScript types itself, in workers too, but a worker
+// whose entry is `.ts` loads the stripper into its own isolate: 2–3× the start-up time and twice
+// the memory (`npm run workers:measure`), and step 2 would measure the stripper, not the thread.
 
 // #region blocking-sleep
 /** One `Int32Array` nobody ever notifies: `Atomics.wait` on it sleeps the calling thread. */

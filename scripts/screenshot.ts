@@ -1,0 +1,59 @@
+// `npm run screenshot -- 21 32 [--dark] [--out DIR]`: PNGs of chosen slides of the built deck
+// (`npm run build` first), as the audience sees them, for looking at a slide after a change. It
+// serves dist/ on 127.0.0.1 and drives the system Chromium, like the browser tests; `--dark`
+// switches Slidev's colour mode first. With no slide numbers it shoots every slide.
+//
+// (`npm run export -- --format png --per-slide` makes the same pictures through Slidev's exporter,
+// in light mode only and more slowly.)
+
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { REPO_ROOT } from '../bench/steps.ts'
+import { launchWatched } from '../test/browser/browser.ts'
+import { waitForSlide } from '../test/browser/slide-checks.ts'
+import { serveStatic } from '../test/browser/static-server.ts'
+import { loadDeck } from '../test/helpers/deck.ts'
+
+function fail(message: string): never {
+  console.error(`screenshot: ${message}`)
+  process.exit(2)
+}
+
+let parsed
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { dark: { type: 'boolean', default: false }, out: { type: 'string', default: 'screenshots' } },
+  })
+} catch (error) {
+  fail((error as Error).message)
+}
+const { values, positionals } = parsed
+const count = (await loadDeck()).length
+const wanted = positionals.length > 0 ? positionals.map(Number) : Array.from({ length: count }, (_, i) => i + 1)
+for (const no of wanted) if (!Number.isInteger(no) || no < 1 || no > count) fail(`no slide ${no} (the deck has 1 to ${count})`)
+
+const out = resolve(values.out)
+mkdirSync(out, { recursive: true })
+const site = await serveStatic(join(REPO_ROOT, 'dist'))
+const browser = await launchWatched()
+try {
+  const { page } = browser
+  await page.goto(`${site.url}/1`, { waitUntil: 'load' })
+  if (values.dark) {
+    // Slidev keeps its colour mode in localStorage under this key (useDark from @vueuse).
+    await page.evaluate(() => localStorage.setItem('slidev-color-schema', 'dark'))
+  }
+  for (const no of wanted) {
+    await page.goto(`${site.url}/${no}`, { waitUntil: 'load' })
+    await waitForSlide(page, no, browser.quiet)
+    const file = join(out, `${String(no).padStart(2, '0')}${values.dark ? '-dark' : ''}.png`)
+    await page.screenshot({ path: file })
+    console.log(file)
+  }
+  for (const problem of browser.problems) console.error(`screenshot: ${problem.where}: ${problem.what}`)
+} finally {
+  await browser.close()
+  await site.close()
+}
