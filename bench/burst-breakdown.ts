@@ -54,13 +54,27 @@ async function burst(port: number, n: number, preconnected: boolean): Promise<{ 
   let answers: Promise<number>[]
   if (preconnected) {
     sockets = Array.from({ length: n }, () => open(port))
-    await Promise.all(sockets.map((s) => { const a = nextAnswer(s); s.write(WARM); return a }))
+    await Promise.all(
+      sockets.map((s) => {
+        const a = nextAnswer(s)
+        s.write(WARM)
+        return a
+      }),
+    )
     t0 = performance.now()
-    answers = sockets.map((s) => { const a = nextAnswer(s); s.write(REQUEST); return a })
+    answers = sockets.map((s) => {
+      const a = nextAnswer(s)
+      s.write(REQUEST)
+      return a
+    })
   } else {
     t0 = performance.now()
     sockets = Array.from({ length: n }, () => open(port))
-    answers = sockets.map((s) => { const a = nextAnswer(s); s.write(REQUEST); return a })
+    answers = sockets.map((s) => {
+      const a = nextAnswer(s)
+      s.write(REQUEST)
+      return a
+    })
   }
   const done = await Promise.all(answers)
   for (const s of sockets) s.destroy()
@@ -79,7 +93,9 @@ try {
     for (const n of [150, 512]) {
       for (const preconnected of [true, false]) {
         const { first, last } = await burst(server.port, n, preconnected)
-        console.log(`| ${n} | ${preconnected ? 'preconnected' : 'cold'} | ${first.toFixed(1)} | ${last.toFixed(1)} | ${((n * 1000) / last).toFixed(1)} |`)
+        console.log(
+          `| ${n} | ${preconnected ? 'preconnected' : 'cold'} | ${first.toFixed(1)} | ${last.toFixed(1)} | ${((n * 1000) / last).toFixed(1)} |`,
+        )
         await new Promise((r) => setTimeout(r, 200)) // let the closed connections go
       }
     }

@@ -39,7 +39,11 @@ export function hasExited(child: ChildProcess): boolean {
 }
 
 /** Send `signal`, then SIGKILL after `graceMs`; resolves once the process has exited. */
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 2000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 2000,
+): Promise<void> {
   if (hasExited(child)) return
   const exited = once(child, 'exit')
   child.kill(signal)

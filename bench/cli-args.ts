@@ -18,13 +18,21 @@ export interface BenchArgs {
 
 type Kind = 'int' | 'seconds' | 'text'
 const FLAGS: Record<string, { kind: Kind; key?: keyof RunInput; help: string }> = {
-  step: { kind: 'text', key: 'step', help: `step to start: ${STEPS.map((s) => s.id).join(', ')} (default ${DEFAULT_STEP})` },
-  scenario: { kind: 'text', key: 'scenario', help: `${SCENARIOS.map((s) => s.name).join(' | ')} (default ${DEFAULT_SCENARIO})` },
+  step: {
+    kind: 'text',
+    key: 'step',
+    help: `step to start: ${STEPS.map((s) => s.id).join(', ')} (default ${DEFAULT_STEP})`,
+  },
+  scenario: {
+    kind: 'text',
+    key: 'scenario',
+    help: `${SCENARIOS.map((s) => s.name).join(' | ')} (default ${DEFAULT_SCENARIO})`,
+  },
   connections: { kind: 'int', key: 'connections', help: 'concurrent connections (cpu-mix: CPU connections)' },
   requests: { kind: 'int', key: 'requests', help: 'stop after this many requests (count-bounded run)' },
   duration: { kind: 'seconds', key: 'durationS', help: 'seconds of load (duration-bounded run)' },
   path: { kind: 'text', key: 'path', help: 'the path to load, e.g. /200 (not for cpu-mix)' },
-  cap: { kind: 'seconds', key: 'capS', help: 'hard time limit of the load, in seconds (default: the scenario\'s, 10)' },
+  cap: { kind: 'seconds', key: 'capS', help: "hard time limit of the load, in seconds (default: the scenario's, 10)" },
   'cpu-n': { kind: 'int', key: 'cpuN', help: 'cpu-mix: hash rounds per task, instead of calibrating ~60 ms' },
   url: { kind: 'text', key: 'url', help: 'benchmark a server that is already running; start nothing' },
   json: { kind: 'text', help: 'also write the result(s) to FILE as JSON' },
@@ -68,7 +76,8 @@ function parseValue(name: string, kind: Kind, text: string): string | number {
     return text
   }
   const pattern = kind === 'int' ? /^\d+$/ : /^\d+(\.\d+)?$/
-  if (!pattern.test(text)) throw new UsageError(`--${name} must be a ${kind === 'int' ? 'whole number' : 'number of seconds'}, got '${text}'`)
+  if (!pattern.test(text))
+    throw new UsageError(`--${name} must be a ${kind === 'int' ? 'whole number' : 'number of seconds'}, got '${text}'`)
   return Number(text)
 }
 

@@ -11,7 +11,15 @@ import { writeFileSync } from 'node:fs'
 import { benchUsage, parseBenchArgs, UsageError, type BenchArgs } from './cli-args.ts'
 import { BenchOptionError, resolveRunOptions, runScenario, STEPS, type BenchResult, type RunInput } from './index.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
-import { comparison, comparisonTable, machineLine, markdownReport, resultText, tableNotes, targetLines } from './report.ts'
+import {
+  comparison,
+  comparisonTable,
+  machineLine,
+  markdownReport,
+  resultText,
+  tableNotes,
+  targetLines,
+} from './report.ts'
 
 const SCRIPT = 'bench'
 
@@ -24,7 +32,8 @@ async function main(): Promise<number> {
       return 0
     }
     // Check every option before starting anything.
-    for (const step of args.all ? STEPS.map((s) => s.id) : [undefined]) resolveRunOptions(step ? { ...args.input, step } : args.input)
+    for (const step of args.all ? STEPS.map((s) => s.id) : [undefined])
+      resolveRunOptions(step ? { ...args.input, step } : args.input)
   } catch (error) {
     if (error instanceof UsageError || error instanceof BenchOptionError) {
       console.error(`${SCRIPT}: ${error.message} (try --help)`)
@@ -49,10 +58,13 @@ async function main(): Promise<number> {
       if (interrupted) break
       // cpu-mix: calibrate once, then give every step the same task.
       const cpuN = input.cpuN ?? results.find((r) => r.cpu)?.cpu?.n
-      const result = await runScenario(cpuN !== undefined && input.scenario === 'cpu-mix' ? { ...input, cpuN } : input, {
-        onProgress: progressPrinter(label(input)),
-        signal: controller.signal,
-      })
+      const result = await runScenario(
+        cpuN !== undefined && input.scenario === 'cpu-mix' ? { ...input, cpuN } : input,
+        {
+          onProgress: progressPrinter(label(input)),
+          signal: controller.signal,
+        },
+      )
       clearProgressLine()
       results.push(result)
       console.log(args.all ? `${label(input)}: ${result.summary}` : resultText(result))
@@ -65,7 +77,10 @@ async function main(): Promise<number> {
 
   if (results.length > 0) {
     const scenario = results[0]!.scenario
-    const command = `npm run ${args.all ? 'bench:all' : 'bench'} -- ${process.argv.slice(2).filter((a) => a !== '--all').join(' ')}`.trim()
+    const command = `npm run ${args.all ? 'bench:all' : 'bench'} -- ${process.argv
+      .slice(2)
+      .filter((a) => a !== '--all')
+      .join(' ')}`.trim()
     if (args.all) {
       console.log(`\n${scenario} on ${machineLine(results[0]!.machine)}\n`)
       console.log(comparisonTable(results))

@@ -34,8 +34,18 @@ interface Load {
 }
 
 const LOADS: Load[] = [
-  { name: 'hello: 100 connections, 5 s of /0', connections: 100, path: '/0', input: { scenario: 'hello', durationS: DURATION_S } },
-  { name: '150 connections, 5 s of /1000', connections: 150, path: '/1000', input: { scenario: 'drill', durationS: DURATION_S } },
+  {
+    name: 'hello: 100 connections, 5 s of /0',
+    connections: 100,
+    path: '/0',
+    input: { scenario: 'hello', durationS: DURATION_S },
+  },
+  {
+    name: '150 connections, 5 s of /1000',
+    connections: 150,
+    path: '/1000',
+    input: { scenario: 'drill', durationS: DURATION_S },
+  },
 ]
 
 interface Row {
@@ -64,8 +74,14 @@ async function main(): Promise<number> {
       const rows: Row[] = []
       for (const tool of ['harness', 'wrk', 'wrk', 'harness'] as const) {
         controller.signal.throwIfAborted()
-        rows.push(tool === 'harness' ? await harness(server.url, load, controller.signal) : await wrk(server.url, load, controller.signal))
-        console.log(`${load.name} · ${rows.at(-1)!.tool}: ${rate(rows.at(-1)!.reqPerSec)} req/s, p50 ${ms(rows.at(-1)!.p50)} ms, p99 ${ms(rows.at(-1)!.p99)} ms`)
+        rows.push(
+          tool === 'harness'
+            ? await harness(server.url, load, controller.signal)
+            : await wrk(server.url, load, controller.signal),
+        )
+        console.log(
+          `${load.name} · ${rows.at(-1)!.tool}: ${rate(rows.at(-1)!.reqPerSec)} req/s, p50 ${ms(rows.at(-1)!.p50)} ms, p99 ${ms(rows.at(-1)!.p99)} ms`,
+        )
       }
       sections.push(`## ${load.name}\n\n${table(rows)}\n`)
     }
@@ -86,7 +102,7 @@ async function main(): Promise<number> {
     '',
     ...sections,
     '- req/s: the harness divides by first send → last completion; wrk divides by its whole test time, ramp and the last, unfinished wave included.',
-    '- steady: the harness\'s per-connection steady-state rate (bench/metrics.ts); wrk has no such figure.',
+    "- steady: the harness's per-connection steady-state rate (bench/metrics.ts); wrk has no such figure.",
     '- Latencies: the harness from an HDR histogram of every response (µs); wrk from its own histogram, printed to three significant digits: around 1 s that is 10 ms steps (1.00s, 1.01s).',
     '- wrk opens its connections thread by thread, so its waves of /1000 are spread out and a 5 s test holds more than four of them; autocannon opens all at once: exactly four waves finish, the fifth is cut at 5 s.',
     '- errors: connection errors / timeouts / non-2xx (wrk: socket errors connect+read+write / timeouts / non-2xx-or-3xx).',
@@ -133,7 +149,8 @@ async function wrk(url: string, load: Load, signal: AbortSignal): Promise<Row> {
 
 /** wrk's text output → a row. Latencies print as 1.23us / 4.56ms / 1.02s. */
 export function parseWrk(text: string): Row {
-  const toMs = (value: string, unit: string) => Number(value) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[unit]!
+  const toMs = (value: string, unit: string) =>
+    Number(value) * ({ us: 0.001, ms: 1, s: 1000, m: 60_000 } as Record<string, number>)[unit]!
   const percentile = (p: number) => {
     const match = new RegExp(`^\\s*${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(text)
     return match ? toMs(match[1]!, match[2]!) : null
@@ -159,9 +176,14 @@ export function parseWrk(text: string): Row {
 }
 
 function table(rows: Row[]): string {
-  const lines = ['| run | tool | requests | req/s | steady req/s | p50 ms | p90 ms | p99 ms | max ms | errors |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |']
+  const lines = [
+    '| run | tool | requests | req/s | steady req/s | p50 ms | p90 ms | p99 ms | max ms | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ]
   rows.forEach((r, i) => {
-    lines.push(`| ${i + 1} | ${r.tool} | ${r.requests.toLocaleString('en-US')} | ${rate(r.reqPerSec)} | ${rate(r.steady)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} |`)
+    lines.push(
+      `| ${i + 1} | ${r.tool} | ${r.requests.toLocaleString('en-US')} | ${rate(r.reqPerSec)} | ${rate(r.steady)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} |`,
+    )
   })
   return lines.join('\n')
 }

@@ -148,7 +148,10 @@ async function run(config: GeneratorConfig): Promise<void> {
     setTimeout(() => void finish('stopped', null), 300).unref()
   }
 
-  async function finish(endedBy: 'completed' | 'duration' | 'stopped', autocannonSummary: AutocannonSummary | null): Promise<void> {
+  async function finish(
+    endedBy: 'completed' | 'duration' | 'stopped',
+    autocannonSummary: AutocannonSummary | null,
+  ): Promise<void> {
     if (finished) return
     finished = true
     stopping = true
@@ -158,7 +161,16 @@ async function run(config: GeneratorConfig): Promise<void> {
     const elapsedMs = Math.round(performance.now() - t0)
     const cpu = process.cpuUsage(cpuAtStart)
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000)
-    await send({ type: 'done', endedBy, elapsedMs, cpuMs, main: main.metrics(), probe: probeRecorder?.metrics() ?? null, autocannon: autocannonSummary, probeStats: probeFigures })
+    await send({
+      type: 'done',
+      endedBy,
+      elapsedMs,
+      cpuMs,
+      main: main.metrics(),
+      probe: probeRecorder?.metrics() ?? null,
+      autocannon: autocannonSummary,
+      probeStats: probeFigures,
+    })
     process.exit(0)
   }
 }
@@ -175,7 +187,9 @@ async function warmUp(connections: number): Promise<number> {
   const wanted = connections * 3
   await new Promise<void>((resolve) => {
     let answered = 0
-    const warm = autocannon({ url: `http://127.0.0.1:${port}/`, connections, amount: wanted, sampleInt: 10 }, () => resolve())
+    const warm = autocannon({ url: `http://127.0.0.1:${port}/`, connections, amount: wanted, sampleInt: 10 }, () =>
+      resolve(),
+    )
     // Stop at the last answer instead of waiting for autocannon's next sample.
     warm.on('response', () => ++answered === wanted && warm.stop())
   })
@@ -192,7 +206,12 @@ function summarize(result: autocannon.Result): AutocannonSummary {
   }
 }
 
-async function calibrate(origin: string, targetMs: number, givenN: number | null, timeoutS: number): Promise<CpuCalibration> {
+async function calibrate(
+  origin: string,
+  targetMs: number,
+  givenN: number | null,
+  timeoutS: number,
+): Promise<CpuCalibration> {
   const local = givenN === null ? calibrateCpuN(targetMs) : { n: givenN, msPerTask: timeCpuTask(givenN) }
   // One task on the idle server, to show it costs there what it costs here (wall time, request to
   // answer). Two small tasks first, so the server's hash loop is compiled as it will be in the run.
@@ -211,7 +230,11 @@ function timeRequest(url: string, timeoutMs: number): Promise<number> {
     const t0 = performance.now()
     const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
       res.resume()
-      res.on('end', () => (res.statusCode === 200 ? resolve(Math.round((performance.now() - t0) * 100) / 100) : reject(new Error(`status ${res.statusCode}`))))
+      res.on('end', () =>
+        res.statusCode === 200
+          ? resolve(Math.round((performance.now() - t0) * 100) / 100)
+          : reject(new Error(`status ${res.statusCode}`)),
+      )
     })
     req.on('timeout', () => req.destroy(new Error('timeout')))
     req.on('error', reject)

@@ -41,7 +41,9 @@ const CLOCK_TICKS_PER_S = 100
  */
 export function openFileLimit(): number | null {
   try {
-    const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'))
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'))
     const soft = line?.slice('Max open files'.length).trim().split(/\s+/)[0]
     if (soft === undefined) return null
     return soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft)

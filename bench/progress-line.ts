@@ -31,7 +31,10 @@ export function clearProgressLine(): void {
 
 function progressText(prefix: string, p: BenchProgress): string {
   if (p.phase !== 'running') return `${prefix}: ${p.phase}…`
-  const done = p.asked === null ? `${p.completed.toLocaleString('en-US')} done` : `${p.completed.toLocaleString('en-US')}/${p.asked.toLocaleString('en-US')} done`
+  const done =
+    p.asked === null
+      ? `${p.completed.toLocaleString('en-US')} done`
+      : `${p.completed.toLocaleString('en-US')}/${p.asked.toLocaleString('en-US')} done`
   const parts = [
     `${prefix} ${(p.elapsedMs / 1000).toFixed(1)} s`,
     done,

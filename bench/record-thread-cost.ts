@@ -92,7 +92,9 @@ function request(url: string, timeoutMs: number): Promise<number> {
 /** The average start time of the threads spawned between two snapshots (the server keeps a running average). */
 function startMsBetween(before: StatsBody, after: StatsBody): { spawned: number; startMsAvg: number } {
   const spawned = number(after, 'threadsSpawned') - number(before, 'threadsSpawned')
-  const total = number(after, 'threadStartMsAvg') * number(after, 'threadsSpawned') - number(before, 'threadStartMsAvg') * number(before, 'threadsSpawned')
+  const total =
+    number(after, 'threadStartMsAvg') * number(after, 'threadsSpawned') -
+    number(before, 'threadStartMsAvg') * number(before, 'threadsSpawned')
   return { spawned, startMsAvg: Math.round((total / spawned) * 100) / 100 }
 }
 
@@ -117,7 +119,8 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
       await new Promise((resolve) => setTimeout(resolve, 20))
       afterSequential = await stats(server)
     }
-    if (number(afterSequential, 'threadsAlive') !== 0) throw new Error('threads still alive 2 s after the sequential requests')
+    if (number(afterSequential, 'threadsAlive') !== 0)
+      throw new Error('threads still alive 2 s after the sequential requests')
 
     const answers = Array.from({ length: LIVE }, () => request(`${server.url}/${HOLD_MS}`, HOLD_MS + 20_000))
     let live: StatsBody | null = null
@@ -126,7 +129,10 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
     // Sample while the threads are parked; keep the largest RSS seen with all of them alive.
     while (performance.now() < deadline) {
       const now = await stats(server)
-      if (number(now, 'threadsAlive') === LIVE && number(now, 'threadsSpawned') - number(afterSequential, 'threadsSpawned') === LIVE) {
+      if (
+        number(now, 'threadsAlive') === LIVE &&
+        number(now, 'threadsSpawned') - number(afterSequential, 'threadsSpawned') === LIVE
+      ) {
         live = now
         rssBytes = Math.max(rssBytes, number(now, 'rss'))
       }
@@ -134,7 +140,10 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
     }
     const statuses = await Promise.all(answers)
     if (statuses.some((s) => s !== 200)) throw new Error(`the burst got answers ${[...new Set(statuses)].join(', ')}`)
-    if (live === null) throw new Error(`never saw all ${LIVE} threads alive at once within ${HOLD_MS} ms: the machine is too busy to measure`)
+    if (live === null)
+      throw new Error(
+        `never saw all ${LIVE} threads alive at once within ${HOLD_MS} ms: the machine is too busy to measure`,
+      )
     const afterBurst = await stats(server)
 
     return {
@@ -142,7 +151,12 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
       idleRssBytes,
       sequential: startMsBetween(beforeSequential, afterSequential),
       burst: startMsBetween(afterSequential, afterBurst),
-      live: { threads: LIVE, rssBytes, rssPerThreadBytes: Math.round((rssBytes - idleRssBytes) / LIVE), holdMs: HOLD_MS },
+      live: {
+        threads: LIVE,
+        rssBytes,
+        rssPerThreadBytes: Math.round((rssBytes - idleRssBytes) / LIVE),
+        holdMs: HOLD_MS,
+      },
     }
   } finally {
     await server.stop()
@@ -160,7 +174,13 @@ function measureNative(): ThreadCostRecord['native'] {
     const raw = JSON.parse(out) as {
       sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
       burst: { spawned: number; startUsAvg: number }
-      live: { threads: number; idleRssBytes: number; liveRssBytes: number; idleVmSizeBytes: number; liveVmSizeBytes: number }
+      live: {
+        threads: number
+        idleRssBytes: number
+        liveRssBytes: number
+        idleVmSizeBytes: number
+        liveVmSizeBytes: number
+      }
     }
     return {
       what: `bench/native/thread-cost.c, compiled with cc -O2 -pthread: ${NATIVE_SEQUENTIAL} threads one after another, then ${LIVE} at once, parked on a condition variable`,
@@ -190,10 +210,19 @@ async function main(): Promise<void> {
   const node = await measureNode()
   console.log('native threads: compiling and running bench/native/thread-cost.c ...')
   const native = measureNative()
-  const record: ThreadCostRecord = { schema: 'thread-cost/1', recordedAt: new Date().toISOString(), command: 'npm run threads:record', machine, node, native }
+  const record: ThreadCostRecord = {
+    schema: 'thread-cost/1',
+    recordedAt: new Date().toISOString(),
+    command: 'npm run threads:record',
+    machine,
+    node,
+    native,
+  }
   writeFileSync(OUTPUT, `${JSON.stringify(record, null, 2)}\n`)
   const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`
-  console.log(`Node Worker: start ${node.sequential.startMsAvg} ms one at a time, ${node.burst.startMsAvg} ms when ${node.burst.spawned} start at once; ${mib(node.live.rssPerThreadBytes)} RSS per live thread`)
+  console.log(
+    `Node Worker: start ${node.sequential.startMsAvg} ms one at a time, ${node.burst.startMsAvg} ms when ${node.burst.spawned} start at once; ${mib(node.live.rssPerThreadBytes)} RSS per live thread`,
+  )
   if ('missing' in native) console.log(`native thread: not measured (${native.missing})`)
   else
     console.log(

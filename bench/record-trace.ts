@@ -37,7 +37,9 @@ function curlLike(port: number): Promise<string> {
     let answer = ''
     const timer = setTimeout(() => socket.destroy(new Error('no complete answer within 5 s')), 5000)
     socket.setEncoding('utf8')
-    socket.on('connect', () => socket.write(`GET ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: trace:record\r\nAccept: */*\r\n\r\n`))
+    socket.on('connect', () =>
+      socket.write(`GET ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: trace:record\r\nAccept: */*\r\n\r\n`),
+    )
     socket.on('data', (text: string) => {
       answer += text
       const head = answer.indexOf('\r\n\r\n')
@@ -84,7 +86,8 @@ function parts(lines: string[]): Map<Part, string[]> {
   find(/sleeping -> writing/, request + 1)
   find(/closing -> closed/, answered + 1)
   find(/is done/, answered + 1)
-  if (firstEvent === 0 || request === firstEvent || answered === request) throw new Error(`an unexpected timeline (parts run together):\n${lines.join('\n')}`)
+  if (firstEvent === 0 || request === firstEvent || answered === request)
+    throw new Error(`an unexpected timeline (parts run together):\n${lines.join('\n')}`)
   return new Map<Part, string[]>([
     ['startup', turns.slice(0, firstEvent).flat()],
     ['accept', turns.slice(firstEvent, request).flat()],
@@ -107,11 +110,15 @@ async function main(): Promise<void> {
     await waitFor(() => /runtime\s+poll\(timeout none\)/.test(server.stderr()), 5000, "the accept loop's first poll")
     answer = await curlLike(server.port)
     await waitFor(() => /task \d+ \(conn 1\) is done/.test(server.stderr()), 5000, "the connection's task to finish")
-    lines = server.stderr().split('\n').filter((line) => TRACE_LINE.test(line))
+    lines = server
+      .stderr()
+      .split('\n')
+      .filter((line) => TRACE_LINE.test(line))
   } finally {
     await server.stop()
   }
-  if (!answer.startsWith('HTTP/1.1 200') || !answer.trimEnd().endsWith(`slept ${PATH.slice(1)} ms`)) throw new Error(`unexpected answer:\n${answer}`)
+  if (!answer.startsWith('HTTP/1.1 200') || !answer.trimEnd().endsWith(`slept ${PATH.slice(1)} ms`))
+    throw new Error(`unexpected answer:\n${answer}`)
 
   const m = machineInfo()
   const header = [

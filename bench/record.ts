@@ -59,11 +59,17 @@ async function main(): Promise<number> {
         console.log(`${scenario} · step ${step.id} (${step.title}): ${result.summary}`)
       } catch (error) {
         clearProgressLine()
-        console.error(`bench:record: ${scenario} on step ${step.id}: ${error instanceof Error ? error.message : String(error)}`)
+        console.error(
+          `bench:record: ${scenario} on step ${step.id}: ${error instanceof Error ? error.message : String(error)}`,
+        )
         return error instanceof BenchOptionError ? 2 : 1
       }
     }
-    const doc = comparison(scenario, results, `npm run bench:record${scenarios.length === 1 ? ` -- --scenario ${scenario}` : ''}`)
+    const doc = comparison(
+      scenario,
+      results,
+      `npm run bench:record${scenarios.length === 1 ? ` -- --scenario ${scenario}` : ''}`,
+    )
     writeFileSync(join(RESULTS_DIR, `${scenario}.json`), JSON.stringify(doc, null, 2) + '\n')
     writeFileSync(join(RESULTS_DIR, `${scenario}.md`), markdownReport(doc))
     console.log(`\n${comparisonTable(results)}\n→ bench/results/${scenario}.json, bench/results/${scenario}.md\n`)

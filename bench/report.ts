@@ -3,7 +3,14 @@
 // Pure functions of the result objects; nothing here runs anything.
 
 import { findScenario, type Target } from './scenarios.ts'
-import { SCHEMA_VERSION, type BenchResult, type EndedBy, type MachineInfo, type Metrics, type ResolvedRunOptions } from './types.ts'
+import {
+  SCHEMA_VERSION,
+  type BenchResult,
+  type EndedBy,
+  type MachineInfo,
+  type Metrics,
+  type ResolvedRunOptions,
+} from './types.ts'
 
 /** A recorded comparison: one scenario run against every step, as bench/results/<scenario>.json. */
 export interface BenchComparison {
@@ -23,7 +30,14 @@ export function comparison(scenario: string, results: BenchResult[], command: st
     kind: 'bench-comparison',
     scenario,
     recordedAt: results[0]?.startedAt ?? new Date().toISOString(),
-    machine: results[0]?.machine ?? { cpuModel: '', cores: 0, totalMemoryBytes: 0, node: process.version, os: '', loadAverage1m: 0 },
+    machine: results[0]?.machine ?? {
+      cpuModel: '',
+      cores: 0,
+      totalMemoryBytes: 0,
+      node: process.version,
+      os: '',
+      loadAverage1m: 0,
+    },
     command,
     results,
   }
@@ -71,13 +85,20 @@ export function machineLine(m: MachineInfo): string {
 }
 
 /** "43 of 150 done in 10.0 s (cut by the 10 s cap)", "412,345 done in 5.0 s", ... */
-export function summaryLine(outcome: { endedBy: EndedBy; elapsedMs: number; main: Metrics }, options: ResolvedRunOptions, partial: boolean): string {
+export function summaryLine(
+  outcome: { endedBy: EndedBy; elapsedMs: number; main: Metrics },
+  options: ResolvedRunOptions,
+  partial: boolean,
+): string {
   const m = outcome.main
   const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
   // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
   const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
   const what = options.cpuMix ? 'CPU tasks' : ''
-  const count = options.requests !== null ? `${m.completed.toLocaleString('en-US')} of ${options.requests.toLocaleString('en-US')}` : m.completed.toLocaleString('en-US')
+  const count =
+    options.requests !== null
+      ? `${m.completed.toLocaleString('en-US')} of ${options.requests.toLocaleString('en-US')}`
+      : m.completed.toLocaleString('en-US')
   let line = `${count}${what ? ` ${what}` : ''} done in ${time}`
   if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
   if (outcome.endedBy === 'aborted') line += ' (aborted)'
@@ -116,7 +137,9 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
   }
   if (target.maxSpanMs !== undefined) {
     met &&= r.asked !== null && r.done === r.asked && m.spanMs !== null && m.spanMs <= target.maxSpanMs
-    parts.push(`${count(r.done)} of ${r.asked === null ? '?' : count(r.asked)} done, last ${ms(m.spanMs)} ms after the first send`)
+    parts.push(
+      `${count(r.done)} of ${r.asked === null ? '?' : count(r.asked)} done, last ${ms(m.spanMs)} ms after the first send`,
+    )
   }
   if (target.minSteadyThroughput !== undefined) {
     met &&= m.steadyThroughput !== null && m.steadyThroughput >= target.minSteadyThroughput
@@ -131,28 +154,55 @@ export function resultText(r: BenchResult): string {
   const o = r.options
   const m = r.metrics
   const bound = o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`
-  const lines = [`${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ${bound} · cap ${o.capS} s`, r.summary]
+  const lines = [
+    `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ${bound} · cap ${o.capS} s`,
+    r.summary,
+  ]
   if (r.cpu) {
-    lines.push(`CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`)
+    lines.push(
+      `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
+    )
   }
   const limit = r.limit ? ` (limit ${rate(r.limit.throughput)}, ratio ${r.limit.ratio?.toFixed(3) ?? '–'})` : ''
-  lines.push(`${r.cpu ? 'CPU tasks/s' : 'throughput'} ${rate(m.throughput)} req/s${limit} = completed / (last completion − first send)`)
+  lines.push(
+    `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${rate(m.throughput)} req/s${limit} = completed / (last completion − first send)`,
+  )
   if (m.steadyThroughput !== null) {
     const ratio = r.limit?.steadyRatio != null ? ` (ratio ${r.limit.steadyRatio.toFixed(3)})` : ''
-    lines.push(`steady state ${rate(m.steadyThroughput)} req/s${ratio} = sum over connections of their own rate, ramp left out`)
+    lines.push(
+      `steady state ${rate(m.steadyThroughput)} req/s${ratio} = sum over connections of their own rate, ramp left out`,
+    )
   }
   lines.push(latencyLine(r.cpu ? 'CPU task latency' : 'latency', m))
   if (r.probe) {
     const p = o.cpuMix?.probe
-    const extra = r.generator?.probe ? `; ${r.generator.probe.unanswered} unanswered at the end, ${r.generator.probe.reconnects} reconnects` : ''
-    lines.push(latencyLine(`I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} connections${extra})`, r.probe))
+    const extra = r.generator?.probe
+      ? `; ${r.generator.probe.unanswered} unanswered at the end, ${r.generator.probe.reconnects} reconnects`
+      : ''
+    lines.push(
+      latencyLine(
+        `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} connections${extra})`,
+        r.probe,
+      ),
+    )
   }
-  lines.push(`errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`)
+  lines.push(
+    `errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
+  )
   const s = r.server
   if (s) {
-    const extras = [s.cpuMs !== null && r.loadMs > 0 ? `CPU ${(s.cpuMs / r.loadMs * 100).toFixed(0)}% of a core` : '', s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '', s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '']
+    const extras = [
+      s.cpuMs !== null && r.loadMs > 0 ? `CPU ${((s.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core` : '',
+      s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '',
+      s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '',
+    ]
     lines.push(
-      [`server: peak RSS ${megabytes(s.peakRssBytes)}`, `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`, ...extras.filter(Boolean), s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '']
+      [
+        `server: peak RSS ${megabytes(s.peakRssBytes)}`,
+        `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`,
+        ...extras.filter(Boolean),
+        s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '',
+      ]
         .filter(Boolean)
         .join(' · '),
     )
@@ -160,12 +210,20 @@ export function resultText(r: BenchResult): string {
     lines.push('server: no /__stats figures')
   }
   if (r.generator) {
-    const ac = r.autocannon ? `; autocannon's own figures: ${rate(r.autocannon.requestsAverage)} req/s (per-second average), p99 ${r.autocannon.latencyP99} ms` : ''
-    const cpu = r.generator.cpuMs !== null && r.loadMs > 0 ? `, CPU ${((r.generator.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core` : ''
-    lines.push(`generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first send: not counted in the span or in latencies)${cpu}${ac}`)
+    const ac = r.autocannon
+      ? `; autocannon's own figures: ${rate(r.autocannon.requestsAverage)} req/s (per-second average), p99 ${r.autocannon.latencyP99} ms`
+      : ''
+    const cpu =
+      r.generator.cpuMs !== null && r.loadMs > 0
+        ? `, CPU ${((r.generator.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core`
+        : ''
+    lines.push(
+      `generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first send: not counted in the span or in latencies)${cpu}${ac}`,
+    )
   }
   const target = checkTarget(r)
-  if (target) lines.push(`target (issue #3, for step 3): ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
+  if (target)
+    lines.push(`target (issue #3, for step 3): ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
   return lines.join('\n')
 }
 
@@ -188,8 +246,13 @@ function columnsFor(results: BenchResult[]): Column[] {
     { title: 'peak RSS', value: (r) => megabytes(r.server?.peakRssBytes) },
     { title: 'loop delay p99 ms', value: (r) => ms(r.server?.eventLoopDelayP99Ms) },
   ]
-  if (results.some((r) => r.server?.threadsSpawned != null)) server.push({ title: 'threads spawned', value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : '–') })
-  if (results.some((r) => r.server?.cpuCap != null)) server.push({ title: 'CPU cap', value: (r) => (r.server?.cpuCap != null ? String(r.server.cpuCap) : '–') })
+  if (results.some((r) => r.server?.threadsSpawned != null))
+    server.push({
+      title: 'threads spawned',
+      value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : '–'),
+    })
+  if (results.some((r) => r.server?.cpuCap != null))
+    server.push({ title: 'CPU cap', value: (r) => (r.server?.cpuCap != null ? String(r.server.cpuCap) : '–') })
   if (cpuMix) {
     return [
       { title: 'step', value: stepLabel },
@@ -198,7 +261,10 @@ function columnsFor(results: BenchResult[]): Column[] {
       { title: 'I/O p99 ms', value: (r) => ms(r.probe?.latency?.p99) },
       { title: 'I/O max ms', value: (r) => ms(r.probe?.latency?.max) },
       { title: 'probe done', value: (r) => (r.probe ? count(r.probe.completed) : '–') },
-      { title: 'errors (conn/timeout/non-2xx)', value: (r) => (r.probe ? `${failures(r.metrics)} · probe ${failures(r.probe)}` : failures(r.metrics)) },
+      {
+        title: 'errors (conn/timeout/non-2xx)',
+        value: (r) => (r.probe ? `${failures(r.metrics)} · probe ${failures(r.probe)}` : failures(r.metrics)),
+      },
       ...server,
       { title: 'CPU tasks done', value: doneOfAsked },
     ]
@@ -207,8 +273,10 @@ function columnsFor(results: BenchResult[]): Column[] {
     { title: 'step', value: stepLabel },
     { title: 'req/s', value: (r) => rate(r.metrics.throughput) },
   ]
-  if (results.some((r) => r.limit !== null)) columns.push({ title: 'ratio to limit', value: (r) => r.limit?.ratio?.toFixed(3) ?? '–' })
-  if (results.some((r) => r.metrics.steadyThroughput !== null)) columns.push({ title: 'steady req/s', value: (r) => rate(r.metrics.steadyThroughput) })
+  if (results.some((r) => r.limit !== null))
+    columns.push({ title: 'ratio to limit', value: (r) => r.limit?.ratio?.toFixed(3) ?? '–' })
+  if (results.some((r) => r.metrics.steadyThroughput !== null))
+    columns.push({ title: 'steady req/s', value: (r) => rate(r.metrics.steadyThroughput) })
   columns.push(
     { title: 'p50 ms', value: (r) => ms(r.metrics.latency?.p50) },
     { title: 'p99 ms', value: (r) => ms(r.metrics.latency?.p99) },
@@ -226,7 +294,8 @@ export function comparisonTable(results: BenchResult[]): string {
   const columns = columnsFor(results)
   const rows = [columns.map((c) => c.title), ...results.map((r) => columns.map((c) => c.value(r)))]
   const widths = columns.map((_, i) => Math.max(3, ...rows.map((row) => row[i]!.length)))
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(' | ')} |`
   const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`
   return [line(rows[0]!), rule, ...rows.slice(1).map(line)].join('\n')
 }
@@ -245,14 +314,18 @@ export function tableNotes(results: BenchResult[]): string[] {
     )
   } else {
     notes.push(
-      'req/s = completed / (last completion − first send), from our own timestamps (not autocannon\'s per-second average); latencies from an HDR histogram of every response, to the microsecond.',
+      "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's per-second average); latencies from an HDR histogram of every response, to the microsecond.",
     )
-    if (results.some((r) => r.limit)) notes.push('ratio to limit: req/s ÷ (connections × 1000 / ms), the most a closed loop of /<ms> requests can do.')
-    if (results.some((r) => r.metrics.steadyThroughput !== null)) notes.push('steady req/s: each connection\'s own rate between its first and last completion, summed: the ramp (connecting, first wave) left out.')
+    if (results.some((r) => r.limit))
+      notes.push('ratio to limit: req/s ÷ (connections × 1000 / ms), the most a closed loop of /<ms> requests can do.')
+    if (results.some((r) => r.metrics.steadyThroughput !== null))
+      notes.push(
+        "steady req/s: each connection's own rate between its first and last completion, summed: the ramp (connecting, first wave) left out.",
+      )
     notes.push('last done s: last completion − first send.')
   }
   notes.push(
-    'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen (polled every 250 ms). loop delay p99: the server\'s event-loop delay over its life (perf_hooks).',
+    "errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen (polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
   return notes
@@ -260,10 +333,12 @@ export function tableNotes(results: BenchResult[]): string[] {
 
 /** The target check for the step it is stated for (step 3), in a comparison. */
 export function targetLines(results: BenchResult[]): string[] {
-  return results.filter((r) => r.step?.id === '3').flatMap((r) => {
-    const t = checkTarget(r)
-    return t ? [`step ${stepLabel(r)}: ${t.met ? 'met' : 'missed'} — ${t.measured}`] : []
-  })
+  return results
+    .filter((r) => r.step?.id === '3')
+    .flatMap((r) => {
+      const t = checkTarget(r)
+      return t ? [`step ${stepLabel(r)}: ${t.met ? 'met' : 'missed'} — ${t.measured}`] : []
+    })
 }
 
 /** bench/results/<scenario>.md, and `--markdown FILE`. */
@@ -276,14 +351,20 @@ export function markdownReport(doc: BenchComparison): string {
     '',
     comparisonTable(doc.results),
     '',
-    ...doc.results.map((r) => `- ${stepLabel(r)}: ${r.summary}${r.generator ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)` : ''}`),
+    ...doc.results.map(
+      (r) =>
+        `- ${stepLabel(r)}: ${r.summary}${r.generator ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)` : ''}`,
+    ),
     '',
     ...tableNotes(doc.results).map((n) => `- ${n}`),
   ]
   const targets = targetLines(doc.results)
   if (scenario?.target && targets.length) {
     lines.push('', `Issue #3's target for step 3: ${scenario.target.text}.`, '', ...targets.map((t) => `- ${t}`))
-    lines.push('', 'The server and the load generator share the machine\'s cores, and the load average above includes the runs before this one; the target is checked by the bench, not promised by it.')
+    lines.push(
+      '',
+      "The server and the load generator share the machine's cores, and the load average above includes the runs before this one; the target is checked by the bench, not promised by it.",
+    )
   }
   return lines.join('\n') + '\n'
 }

@@ -92,7 +92,11 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
       inFlight: numberField(stats, 'inFlight') ?? 0,
     }
   }
-  const idle = (phase: BenchProgress['phase'], elapsedMs = 0, last?: Pick<LoadOutcome, 'main' | 'probe'> | null): BenchProgress => ({
+  const idle = (
+    phase: BenchProgress['phase'],
+    elapsedMs = 0,
+    last?: Pick<LoadOutcome, 'main' | 'probe'> | null,
+  ): BenchProgress => ({
     phase,
     elapsedMs,
     completed: last?.main.completed ?? 0,
@@ -185,7 +189,15 @@ export async function runScenario(input: RunInput, hooks: RunHooks = {}): Promis
     if (options.requests !== null && outcome.main.completed >= options.requests) outcome.endedBy = 'completed'
     else if (options.durationS !== null && outcome.elapsedMs >= options.durationS * 1000) outcome.endedBy = 'duration'
   }
-  const final: LoadOutcome = outcome ?? { endedBy: 'aborted', elapsedMs: 0, main: new Recorder().metrics(), probe: null, autocannon: null, cpuMs: null, probeStats: null }
+  const final: LoadOutcome = outcome ?? {
+    endedBy: 'aborted',
+    elapsedMs: 0,
+    main: new Recorder().metrics(),
+    probe: null,
+    autocannon: null,
+    cpuMs: null,
+    probeStats: null,
+  }
   const resolved: ResolvedRunOptions = {
     ...options,
     path: mainPath,
@@ -303,7 +315,11 @@ function driveGenerator(
     }
     const onExit = (code: number | null, sig: string | null) => {
       if (stopReason !== null) return finish(fallback(stopReason))
-      fail(new Error(`the load generator exited (${sig ?? code}) before reporting${stderr.trim() ? `:\n${stderr.trim()}` : ''}`))
+      fail(
+        new Error(
+          `the load generator exited (${sig ?? code}) before reporting${stderr.trim() ? `:\n${stderr.trim()}` : ''}`,
+        ),
+      )
     }
     const onMessage = (message: FromGenerator) => {
       switch (message.type) {
@@ -318,7 +334,15 @@ function driveGenerator(
           capTimer = setTimeout(() => stop('cap'), capS * 1000)
           return
         case 'progress':
-          last = { endedBy: 'duration', elapsedMs: message.elapsedMs, main: message.main, probe: message.probe, autocannon: null, cpuMs: null, probeStats: null }
+          last = {
+            endedBy: 'duration',
+            elapsedMs: message.elapsedMs,
+            main: message.main,
+            probe: message.probe,
+            autocannon: null,
+            cpuMs: null,
+            probeStats: null,
+          }
           if (stopReason === null) events.onProgress(message)
           return
         case 'done':
@@ -346,7 +370,10 @@ function driveGenerator(
     }
 
     // Armed only now that every handler it may reach (fail → cleanup) is defined.
-    const startTimer = setTimeout(() => fail(new Error(`the load generator did not start within ${GENERATOR_START_TIMEOUT_MS / 1000} s`)), GENERATOR_START_TIMEOUT_MS)
+    const startTimer = setTimeout(
+      () => fail(new Error(`the load generator did not start within ${GENERATOR_START_TIMEOUT_MS / 1000} s`)),
+      GENERATOR_START_TIMEOUT_MS,
+    )
     generator.on('message', onMessage)
     generator.once('exit', onExit)
     server?.child.once('exit', onServerExit)
@@ -403,7 +430,12 @@ async function checkReachable(origin: string): Promise<void> {
     await fetchText(`${origin}/__stats`, 3000)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ECONNREFUSED' ? 'connection refused: is the server running?' : code === 'ETIMEDOUT' ? 'no answer within 3 s' : ((error as Error).message ?? String(error))
+    const why =
+      code === 'ECONNREFUSED'
+        ? 'connection refused: is the server running?'
+        : code === 'ETIMEDOUT'
+          ? 'no answer within 3 s'
+          : ((error as Error).message ?? String(error))
     throw new Error(`cannot reach ${origin}: ${why}`)
   }
 }

@@ -128,12 +128,15 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     throw new BenchOptionError(message)
   }
   const scenarioName = input.scenario ?? DEFAULT_SCENARIO
-  const scenario = findScenario(scenarioName) ?? fail(`unknown scenario '${scenarioName}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
+  const scenario =
+    findScenario(scenarioName) ??
+    fail(`unknown scenario '${scenarioName}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
 
   let url: string | null = null
   let step: string | null = null
   if (input.url !== undefined) {
-    if (input.step !== undefined) fail('--step and --url exclude each other: --url benchmarks a server that is already running')
+    if (input.step !== undefined)
+      fail('--step and --url exclude each other: --url benchmarks a server that is already running')
     url = checkOrigin(input.url, fail)
   } else {
     step = input.step ?? DEFAULT_STEP
@@ -165,13 +168,15 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   let cpuMix: ResolvedRunOptions['cpuMix'] = null
   let path = input.path ?? scenario.path
   if (scenario.cpuMix) {
-    if (input.path !== undefined) fail(`cpu-mix sends /cpu/<n> and a /0 probe: --path does not apply (use --cpu-n to size the task)`)
+    if (input.path !== undefined)
+      fail(`cpu-mix sends /cpu/<n> and a /0 probe: --path does not apply (use --cpu-n to size the task)`)
     if (input.cpuN !== undefined) checkInt('--cpu-n', input.cpuN, 1, LIMITS.maxCpuN, fail)
     cpuMix = { targetMs: scenario.cpuMix.targetMs, n: input.cpuN ?? null, probe: { ...scenario.cpuMix.probe } }
     if (input.cpuN !== undefined) path = `/cpu/${input.cpuN}`
   } else {
     if (input.cpuN !== undefined) fail('--cpu-n applies to the cpu-mix scenario only')
-    if (path.length > LIMITS.maxPathLength || !/^\/[\x21-\x7e]*$/.test(path)) fail(`--path must start with / and hold printable ASCII only, got '${path}'`)
+    if (path.length > LIMITS.maxPathLength || !/^\/[\x21-\x7e]*$/.test(path))
+      fail(`--path must start with / and hold printable ASCII only, got '${path}'`)
   }
 
   return {
@@ -223,5 +228,6 @@ function checkInt(name: string, value: number, min: number, max: number, fail: (
 }
 
 function checkNumber(name: string, value: number, min: number, max: number, fail: (m: string) => never): void {
-  if (!Number.isFinite(value) || value < min || value > max) fail(`${name} must be between ${min} and ${max}, got ${value}`)
+  if (!Number.isFinite(value) || value < min || value > max)
+    fail(`${name} must be between ${min} and ${max}, got ${value}`)
 }

@@ -89,7 +89,8 @@ function readListeningLine(child: ChildProcess, timeoutMs: number, stderr: () =>
       if (match) resolve(match[1]!)
       else reject(new Error(`unexpected first line from server: ${stdout.slice(0, newline)}`))
     }
-    const onExit = (code: number | null, signal: string | null) => fail(`server exited (${signal ?? code}) before listening`)
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(`server exited (${signal ?? code}) before listening`)
     const timer = setTimeout(() => fail(`server did not print 'listening on' within ${timeoutMs} ms`), timeoutMs)
     function cleanup() {
       clearTimeout(timer)

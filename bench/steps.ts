@@ -23,7 +23,13 @@ export const STEPS: readonly StepEntry[] = [
   { id: '2', title: 'thread per request', entry: 'examples/02-thread-per-request/server.ts' },
   // Step 2 with a fixed pool of 8 threads instead of a thread per request: the slide "Per request,
   // or a fixed pool?" compares the two on `drill`.
-  { id: '2-pool', title: 'thread pool of 8', entry: 'examples/02-thread-per-request/server.ts', args: ['--pool', '8'], reportsAs: '2' },
+  {
+    id: '2-pool',
+    title: 'thread pool of 8',
+    entry: 'examples/02-thread-per-request/server.ts',
+    args: ['--pool', '8'],
+    reportsAs: '2',
+  },
   { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
   { id: '4', title: 'readiness poller + futures', entry: 'examples/04-poller/server.ts' },
   { id: '5', title: 'async CPU-bounded pool', entry: 'examples/05-cpu-pool/server.ts' },

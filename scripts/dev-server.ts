@@ -18,11 +18,15 @@ export interface DevServer {
 }
 
 export async function startDevServer(port: number, timeoutMs = 90_000): Promise<DevServer> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/@slidev/cli/bin/slidev.mjs'), '--port', String(port)], {
-    cwd: REPO_ROOT,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NO_COLOR: '1' },
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'node_modules/@slidev/cli/bin/slidev.mjs'), '--port', String(port)],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  )
   let output = ''
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -20,9 +20,13 @@ if (chromium === undefined) {
 
 const slidev = createRequire(import.meta.url).resolve('@slidev/cli/bin/slidev.mjs')
 const alias = fileURLToPath(new URL('./playwright-alias.mjs', import.meta.url))
-const child = spawn(process.execPath, ['--import', alias, slidev, 'export', '--executable-path', chromium, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-})
+const child = spawn(
+  process.execPath,
+  ['--import', alias, slidev, 'export', '--executable-path', chromium, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+)
 // Pass Ctrl-C on to Slidev (it stops its server and the browser), then exit as it does.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal))
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

@@ -33,13 +33,21 @@ const browser = await chromium.launch({ executablePath: requireChromium(), headl
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
   await context.addInitScript(() => {
-    document.addEventListener('click', () => ((window as unknown as { clickedAt: number }).clickedAt = Date.now()), true)
+    document.addEventListener(
+      'click',
+      () => ((window as unknown as { clickedAt: number }).clickedAt = Date.now()),
+      true,
+    )
   })
   const presenter = await context.newPage()
   const audience = await context.newPage()
   const clickedAt = (page: Page) => page.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt)
 
-  console.log(`live bench on ${server.url}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
+  console.log(
+    `live bench on ${server.url}, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  )
   await presenter.goto(`${server.url}/presenter/${stepOne}`)
   await audience.goto(`${server.url}/${stepOne}`)
   const runButton = presenter.locator(`[data-slidev-no="${stepOne}"] [data-bench-control="run"]:enabled`)
@@ -48,7 +56,9 @@ try {
   const latencies: number[] = []
   for (let round = 1; round <= ROUNDS; round++) {
     await runButton.waitFor({ timeout: 90_000 })
-    const runBefore = await audience.locator(`[data-slidev-no="${stepOne}"] [data-live-bench]`).getAttribute('data-run-id')
+    const runBefore = await audience
+      .locator(`[data-slidev-no="${stepOne}"] [data-live-bench]`)
+      .getAttribute('data-run-id')
     await runButton.click()
     const t0 = await clickedAt(presenter)
     const seen = await audience.waitForFunction(
@@ -65,7 +75,9 @@ try {
     await presenter.locator(`[data-slidev-no="${stepOne}"] [data-bench-control="stop"]`).click()
   }
   const sorted = [...latencies].sort((a, b) => a - b)
-  console.log(`1. click → first live point: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${sorted.at(-1)} ms (target ≤ 1500 ms)`)
+  console.log(
+    `1. click → first live point: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${sorted.at(-1)} ms (target ≤ 1500 ms)`,
+  )
 
   await runButton.waitFor({ timeout: 30_000 })
   await presenter.goto(`${server.url}/presenter/${everyStep}`)
@@ -75,13 +87,20 @@ try {
   await runAll.click()
   const t0 = await clickedAt(presenter)
   const finished = await audience.waitForFunction(
-    (no) => (document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-bench-compare]`)?.dataset.status === 'done' ? Date.now() : 0),
+    (no) =>
+      document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-bench-compare]`)?.dataset.status === 'done'
+        ? Date.now()
+        : 0,
     everyStep,
     { polling: 50, timeout: 180_000 },
   )
   const seconds = ((await finished.jsonValue()) - t0) / 1000
-  const rows = await audience.locator(`[data-slidev-no="${everyStep}"] [data-bench-compare] [data-field="done"]`).evaluateAll((els) => els.map((e) => `step ${(e as HTMLElement).dataset.step}: ${e.textContent?.trim()}`))
-  console.log(`2. live comparison of every step on drill: ${seconds.toFixed(1)} s from the click to the last bar (target < 60 s)`)
+  const rows = await audience
+    .locator(`[data-slidev-no="${everyStep}"] [data-bench-compare] [data-field="done"]`)
+    .evaluateAll((els) => els.map((e) => `step ${(e as HTMLElement).dataset.step}: ${e.textContent?.trim()}`))
+  console.log(
+    `2. live comparison of every step on drill: ${seconds.toFixed(1)} s from the click to the last bar (target < 60 s)`,
+  )
   for (const row of rows) console.log(`     ${row}`)
 } finally {
   await browser.close()

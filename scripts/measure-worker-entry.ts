@@ -80,8 +80,12 @@ try {
       console.error(`round ${round} ${ext}: ${spawnMs.toFixed(1)} ms, ${mibPerWorker.toFixed(1)} MiB`)
     }
   }
-  console.log(`Worker entry files: ${count} workers per kind and round, three rounds alternating, each in a fresh process`)
-  console.log(`${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform} ${process.arch}\n`)
+  console.log(
+    `Worker entry files: ${count} workers per kind and round, three rounds alternating, each in a fresh process`,
+  )
+  console.log(
+    `${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, ${process.platform} ${process.arch}\n`,
+  )
   console.log('| entry | spawn → first answer, median ms (rounds) | RSS per live worker, MiB (rounds) |')
   console.log('| --- | --- | --- |')
   for (const [ext, r] of Object.entries(results)) {

@@ -32,7 +32,8 @@ try {
 const { values, positionals } = parsed
 const count = (await loadDeck()).length
 const wanted = positionals.length > 0 ? positionals.map(Number) : Array.from({ length: count }, (_, i) => i + 1)
-for (const no of wanted) if (!Number.isInteger(no) || no < 1 || no > count) fail(`no slide ${no} (the deck has 1 to ${count})`)
+for (const no of wanted)
+  if (!Number.isInteger(no) || no < 1 || no > count) fail(`no slide ${no} (the deck has 1 to ${count})`)
 
 const out = resolve(values.out)
 mkdirSync(out, { recursive: true })

@@ -14,18 +14,46 @@ const oneLine = (e: unknown) => e instanceof Error && e.message.length > 0 && !e
 
 describe('bench flags', () => {
   test('good flags become a RunInput; defaults are step 3 and drill', () => {
-    const args = parseBenchArgs(['--step', '2', '--scenario=hello', '--connections', '10', '--duration', '1.5', '--path', '/5', '--json', 'out.json'])
+    const args = parseBenchArgs([
+      '--step',
+      '2',
+      '--scenario=hello',
+      '--connections',
+      '10',
+      '--duration',
+      '1.5',
+      '--path',
+      '/5',
+      '--json',
+      'out.json',
+    ])
     assert.deepEqual(args.input, { step: '2', scenario: 'hello', connections: 10, durationS: 1.5, path: '/5' })
     assert.equal(args.json, 'out.json')
     const drill = resolveRunOptions({})
-    assert.deepEqual([drill.step, drill.scenario, drill.connections, drill.requests, drill.path, drill.capS], ['3', 'drill', 150, 150, '/1000', 10])
+    assert.deepEqual(
+      [drill.step, drill.scenario, drill.connections, drill.requests, drill.path, drill.capS],
+      ['3', 'drill', 150, 150, '/1000', 10],
+    )
     // One request per connection in drill: --connections 20 asks 20 requests.
     assert.equal(resolveRunOptions({ connections: 20 }).requests, 20)
   })
 
   test('unknown or malformed flags are a one-line UsageError', () => {
-    for (const argv of [['--bogus'], ['--connections'], ['--connections', 'many'], ['--requests', '-5'], ['--duration', '2s'], ['stray'], ['--step', '--scenario'], ['--all', '--step', '1']]) {
-      assert.throws(() => parseBenchArgs(argv), (e: unknown) => e instanceof UsageError && oneLine(e), argv.join(' '))
+    for (const argv of [
+      ['--bogus'],
+      ['--connections'],
+      ['--connections', 'many'],
+      ['--requests', '-5'],
+      ['--duration', '2s'],
+      ['stray'],
+      ['--step', '--scenario'],
+      ['--all', '--step', '1'],
+    ]) {
+      assert.throws(
+        () => parseBenchArgs(argv),
+        (e: unknown) => e instanceof UsageError && oneLine(e),
+        argv.join(' '),
+      )
     }
   })
 
@@ -49,14 +77,22 @@ describe('bench flags', () => {
       { url: 'http://127.0.0.1:6969', step: '3' },
     ]
     for (const input of bad) {
-      assert.throws(() => resolveRunOptions(input), (e: unknown) => e instanceof BenchOptionError && oneLine(e), JSON.stringify(input))
+      assert.throws(
+        () => resolveRunOptions(input),
+        (e: unknown) => e instanceof BenchOptionError && oneLine(e),
+        JSON.stringify(input),
+      )
     }
   })
 })
 
 describe('npm run bench on the command line', () => {
   const bench = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 })
+    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    })
 
   test('a bad flag or value prints one line and exits 2', () => {
     for (const args of [['--bogus'], ['--connections', '0']]) {
@@ -82,6 +118,7 @@ describe('npm run bench on the command line', () => {
   test('--help lists the flags and the scenarios', () => {
     const run = bench(['--help'])
     assert.equal(run.status, 0)
-    for (const word of ['--connections', '--url', '--markdown', 'drill', 'burst512', 'hello', 'c10k', 'cpu-mix']) assert.ok(run.stdout.includes(word), word)
+    for (const word of ['--connections', '--url', '--markdown', 'drill', 'burst512', 'hello', 'c10k', 'cpu-mix'])
+      assert.ok(run.stdout.includes(word), word)
   })
 })

@@ -45,7 +45,7 @@ describe('Recorder', () => {
     near(r.metrics().latency?.max, 0.083, 0.02)
   })
 
-  test('steady state sums each connection\'s own rate and leaves the ramp out', () => {
+  test("steady state sums each connection's own rate and leaves the ramp out", () => {
     // 10 connections, opened 50 ms apart (a slow ramp), each completing one 100 ms request after
     // another, 6 times. Each connection runs at 10 req/s: 100 req/s once all are going.
     const r = new Recorder()
@@ -121,9 +121,15 @@ describe('limits, summaries, targets', () => {
   test('a capped run says how much of what was asked got done, nothing extrapolated', () => {
     const options = resolveRunOptions({ scenario: 'drill', step: '1' })
     const main = { ...new Recorder().metrics(), completed: 43, spanMs: 9990 }
-    assert.equal(summaryLine({ endedBy: 'cap', elapsedMs: 10_012, main }, options, true), '43 of 150 done in 10.0 s (cut by the 10 s cap)')
+    assert.equal(
+      summaryLine({ endedBy: 'cap', elapsedMs: 10_012, main }, options, true),
+      '43 of 150 done in 10.0 s (cut by the 10 s cap)',
+    )
     const full = { ...main, completed: 150, spanMs: 1031.4, timeouts: 2 }
-    assert.equal(summaryLine({ endedBy: 'completed', elapsedMs: 2000, main: full }, options, false), '150 of 150 done in 1.03 s; 2 timeouts')
+    assert.equal(
+      summaryLine({ endedBy: 'completed', elapsedMs: 2000, main: full }, options, false),
+      '150 of 150 done in 1.03 s; 2 timeouts',
+    )
   })
 
   test('issue #3 targets are checked against the measured figures', () => {
@@ -157,7 +163,10 @@ describe('limits, summaries, targets', () => {
       cpu: null,
       probe: null,
     } as unknown as BenchResult
-    const lines = comparisonTable([r, { ...r, step: { id: '1', title: 'blocking' }, done: 9, partial: true, endedBy: 'cap' }]).split('\n')
+    const lines = comparisonTable([
+      r,
+      { ...r, step: { id: '1', title: 'blocking' }, done: 9, partial: true, endedBy: 'cap' },
+    ]).split('\n')
     assert.equal(lines.length, 4)
     assert.match(lines[0]!, /\| step .*\| req\/s .*\| ratio to limit .*\| +done\/asked \|/)
     assert.match(lines[2]!, /3 event loop .*145\.2 .*0\.968 .*150\/150 \|$/)
@@ -165,12 +174,19 @@ describe('limits, summaries, targets', () => {
   })
 })
 
-describe('the probe\'s answer parser', () => {
+describe("the probe's answer parser", () => {
   test('waits for the whole body, then reports status, length and close', () => {
     const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nslept 0 ms\n\n'
     assert.equal(parseAnswer(Buffer.from(answer.slice(0, 20))), null)
     assert.equal(parseAnswer(Buffer.from(answer.slice(0, -1))), null)
-    assert.deepEqual(parseAnswer(Buffer.from(answer + 'HTTP/1.1')), { status: 200, length: answer.length, close: false })
-    assert.deepEqual(parseAnswer(Buffer.from('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'))?.close, true)
+    assert.deepEqual(parseAnswer(Buffer.from(answer + 'HTTP/1.1')), {
+      status: 200,
+      length: answer.length,
+      close: false,
+    })
+    assert.deepEqual(
+      parseAnswer(Buffer.from('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n'))?.close,
+      true,
+    )
   })
 })

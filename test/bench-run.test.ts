@@ -40,7 +40,10 @@ function childrenOf(pid: number): number[] {
 describe('bench runs against real servers', () => {
   test('20 connections × 20 requests of /200: p50 in 200–300 ms, throughput within 25% of 100 req/s, nothing left running', async () => {
     const progress: BenchProgress[] = []
-    const result = await runScenario({ step: '3', scenario: 'drill', connections: 20, requests: 20, path: '/200' }, { onProgress: (p) => progress.push(p) })
+    const result = await runScenario(
+      { step: '3', scenario: 'drill', connections: 20, requests: 20, path: '/200' },
+      { onProgress: (p) => progress.push(p) },
+    )
     assert.equal(result.endedBy, 'completed')
     assert.equal(result.partial, false)
     assert.deepEqual([result.done, result.asked], [20, 20])
@@ -61,15 +64,18 @@ describe('bench runs against real servers', () => {
   test('an aborted run resolves at once with what was done, and kills the server and the generator', async () => {
     const controller = new AbortController()
     let abortedAt = 0
-    const result = await runScenario({ step: '3', scenario: 'drill', path: '/5000' }, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.phase === 'running' && abortedAt === 0) {
-          abortedAt = performance.now()
-          controller.abort()
-        }
+    const result = await runScenario(
+      { step: '3', scenario: 'drill', path: '/5000' },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === 'running' && abortedAt === 0) {
+            abortedAt = performance.now()
+            controller.abort()
+          }
+        },
       },
-    })
+    )
     const settledAfter = performance.now() - abortedAt
     assert.ok(settledAfter < 3000, `settled ${settledAfter.toFixed(0)} ms after the abort`)
     assert.equal(result.endedBy, 'aborted')
@@ -81,7 +87,10 @@ describe('bench runs against real servers', () => {
 
   test('a signal aborted before the run resolves with an empty partial result, starting nothing', async () => {
     const result = await runScenario({ step: '3' }, { signal: AbortSignal.abort() })
-    assert.deepEqual([result.endedBy, result.partial, result.done, result.pids.server, result.pids.generator], ['aborted', true, 0, null, null])
+    assert.deepEqual(
+      [result.endedBy, result.partial, result.done, result.pids.server, result.pids.generator],
+      ['aborted', true, 0, null, null],
+    )
     assert.equal(liveChildren(), 0)
   })
 
@@ -98,10 +107,14 @@ describe('bench runs against real servers', () => {
 
 describe('npm run bench and Ctrl-C', () => {
   test('SIGINT stops the run, prints what was done, exits 130 and leaves no child behind', async () => {
-    const cli = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), '--scenario', 'drill', '--path', '/5000'], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    const cli = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), '--scenario', 'drill', '--path', '/5000'],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
     let stdout = ''
     let stderr = ''
     cli.stdout.setEncoding('utf8').on('data', (t: string) => (stdout += t))
@@ -109,7 +122,8 @@ describe('npm run bench and Ctrl-C', () => {
     const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)))
     // Wait until the load runs (the progress line on stderr), then note the CLI's children.
     const t0 = performance.now()
-    while (!/step 3 \d+\.\d s/.test(stderr) && performance.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 50))
+    while (!/step 3 \d+\.\d s/.test(stderr) && performance.now() - t0 < 20_000)
+      await new Promise((r) => setTimeout(r, 50))
     const children = childrenOf(cli.pid!)
     assert.equal(children.length, 2, `the server and the generator run (${stderr})`)
     cli.kill('SIGINT')

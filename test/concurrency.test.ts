@@ -62,7 +62,10 @@ describe('what each step shows', () => {
       const probeStart = performance.now()
       const probe = exchange(port, [request('/0')], { timeoutMs: 20_000 }).then(() => performance.now() - t0)
       const [cpuDone, probeDone] = await Promise.all([cpu, probe])
-      assert.ok(probeDone >= cpuDone - 5, `/0 answered at ${probeDone.toFixed(0)} ms, before /cpu at ${cpuDone.toFixed(0)} ms`)
+      assert.ok(
+        probeDone >= cpuDone - 5,
+        `/0 answered at ${probeDone.toFixed(0)} ms, before /cpu at ${cpuDone.toFixed(0)} ms`,
+      )
       assert.ok(probeDone - (probeStart - t0) > 100, 'the /0 waited')
     }))
 

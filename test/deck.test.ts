@@ -16,7 +16,9 @@ import { checkRunRequest } from '../bench/live/requests.ts'
 import { REPO_ROOT } from '../bench/steps.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
 
-const scripts = Object.keys((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts)
+const scripts = Object.keys(
+  (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+)
 
 /** `<<< @/path#region lang {lines}` → the file and region it imports. */
 function snippetImports(slide: DeckSlide): { line: string; file: string; region: string | undefined }[] {
@@ -61,7 +63,10 @@ describe('the deck (static checks)', () => {
         // `// #region name` in code; `# #region name` in the recorded text files (Slidev reads both).
         const start = new RegExp(`^\\s*(//|#)\\s*#region\\s+${region}\\s*$`, 'm')
         const end = new RegExp(`^\\s*(//|#)\\s*#endregion\\s+${region}\\s*$`, 'm')
-        if (!start.test(text) || !end.test(text)) problems.push(`slide ${slide.no}: ${line}: no region '${region}' (// #region ${region} ... // #endregion ${region})`)
+        if (!start.test(text) || !end.test(text))
+          problems.push(
+            `slide ${slide.no}: ${line}: no region '${region}' (// #region ${region} ... // #endregion ${region})`,
+          )
       }
     }
     assert.deepEqual(problems, [])
@@ -74,7 +79,9 @@ describe('the deck (static checks)', () => {
       for (const m of everywhere(slide).matchAll(/npm run ([\w:.-]+)/g)) {
         const name = m[1]!.replace(/[.]+$/, '') // the end of a sentence
         // `step:N` stands for the steps: at least one `step:<number>` must exist.
-        const known = name.endsWith(':N') ? scripts.some((s) => new RegExp(`^${name.slice(0, -1)}\\d+$`).test(s)) : scripts.includes(name)
+        const known = name.endsWith(':N')
+          ? scripts.some((s) => new RegExp(`^${name.slice(0, -1)}\\d+$`).test(s))
+          : scripts.includes(name)
         if (!known) problems.push(`slide ${slide.no}: npm run ${name}`)
       }
     }
@@ -104,7 +111,11 @@ describe('the deck (static checks)', () => {
       assert.ok(heading, `a slide titled "Step ${step} ..."`)
       const text = everywhere(heading)
       assert.match(text, new RegExp(`npm run step:${step}\\b`), `slide ${heading.no} names npm run step:${step}`)
-      assert.match(text, new RegExp(`npm run bench -- --step ${step}\\b`), `slide ${heading.no} names the bench command`)
+      assert.match(
+        text,
+        new RegExp(`npm run bench -- --step ${step}\\b`),
+        `slide ${heading.no} names the bench command`,
+      )
       assert.match(heading.content, /```mermaid/, `slide ${heading.no} has a mermaid diagram`)
     }
   })
@@ -129,7 +140,12 @@ describe('the deck (static checks)', () => {
         const request =
           name === 'LiveBench'
             ? { requestId: 'deck', kind: 'single', scenario, step: attr('step') }
-            : { requestId: 'deck', kind: 'compare', scenario, steps: list === undefined ? defaults[name]!.steps : [...list.matchAll(/'([^']*)'/g)].map((x) => x[1]) }
+            : {
+                requestId: 'deck',
+                kind: 'compare',
+                scenario,
+                steps: list === undefined ? defaults[name]!.steps : [...list.matchAll(/'([^']*)'/g)].map((x) => x[1]),
+              }
         const checked = checkRunRequest(request)
         if (!checked.ok) problems.push(`slide ${slide.no}: ${tag}: ${checked.message}`)
       }
@@ -138,8 +154,10 @@ describe('the deck (static checks)', () => {
     assert.ok(count >= 5, `only ${count} live bench components in the deck`)
   })
 
-  test('no slide says that a step\'s code comes later: steps 4 and 5 are on main', () => {
-    const later = slides.filter((s) => /later-part|lands in a later part|arrives with step|when step \d lands/i.test(everywhere(s))).map((s) => `slide ${s.no} (${s.title})`)
+  test("no slide says that a step's code comes later: steps 4 and 5 are on main", () => {
+    const later = slides
+      .filter((s) => /later-part|lands in a later part|arrives with step|when step \d lands/i.test(everywhere(s)))
+      .map((s) => `slide ${s.no} (${s.title})`)
     assert.deepEqual(later, [])
   })
 
@@ -170,7 +188,8 @@ describe('the deck (static checks)', () => {
     // Every other line is a line the server printed: time, who, what.
     const other = lines.filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
     assert.deepEqual(other, [])
-    for (const step of ['reading -> sleeping', 'sleeping -> writing', 'writing -> reading', 'closing -> closed']) assert.ok(text.includes(step), step)
+    for (const step of ['reading -> sleeping', 'sleeping -> writing', 'writing -> reading', 'closing -> closed'])
+      assert.ok(text.includes(step), step)
     assert.ok(scripts.includes('trace:record'))
   })
 
@@ -179,7 +198,11 @@ describe('the deck (static checks)', () => {
       schema: string
       command: string
       machine: { cpuModel: string; node: string }
-      node: { sequential: { startMsAvg: number }; burst: { spawned: number }; live: { threads: number; rssPerThreadBytes: number } }
+      node: {
+        sequential: { startMsAvg: number }
+        burst: { spawned: number }
+        live: { threads: number; rssPerThreadBytes: number }
+      }
       native: { sequential: { startUsAvg: number }; live: { rssPerThreadBytes: number } } | { missing: string }
     }
     assert.equal(recorded.schema, 'thread-cost/1')
@@ -190,7 +213,10 @@ describe('the deck (static checks)', () => {
     assert.equal(recorded.node.burst.spawned, recorded.node.live.threads)
     if ('missing' in recorded.native) assert.ok(recorded.native.missing.length > 0)
     else assert.ok(recorded.native.sequential.startUsAvg > 0 && recorded.native.live.rssPerThreadBytes > 0)
-    assert.ok(slides.some((s) => s.content.includes('<ThreadCost')), 'a slide renders it')
+    assert.ok(
+      slides.some((s) => s.content.includes('<ThreadCost')),
+      'a slide renders it',
+    )
   })
 
   test('the recorded demo:buffers result the deck renders is there, measured on a named machine', () => {
@@ -201,7 +227,13 @@ describe('the deck (static checks)', () => {
     }
     assert.equal(recorded.schema, 'demo-buffers/1')
     assert.ok(recorded.machine.cpu && recorded.machine.node)
-    assert.deepEqual(recorded.results.map((r) => r.strategy), ['readiness', 'completion'])
-    assert.ok(slides.some((s) => s.content.includes('<BufferDemo')), 'a slide renders it')
+    assert.deepEqual(
+      recorded.results.map((r) => r.strategy),
+      ['readiness', 'completion'],
+    )
+    assert.ok(
+      slides.some((s) => s.content.includes('<BufferDemo')),
+      'a slide renders it',
+    )
   })
 })

@@ -25,7 +25,10 @@ describe('demo:buffers', () => {
     const m = await measureStrategy(peer, 'readiness', CONNECTIONS)
     assert.equal(m.connections, CONNECTIONS, 'every connection got its greeting through the shared buffer')
     const held = m.after.arrayBuffers - m.before.arrayBuffers
-    assert.ok(held < (CONNECTIONS * READ_BUFFER_BYTES) / 10, `held ${held} bytes of buffers for ${CONNECTIONS} connections`)
+    assert.ok(
+      held < (CONNECTIONS * READ_BUFFER_BYTES) / 10,
+      `held ${held} bytes of buffers for ${CONNECTIONS} connections`,
+    )
     assert.equal(peer.open(), 0, 'every connection is closed afterwards')
   })
 
@@ -33,7 +36,10 @@ describe('demo:buffers', () => {
     const m = await measureStrategy(peer, 'completion', CONNECTIONS)
     assert.equal(m.connections, CONNECTIONS)
     const held = m.after.arrayBuffers - m.before.arrayBuffers
-    assert.ok(held >= CONNECTIONS * READ_BUFFER_BYTES * 0.95, `held ${held} bytes, expected about ${CONNECTIONS} x ${READ_BUFFER_BYTES}`)
+    assert.ok(
+      held >= CONNECTIONS * READ_BUFFER_BYTES * 0.95,
+      `held ${held} bytes, expected about ${CONNECTIONS} x ${READ_BUFFER_BYTES}`,
+    )
     assert.equal(peer.open(), 0, 'every connection is closed afterwards')
   })
 
@@ -44,11 +50,15 @@ describe('demo:buffers', () => {
 
   test('the CLI rejects a bad flag with one line and exit code 2', () => {
     for (const args of [['--bogus'], ['--connections', '0'], ['--connections', 'many']]) {
-      const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'examples/demo-buffers/main.ts'), ...args], {
-        cwd: REPO_ROOT,
-        encoding: 'utf8',
-        timeout: 20_000,
-      })
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(REPO_ROOT, 'examples/demo-buffers/main.ts'), ...args],
+        {
+          cwd: REPO_ROOT,
+          encoding: 'utf8',
+          timeout: 20_000,
+        },
+      )
       assert.equal(run.status, 2, args.join(' '))
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr)
     }

@@ -17,7 +17,15 @@ import { REPO_ROOT } from '../bench/steps.ts'
 import { LiveBenchHost, type HostDeps } from '../bench/live/host.ts'
 import { isDeckOrigin, isLoopbackAddress, refusePeer } from '../bench/live/origin.ts'
 import { attach, liveBench, type DevServerLike } from '../bench/live/plugin.ts'
-import { applyUpdate, EVENTS, newRunView, type BenchSnapshot, type BenchUpdate, type Reply, type RunView } from '../bench/live/protocol.ts'
+import {
+  applyUpdate,
+  EVENTS,
+  newRunView,
+  type BenchSnapshot,
+  type BenchUpdate,
+  type Reply,
+  type RunView,
+} from '../bench/live/protocol.ts'
 import { checkRunRequest, LIVE_CAP_S, LIVE_MAX_STEPS } from '../bench/live/requests.ts'
 import type { RunInput } from '../bench/scenarios.ts'
 import type { BenchProgress, BenchResult, RunHooks } from '../bench/types.ts'
@@ -29,9 +37,19 @@ describe('live bench: what a window may ask for', () => {
       ok: true,
       value: { requestId: 'r1', kind: 'single', scenario: 'drill', step: '3' },
     })
-    const compare = checkRunRequest({ requestId: 'r2', kind: 'compare', scenario: 'cpu-mix', steps: ['3', '5', 'piscina'] })
+    const compare = checkRunRequest({
+      requestId: 'r2',
+      kind: 'compare',
+      scenario: 'cpu-mix',
+      steps: ['3', '5', 'piscina'],
+    })
     assert.ok(compare.ok)
-    assert.deepEqual(compare.value, { requestId: 'r2', kind: 'compare', scenario: 'cpu-mix', steps: ['3', '5', 'piscina'] })
+    assert.deepEqual(compare.value, {
+      requestId: 'r2',
+      kind: 'compare',
+      scenario: 'cpu-mix',
+      steps: ['3', '5', 'piscina'],
+    })
     assert.ok(checkRunRequest({ requestId: 'r3', kind: 'single', scenario: 'drill', step: '2-pool' }).ok)
   })
 
@@ -74,7 +92,17 @@ describe('live bench: who may start a run', () => {
     assert.ok(isDeckOrigin('http://localhost:3032', 3032))
     assert.ok(isDeckOrigin('http://127.0.0.1:3032', 3032))
     assert.ok(isDeckOrigin('http://[::1]:3032', 3032))
-    for (const origin of ['http://localhost:3033', 'http://evil.example:3032', 'http://localhost.evil.example:3032', 'null', 'file://', 'http://localhost:3032/x', 'http://user@localhost:3032', 'ws://localhost:3032', '']) {
+    for (const origin of [
+      'http://localhost:3033',
+      'http://evil.example:3032',
+      'http://localhost.evil.example:3032',
+      'null',
+      'file://',
+      'http://localhost:3032/x',
+      'http://user@localhost:3032',
+      'ws://localhost:3032',
+      '',
+    ]) {
       assert.equal(isDeckOrigin(origin, 3032), false, origin)
     }
     assert.equal(isDeckOrigin('http://localhost:3032', null), false)
@@ -82,9 +110,14 @@ describe('live bench: who may start a run', () => {
 
   test('the peer must be on loopback, and a connection without an Origin is refused', () => {
     assert.ok(isLoopbackAddress('127.0.0.1') && isLoopbackAddress('::1') && isLoopbackAddress('::ffff:127.0.0.1'))
-    assert.ok(!isLoopbackAddress('192.168.1.20') && !isLoopbackAddress('::ffff:10.0.0.1') && !isLoopbackAddress(undefined))
+    assert.ok(
+      !isLoopbackAddress('192.168.1.20') && !isLoopbackAddress('::ffff:10.0.0.1') && !isLoopbackAddress(undefined),
+    )
     assert.equal(refusePeer({ origin: 'http://localhost:3032', address: '127.0.0.1' }, 3032), null)
-    assert.match(refusePeer({ origin: 'http://localhost:3032', address: '192.168.1.20' }, 3032)!, /only from this machine/)
+    assert.match(
+      refusePeer({ origin: 'http://localhost:3032', address: '192.168.1.20' }, 3032)!,
+      /only from this machine/,
+    )
     assert.match(refusePeer({ origin: undefined, address: '127.0.0.1' }, 3032)!, /no Origin/)
     assert.match(refusePeer({ origin: 'http://evil.example', address: '127.0.0.1' }, 3032)!, /not this deck/)
     assert.match(refusePeer(undefined, 3032)!, /unknown connection/)
@@ -93,7 +126,12 @@ describe('live bench: who may start a run', () => {
 
 /** A stand-in for the bench's runScenario: each call waits until the test finishes or aborts it. */
 function fakeBench() {
-  const calls: { input: RunInput; hooks: RunHooks; finish(result?: Partial<BenchResult>): void; fail(error: Error): void }[] = []
+  const calls: {
+    input: RunInput
+    hooks: RunHooks
+    finish(result?: Partial<BenchResult>): void
+    fail(error: Error): void
+  }[] = []
   const runScenario = (input: RunInput, hooks: RunHooks) =>
     new Promise<BenchResult>((resolve, reject) => {
       const finish = (result: Partial<BenchResult> = {}) => resolve({ ...fakeResult(input), ...result })
@@ -104,11 +142,34 @@ function fakeBench() {
 }
 
 function fakeResult(input: RunInput): BenchResult {
-  return { kind: 'bench-result', step: { id: input.step!, title: '' }, scenario: input.scenario!, summary: 'fake', done: 1, asked: 1, endedBy: 'completed', partial: false, cpu: null } as unknown as BenchResult
+  return {
+    kind: 'bench-result',
+    step: { id: input.step!, title: '' },
+    scenario: input.scenario!,
+    summary: 'fake',
+    done: 1,
+    asked: 1,
+    endedBy: 'completed',
+    partial: false,
+    cpu: null,
+  } as unknown as BenchResult
 }
 
 function progress(elapsedMs: number, completed: number): BenchProgress {
-  return { phase: 'running', elapsedMs, completed, asked: 150, ratePerSec: 100, p50Ms: 1000, p99Ms: 1020, errors: 0, timeouts: 0, non2xx: 0, probe: null, server: { rssBytes: 8e7, loopDelayP99Ms: 4, connections: 150, inFlight: 150 - completed } }
+  return {
+    phase: 'running',
+    elapsedMs,
+    completed,
+    asked: 150,
+    ratePerSec: 100,
+    p50Ms: 1000,
+    p99Ms: 1020,
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    probe: null,
+    server: { rssBytes: 8e7, loopDelayP99Ms: 4, connections: 150, inFlight: 150 - completed },
+  }
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve))
@@ -117,8 +178,18 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
   function makeHost(overrides: Partial<HostDeps> = {}) {
     const bench = fakeBench()
     const sent: { event: string; data: unknown }[] = []
-    const host = new LiveBenchHost({ runScenario: bench.runScenario, broadcast: (event, data) => sent.push({ event, data }), liveChildren: () => 0, ...overrides })
-    return { host, bench, sent, updates: () => sent.filter((s) => s.event === EVENTS.update).map((s) => s.data as BenchUpdate) }
+    const host = new LiveBenchHost({
+      runScenario: bench.runScenario,
+      broadcast: (event, data) => sent.push({ event, data }),
+      liveChildren: () => 0,
+      ...overrides,
+    })
+    return {
+      host,
+      bench,
+      sent,
+      updates: () => sent.filter((s) => s.event === EVENTS.update).map((s) => s.data as BenchUpdate),
+    }
   }
 
   test('a second request while a run is going is answered busy and starts nothing', async () => {
@@ -127,21 +198,31 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
     assert.equal(first.ok, true)
     await settle()
     const second = host.run({ requestId: 'b', kind: 'single', scenario: 'hello', step: '3' })
-    assert.deepEqual({ ok: second.ok, reason: second.reason, runId: second.runId }, { ok: false, reason: 'busy', runId: first.runId })
+    assert.deepEqual(
+      { ok: second.ok, reason: second.reason, runId: second.runId },
+      { ok: false, reason: 'busy', runId: first.runId },
+    )
     assert.match(second.message, /busy: step 1 on drill is running/)
     assert.equal(bench.calls.length, 1)
     bench.calls[0]!.finish()
     await settle()
     await settle()
     assert.equal(host.busy, false)
-    assert.equal(host.run({ requestId: 'c', kind: 'single', scenario: 'hello', step: '3' }).ok, true, 'free again once the run is over')
+    assert.equal(
+      host.run({ requestId: 'c', kind: 'single', scenario: 'hello', step: '3' }).ok,
+      true,
+      'free again once the run is over',
+    )
     await host.close()
   })
 
   test('a refused request starts nothing', async () => {
     const { host, bench, sent } = makeHost()
     const reply = host.run({ requestId: 'a', kind: 'single', scenario: 'drill', step: '../../bin/sh' })
-    assert.deepEqual({ ok: reply.ok, reason: reply.reason, requestId: reply.requestId }, { ok: false, reason: 'refused', requestId: 'a' })
+    assert.deepEqual(
+      { ok: reply.ok, reason: reply.reason, requestId: reply.requestId },
+      { ok: false, reason: 'refused', requestId: 'a' },
+    )
     await settle()
     assert.equal(bench.calls.length, 0)
     assert.equal(sent.length, 0)
@@ -175,7 +256,10 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
     assert.ok(finished?.type === 'finished')
     assert.deepEqual([finished.status, finished.message], ['failed', '1 of 3 steps failed'])
     const view = host.snapshot().finished[0]!
-    assert.deepEqual(view.legs.map((l) => l.status), ['done', 'failed', 'done'])
+    assert.deepEqual(
+      view.legs.map((l) => l.status),
+      ['done', 'failed', 'done'],
+    )
     assert.equal(view.legs[1]!.error, 'server exited (1) before listening')
   })
 
@@ -192,7 +276,10 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
     assert.equal(bench.calls[0]!.hooks.signal!.aborted, true)
     const last = updates().at(-1)
     assert.equal(last?.type === 'finished' && last.status, 'stopped')
-    assert.deepEqual(host.snapshot().finished[0]!.legs.map((l) => l.status), ['done', 'skipped', 'skipped'])
+    assert.deepEqual(
+      host.snapshot().finished[0]!.legs.map((l) => l.status),
+      ['done', 'skipped', 'skipped'],
+    )
   })
 
   test('a window that joins late gets the run in progress, and following the updates gives the same view', async () => {
@@ -210,10 +297,14 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
     call.finish({ done: 150, summary: '150 of 150 done in 1.03 s' })
     await settle()
     await settle()
-    for (const update of updates().slice(seen)) assert.ok(applyUpdate(joined.current!, JSON.parse(JSON.stringify(update)) as BenchUpdate))
+    for (const update of updates().slice(seen))
+      assert.ok(applyUpdate(joined.current!, JSON.parse(JSON.stringify(update)) as BenchUpdate))
     const replayed = host.snapshot().finished[0]!
     assert.deepEqual(joined.current, JSON.parse(JSON.stringify(replayed)))
-    assert.deepEqual(replayed.legs[0]!.points.map((p) => p.completed), [10, 40, 90])
+    assert.deepEqual(
+      replayed.legs[0]!.points.map((p) => p.completed),
+      [10, 40, 90],
+    )
     // And a window that joins after the end gets the finished run with its result.
     assert.equal(host.snapshot().current, null)
     assert.equal(replayed.legs[0]!.result!.summary, '150 of 150 done in 1.03 s')
@@ -226,7 +317,12 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
     assert.equal(bench.calls[0]!.hooks.signal!.aborted, true)
     await settle()
     const last = updates().at(-1)
-    assert.ok(last?.type === 'finished' && last.status === 'stopped' && /had not finished after 0.05 s/.test(last.message ?? ''), JSON.stringify(last))
+    assert.ok(
+      last?.type === 'finished' &&
+        last.status === 'stopped' &&
+        /had not finished after 0.05 s/.test(last.message ?? ''),
+      JSON.stringify(last),
+    )
   })
 
   test('close stops the run, waits for it, and refuses new ones', async () => {
@@ -266,10 +362,16 @@ function fakeServer(port = 3032) {
   /** A window connecting with this Origin from this address; returns what it can send and got back. */
   const connect = (origin: string | undefined, address = '127.0.0.1') => {
     const socket = new EventEmitter()
-    const request = { headers: origin === undefined ? {} : { origin }, socket: { remoteAddress: address } } as unknown as IncomingMessage
+    const request = {
+      headers: origin === undefined ? {} : { origin },
+      socket: { remoteAddress: address },
+    } as unknown as IncomingMessage
     for (const listener of listeners.get('connection') ?? []) listener(socket, request)
     const received: { event: string; data: unknown }[] = []
-    const client = { socket, send: (event: string, data: unknown) => received.push({ event, data }) } as unknown as WebSocketClient
+    const client = {
+      socket,
+      send: (event: string, data: unknown) => received.push({ event, data }),
+    } as unknown as WebSocketClient
     return {
       received,
       send: (event: string, data: unknown) => {
@@ -310,7 +412,7 @@ describe('live bench: the plugin on the WebSocket', () => {
     await host.close()
   })
 
-  test('the deck\'s own window is answered: an unknown step is refused and starts no process; mode changes reach every window', async () => {
+  test("the deck's own window is answered: an unknown step is refused and starts no process; mode changes reach every window", async () => {
     const { server, broadcast, connect } = fakeServer()
     const host = await attach(server)
     const presenter = connect('http://localhost:3032')
@@ -335,10 +437,17 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
     return out.split('\n').filter((line) => /examples\/|bench\/(generator|peers)/.test(line))
   }
 
-  test('a run streams to every window, a late window gets it replayed, and closing the server kills the run\'s processes', async () => {
+  test("a run streams to every window, a late window gets it replayed, and closing the server kills the run's processes", async () => {
     const { createServer } = await import('vite')
     const plugin = liveBench()
-    const server = await createServer({ configFile: false, root, logLevel: 'silent', plugins: [plugin], server: { host: '127.0.0.1', port: 0, strictPort: false }, optimizeDeps: { noDiscovery: true, include: [] } })
+    const server = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      plugins: [plugin],
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+      optimizeDeps: { noDiscovery: true, include: [] },
+    })
     await server.listen()
     const port = (server.httpServer!.address() as { port: number }).port
     try {
@@ -360,7 +469,10 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
       presenter.send(EVENTS.run, { requestId: 'p1', kind: 'single', scenario: 'drill', step: '1' })
       const started = (await presenter.next((m) => m.event === EVENTS.reply)).data as Reply
       assert.equal(started.ok, true, started.message)
-      const isProgressPoint = (m: HmrMessage) => m.event === EVENTS.update && (m.data as BenchUpdate).type === 'progress' && ((m.data as { progress: BenchProgress }).progress.phase === 'running')
+      const isProgressPoint = (m: HmrMessage) =>
+        m.event === EVENTS.update &&
+        (m.data as BenchUpdate).type === 'progress' &&
+        (m.data as { progress: BenchProgress }).progress.phase === 'running'
       await audience.next(isProgressPoint, 20_000)
       const late = await connectHmr(port, { origin, token })
       late.send(EVENTS.hello, {})
@@ -382,14 +494,24 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
 
   test('every run caps its load at 10 s, and the result says how far it got', { timeout: 60_000 }, async () => {
     const { createServer } = await import('vite')
-    const server = await createServer({ configFile: false, root, logLevel: 'silent', plugins: [liveBench()], server: { host: '127.0.0.1', port: 0 }, optimizeDeps: { noDiscovery: true, include: [] } })
+    const server = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      plugins: [liveBench()],
+      server: { host: '127.0.0.1', port: 0 },
+      optimizeDeps: { noDiscovery: true, include: [] },
+    })
     await server.listen()
     const port = (server.httpServer!.address() as { port: number }).port
     try {
       const origin = `http://127.0.0.1:${port}`
       const window = await connectHmr(port, { origin, token: await viteToken(port) })
       window.send(EVENTS.run, { requestId: 'p', kind: 'single', scenario: 'drill', step: '1' })
-      const done = await window.next((m) => m.event === EVENTS.update && (m.data as BenchUpdate).type === 'leg-done', 40_000)
+      const done = await window.next(
+        (m) => m.event === EVENTS.update && (m.data as BenchUpdate).type === 'leg-done',
+        40_000,
+      )
       const result = (done.data as { result: BenchResult }).result
       assert.equal(result.options.capS, 10)
       assert.equal(result.endedBy, 'cap')
@@ -409,10 +531,13 @@ describe('live bench: a signal to the dev server mid-run leaves no process behin
   /** Processes whose parent is `pid`, as [pid, command line]. */
   function childrenOf(pid: number): [number, string][] {
     const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
-    return out.split('\n').filter((l) => l.trim()).map((l) => {
-      const [p, ...args] = l.trim().split(/\s+/)
-      return [Number(p), args.join(' ')] as [number, string]
-    })
+    return out
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const [p, ...args] = l.trim().split(/\s+/)
+        return [Number(p), args.join(' ')] as [number, string]
+      })
   }
 
   // SIGKILL is not among them: nothing can run then, and the children's last resort is their IPC
@@ -420,7 +545,10 @@ describe('live bench: a signal to the dev server mid-run leaves no process behin
   // requests is done (see hookSignals in bench/live/plugin.ts).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     test(`${signal}: the step server and the load generator are gone`, async () => {
-      const dev = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/live-dev-server.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] })
+      const dev = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test/helpers/live-dev-server.ts')], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      })
       const exited = once(dev, 'exit')
       try {
         let out = ''
@@ -435,15 +563,26 @@ describe('live bench: a signal to the dev server mid-run leaves no process behin
         })
         const window = await connectHmr(port, { origin: `http://127.0.0.1:${port}`, token: await viteToken(port) })
         window.send(EVENTS.run, { requestId: 's', kind: 'single', scenario: 'drill', step: '1' })
-        await window.next((m) => m.event === EVENTS.update && (m.data as BenchUpdate).type === 'progress' && (m.data as { progress: BenchProgress }).progress.phase === 'running', 30_000)
+        await window.next(
+          (m) =>
+            m.event === EVENTS.update &&
+            (m.data as BenchUpdate).type === 'progress' &&
+            (m.data as { progress: BenchProgress }).progress.phase === 'running',
+          30_000,
+        )
         const bench = childrenOf(dev.pid!).filter(([, args]) => /examples\/|bench\/generator/.test(args))
         assert.equal(bench.length, 2, `a step server and a load generator run: ${JSON.stringify(bench)}`)
         window.close()
         dev.kill(signal)
         await exited
         const deadline = Date.now() + 5000
-        while (bench.some(([pid]) => isRunning(pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-        assert.deepEqual(bench.filter(([pid]) => isRunning(pid)), [], `still running after ${signal}`)
+        while (bench.some(([pid]) => isRunning(pid)) && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 50))
+        assert.deepEqual(
+          bench.filter(([pid]) => isRunning(pid)),
+          [],
+          `still running after ${signal}`,
+        )
       } finally {
         if (dev.exitCode === null && dev.signalCode === null) dev.kill('SIGKILL')
       }

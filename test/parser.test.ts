@@ -21,7 +21,8 @@ function targets(results: ParseResult[]): string[] {
   return results.map((r) => (r.kind === 'request' ? r.request.target : `error ${r.kind === 'error' ? r.status : ''}`))
 }
 
-const THREE = 'GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /3 HTTP/1.0\r\n\r\n'
+const THREE =
+  'GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /3 HTTP/1.0\r\n\r\n'
 
 describe('RequestParser', () => {
   test('several pipelined requests in one chunk come out in order', () => {
@@ -76,7 +77,11 @@ describe('RequestParser', () => {
 
   test('Transfer-Encoding: the request is answered, then the connection closes', () => {
     const p = new RequestParser()
-    p.push(Buffer.from('POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n'))
+    p.push(
+      Buffer.from(
+        'POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n',
+      ),
+    )
     const results = drain(p)
     assert.deepEqual(targets(results), ['/a'])
     assert.equal(results[0]?.kind === 'request' && results[0].request.keepAlive, false)
@@ -105,14 +110,23 @@ describe('RequestParser', () => {
 })
 
 describe('route', () => {
-  const req = (target: string, method = 'GET') => ({ method, target, version: '1.1' as const, headers: new Map(), keepAlive: true })
+  const req = (target: string, method = 'GET') => ({
+    method,
+    target,
+    version: '1.1' as const,
+    headers: new Map(),
+    keepAlive: true,
+  })
   test('the protocol table', () => {
     assert.deepEqual(route(req('/')), { kind: 'index' })
     assert.deepEqual(route(req('/__stats')), { kind: 'stats' })
     assert.deepEqual(route(req('/0')), { kind: 'work', work: { kind: 'sleep', ms: 0 } })
     assert.deepEqual(route(req('/10000?x')), { kind: 'work', work: { kind: 'sleep', ms: 10000 } })
     assert.deepEqual(route(req('/cpu/1000000000')), { kind: 'work', work: { kind: 'cpu', n: 1e9 } })
-    assert.equal(route(req('/', 'HEAD')).kind === 'error' && (route(req('/', 'HEAD')) as { status: number }).status, 405)
+    assert.equal(
+      route(req('/', 'HEAD')).kind === 'error' && (route(req('/', 'HEAD')) as { status: number }).status,
+      405,
+    )
     for (const bad of ['/10001', '/cpu/0', '/cpu/1000000001', '/1e3', '/+5', '/0x10']) {
       const r = route(req(bad))
       assert.equal(r.kind === 'error' ? r.status : 0, 400, bad)

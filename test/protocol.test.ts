@@ -50,7 +50,7 @@ for (const step of STEPS) {
       assert.equal(r.body, `cpu ${CPU_N} ${CPU_CHECKSUM}\n`)
     })
 
-    test('GET /__stats reports the server\'s own view as JSON', async () => {
+    test("GET /__stats reports the server's own view as JSON", async () => {
       const r = await get(port, '/__stats')
       assert.equal(r.status, 200)
       assert.equal(r.headers.get('content-type'), 'application/json')
@@ -63,7 +63,9 @@ for (const step of STEPS) {
     })
 
     test('other methods get 405 with Allow: GET, and the connection stays usable', async () => {
-      const { responses, closed } = await exchange(port, [request('/', '', 'POST'), request('/0')], { waitForCloseMs: 100 })
+      const { responses, closed } = await exchange(port, [request('/', '', 'POST'), request('/0')], {
+        waitForCloseMs: 100,
+      })
       assert.equal(responses[0]!.status, 405)
       assert.equal(responses[0]!.headers.get('allow'), 'GET')
       assert.equal(responses[1]!.status, 200)
@@ -73,7 +75,10 @@ for (const step of STEPS) {
     test('a request body announced by Content-Length is skipped, not read as the next request', async () => {
       const post = 'POST /0 HTTP/1.1\r\nHost: test\r\nContent-Length: 11\r\n\r\nhello world'
       const { responses } = await exchange(port, [post + request('/0')], { count: 2 })
-      assert.deepEqual(responses.map((r) => r.status), [405, 200])
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        [405, 200],
+      )
     })
 
     test('unknown paths get 404', async () => {
@@ -81,7 +86,17 @@ for (const step of STEPS) {
     })
 
     test('bad or out-of-range numbers get 400', async () => {
-      for (const path of ['/10001', '/-1', '/1.5', '/12x', '/cpu/', '/cpu/0', '/cpu/1000000001', '/cpu/abc', '/cpu/-5']) {
+      for (const path of [
+        '/10001',
+        '/-1',
+        '/1.5',
+        '/12x',
+        '/cpu/',
+        '/cpu/0',
+        '/cpu/1000000001',
+        '/cpu/abc',
+        '/cpu/-5',
+      ]) {
         assert.equal((await get(port, path)).status, 400, path)
       }
     })
@@ -115,7 +130,10 @@ for (const step of STEPS) {
     })
 
     test('a head not complete within --header-timeout gets 408; an idle connection is closed quietly', async () => {
-      const slow = await exchange(port, ['GET /0 HTTP/1.1\r\nHost: t\r\n'], { count: 1, timeoutMs: HEADER_TIMEOUT_MS + 3000 })
+      const slow = await exchange(port, ['GET /0 HTTP/1.1\r\nHost: t\r\n'], {
+        count: 1,
+        timeoutMs: HEADER_TIMEOUT_MS + 3000,
+      })
       assert.equal(slow.responses[0]?.status, 408)
       assert.equal(slow.responses[0]?.headers.get('connection'), 'close')
       const t0 = performance.now()
@@ -136,17 +154,28 @@ for (const step of STEPS) {
     })
 
     test('keep-alive: one connection serves request after request', async () => {
-      const { responses, closed } = await exchange(port, [request('/0'), request('/5'), request('/cpu/10'), request('/nope'), request('/0')], {
-        gapMs: 30,
-        waitForCloseMs: 100,
-      })
-      assert.deepEqual(responses.map((r) => r.status), [200, 200, 200, 404, 200])
+      const { responses, closed } = await exchange(
+        port,
+        [request('/0'), request('/5'), request('/cpu/10'), request('/nope'), request('/0')],
+        {
+          gapMs: 30,
+          waitForCloseMs: 100,
+        },
+      )
+      assert.deepEqual(
+        responses.map((r) => r.status),
+        [200, 200, 200, 404, 200],
+      )
       assert.ok(responses.every((r) => r.headers.get('connection') === 'keep-alive'))
       assert.equal(closed, false)
     })
 
     test('pipelined requests in one write are answered in order', async () => {
-      const { responses } = await exchange(port, [request('/60') + request('/0') + request('/cpu/7') + request('/20')], { count: 4 })
+      const { responses } = await exchange(
+        port,
+        [request('/60') + request('/0') + request('/cpu/7') + request('/20')],
+        { count: 4 },
+      )
       assert.deepEqual(
         responses.map((r) => r.body),
         ['slept 60 ms\n', 'slept 0 ms\n', `cpu 7 ${cpuHash(7)}\n`, 'slept 20 ms\n'],
@@ -163,7 +192,9 @@ for (const step of STEPS) {
       const abuse: Promise<unknown>[] = []
       for (let i = 0; i < 20; i++) {
         abuse.push(exchange(port, ['BROKEN REQUEST LINE\r\n\r\n'], { waitForCloseMs: 500 }).catch(() => {}))
-        abuse.push(exchange(port, [`GET / HTTP/1.1\r\nX: ${'z'.repeat(9000)}\r\n\r\n`], { waitForCloseMs: 500 }).catch(() => {}))
+        abuse.push(
+          exchange(port, [`GET / HTTP/1.1\r\nX: ${'z'.repeat(9000)}\r\n\r\n`], { waitForCloseMs: 500 }).catch(() => {}),
+        )
         abuse.push(resetMidRequest(port, i % 2 === 0 ? 'GET /20' : 'GET /50 HTTP/1.1\r\nHost: t\r\n\r\n'))
       }
       await Promise.all(abuse)
@@ -183,10 +214,12 @@ for (const step of STEPS) {
 function resetMidRequest(port: number, text: string): Promise<void> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' }, () => {
-      socket.write(text, () => setTimeout(() => {
-        socket.resetAndDestroy()
-        resolve()
-      }, 5))
+      socket.write(text, () =>
+        setTimeout(() => {
+          socket.resetAndDestroy()
+          resolve()
+        }, 5),
+      )
     })
     socket.on('error', () => resolve())
   })

@@ -100,7 +100,10 @@ test('step 4: a 24 MiB answer to a slow reader arrives complete, with a bounded 
     // show the writer was held back by the reader rather than buffering the answer.
     assert.ok(answer.pendingWrites >= 1, 'backpressure engaged: the writer waited for writability')
     const bound = MAX_WRITE_BYTES + answer.highWaterMark
-    assert.ok(answer.peakBuffered <= bound, `at most ${answer.peakBuffered} bytes were buffered (bound ${bound}), of ${TOTAL}`)
+    assert.ok(
+      answer.peakBuffered <= bound,
+      `at most ${answer.peakBuffered} bytes were buffered (bound ${bound}), of ${TOTAL}`,
+    )
   } finally {
     listener.deregister()
     await net.close()

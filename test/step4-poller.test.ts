@@ -18,7 +18,10 @@ async function oneConnection(poll: Poll) {
   let stream: TcpStream | typeof WOULD_BLOCK = WOULD_BLOCK
   for (let i = 0; i < 50 && stream === WOULD_BLOCK; i++) {
     const events = await pollOnce(poll, 1000)
-    assert.ok(events.every((e) => e.token === 0 && e.readiness & READABLE), 'only the listener reports')
+    assert.ok(
+      events.every((e) => e.token === 0 && e.readiness & READABLE),
+      'only the listener reports',
+    )
     stream = listener.accept()
   }
   assert.notEqual(stream, WOULD_BLOCK, 'the connection was reported on the listener token')
@@ -43,7 +46,10 @@ describe('step 4 poller', () => {
       poll.registry.register(stream, 1, READABLE)
       client.write('hello')
       const first = await pollOnce(poll, 2000)
-      assert.deepEqual(first.map((e) => e.token), [1])
+      assert.deepEqual(
+        first.map((e) => e.token),
+        [1],
+      )
       assert.ok(first[0]!.readiness & READABLE)
 
       // We read nothing. Level-triggered polling would report the socket again; edge-triggered does not.
@@ -53,7 +59,11 @@ describe('step 4 poller', () => {
 
       client.write(' world')
       const second = await pollOnce(poll, 2000)
-      assert.deepEqual(second.map((e) => e.token), [1], 'new bytes, new event')
+      assert.deepEqual(
+        second.map((e) => e.token),
+        [1],
+        'new bytes, new event',
+      )
       assert.deepEqual(drain(stream), { text: 'hello world', end: WOULD_BLOCK }, 'the unread bytes were kept, not lost')
     } finally {
       await net.close()
@@ -111,7 +121,10 @@ describe('step 4 poller', () => {
         assert.ok(written < 256 * 1024 * 1024, 'the connection never pushed back')
         if (written % (4 * 1024 * 1024) === 0) await delay(1) // let libuv move bytes into the kernel
       }
-      assert.ok(stream.bufferedBytes <= MAX_WRITE_BYTES + stream.socket.writableHighWaterMark, `buffered ${stream.bufferedBytes}`)
+      assert.ok(
+        stream.bufferedBytes <= MAX_WRITE_BYTES + stream.socket.writableHighWaterMark,
+        `buffered ${stream.bufferedBytes}`,
+      )
 
       const stalled = await pollOnce(poll, 200)
       assert.ok(!stalled.some((e) => e.readiness & WRITABLE), 'no writable event while nobody reads')
@@ -121,7 +134,8 @@ describe('step 4 poller', () => {
       client.on('data', (chunk: Buffer) => (received += chunk.length))
       client.resume()
       let writable = false
-      for (let i = 0; i < 50 && !writable; i++) writable = (await pollOnce(poll, 2000)).some((e) => e.token === 1 && e.readiness & WRITABLE)
+      for (let i = 0; i < 50 && !writable; i++)
+        writable = (await pollOnce(poll, 2000)).some((e) => e.token === 1 && e.readiness & WRITABLE)
       assert.ok(writable, 'drain was reported as writable readiness')
       assert.equal(stream.write(part), MAX_WRITE_BYTES, 'and the connection takes bytes again')
       assert.ok(received > 0)
@@ -142,7 +156,11 @@ describe('step 4 poller', () => {
       client.write('after')
       assert.deepEqual(await pollOnce(poll, 150), [], 'new bytes on a deregistered socket: silence')
       poll.registry.register(stream, 7, READABLE)
-      assert.deepEqual((await pollOnce(poll, 1000)).map((e) => e.token), [7], 'registered again: the unread bytes are reported at once, as epoll ADD does')
+      assert.deepEqual(
+        (await pollOnce(poll, 1000)).map((e) => e.token),
+        [7],
+        'registered again: the unread bytes are reported at once, as epoll ADD does',
+      )
       assert.equal(drain(stream).text, 'beforeafter', 'no byte was lost meanwhile')
     } finally {
       await net.close()

@@ -90,7 +90,9 @@ describe('step 4 executor', () => {
 
   test('a pending future that took no waker is reported and dropped, not left to hang', async () => {
     const failures: string[] = []
-    const rt = new Runtime({ onTaskFailed: (task: Task, error: Error) => failures.push(`${task.name}: ${error.message}`) })
+    const rt = new Runtime({
+      onTaskFailed: (task: Task, error: Error) => failures.push(`${task.name}: ${error.message}`),
+    })
     const forgetful = new Scripted(() => PENDING) // never touches cx.waker
     rt.spawn(forgetful, 'forgetful')
     await runToEnd(rt)
@@ -178,7 +180,11 @@ describe('step 4 timers', () => {
     assert.equal(timers.size, 400)
     timers.fireDue(250)
     assert.equal(fired.length, 399)
-    assert.deepEqual(fired, [...fired].sort((x, y) => x - y), 'in deadline order')
+    assert.deepEqual(
+      fired,
+      [...fired].sort((x, y) => x - y),
+      'in deadline order',
+    )
     assert.equal(moved.wakes, 0)
     assert.equal(timers.nextDeadline(), 1000)
     timers.fireDue(1000)
@@ -190,7 +196,10 @@ describe('step 4 timers', () => {
     const rt = new Runtime()
     const done: string[] = []
     const t0 = rt.now()
-    for (const [name, ms] of [['long', 300], ['short', 30]] as const) {
+    for (const [name, ms] of [
+      ['long', 300],
+      ['short', 30],
+    ] as const) {
       const sleep = new Sleep(rt.timers, t0 + ms)
       rt.spawn({ poll: (cx) => (sleep.poll(cx) === PENDING ? PENDING : void done.push(name)) }, name)
     }

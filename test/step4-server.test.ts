@@ -58,7 +58,17 @@ describe('step 4 server', () => {
   test("/__stats shows the runtime's counters, and they follow the load", () =>
     withStep4([], async ({ port }) => {
       const idle = await stats(port)
-      for (const key of ['tasks', 'runQueue', 'timersPending', 'polls', 'taskPolls', 'budgetYields', 'connections', 'inFlight', 'answered']) {
+      for (const key of [
+        'tasks',
+        'runQueue',
+        'timersPending',
+        'polls',
+        'taskPolls',
+        'budgetYields',
+        'connections',
+        'inFlight',
+        'answered',
+      ]) {
         assert.equal(typeof idle[key], 'number', `${key} is a number`)
       }
       const sleepers = Array.from({ length: 5 }, () => exchange(port, [request('/1500')], { timeoutMs: 10_000 }))
@@ -83,7 +93,10 @@ describe('step 4 server', () => {
       // ready and the order of the answers can be checked one by one.
       const N = 1000
       const ns = Array.from({ length: N }, (_, i) => i + 1)
-      const { responses } = await exchange(port, [ns.map((n) => request(`/cpu/${n}`)).join('')], { count: N, timeoutMs: 20_000 })
+      const { responses } = await exchange(port, [ns.map((n) => request(`/cpu/${n}`)).join('')], {
+        count: N,
+        timeoutMs: 20_000,
+      })
       assert.deepEqual(
         responses.map((r) => r.body),
         ns.map((n) => `cpu ${n} ${cpuHash(n)}\n`),
@@ -117,8 +130,13 @@ describe('step 4 server', () => {
         assert.ok(match, `missing, or out of order: ${pattern}\n${timeline}`)
         from += match.index + match[0].length
       }
-      for (const line of timeline.trimEnd().split('\n')) assert.match(line, /^ +\d+\.\d{3}  \S/, 'every line starts with its time')
-      assert.match(timeline, /^ +0\.0\d\d  poll +returned/, 'the timeline of a connection to an idle server starts at 0')
+      for (const line of timeline.trimEnd().split('\n'))
+        assert.match(line, /^ +\d+\.\d{3}  \S/, 'every line starts with its time')
+      assert.match(
+        timeline,
+        /^ +0\.0\d\d  poll +returned/,
+        'the timeline of a connection to an idle server starts at 0',
+      )
     }))
 
   test('without --trace, the server prints nothing while it serves', () =>

@@ -100,7 +100,12 @@ describe('CpuLimit', () => {
     // back to sleep, and the decrement that follows would wake nobody.
     const worker = new Worker(new URL('./helpers/slot-releaser.mjs', import.meta.url), {
       execArgv: [],
-      workerData: { counter: limit.counter, gauge: new Int32Array(new SharedArrayBuffer(12)), maxSpinMicros: 0, pauseAfterNotifyMs: 400 },
+      workerData: {
+        counter: limit.counter,
+        gauge: new Int32Array(new SharedArrayBuffer(12)),
+        maxSpinMicros: 0,
+        pauseAfterNotifyMs: 400,
+      },
     })
     try {
       const turn = limit.acquire()!
@@ -181,13 +186,19 @@ describe('CpuLimit', () => {
       await Promise.race([
         Promise.all(all),
         new Promise((_, reject) => {
-          stuck = setTimeout(() => reject(new Error(`stuck: ${admitted.length} of ${TASKS} admitted, ${limit.queueLength} in line`)), 60_000)
+          stuck = setTimeout(
+            () => reject(new Error(`stuck: ${admitted.length} of ${TASKS} admitted, ${limit.queueLength} in line`)),
+            60_000,
+          )
         }),
       ]).finally(() => clearTimeout(stuck))
       for (let i = 0; i < 500 && limit.running > 0; i++) await sleep(10)
 
       assert.equal(admitted.length, TASKS)
-      assert.ok(admitted.every((id, i) => id === i), 'admitted in arrival order')
+      assert.ok(
+        admitted.every((id, i) => id === i),
+        'admitted in arrival order',
+      )
       assert.deepEqual(overCap, [], 'the counter, read at each admission, stayed within 1..cap')
       assert.equal(Atomics.load(gauge, 2), 0, 'no release found the counter missing its slot')
       assert.ok(Atomics.load(gauge, 1) <= CAP, `the threads saw ${Atomics.load(gauge, 1)} tasks at once`)

@@ -41,12 +41,19 @@ test('while CPU tasks fill every slot, GET /0 answers at once on step 5 and wait
   const step3 = await probeWhileHashing('3')
   const slowest5 = Math.max(...step5.probes.map((p) => p.latency))
   const first3 = step3.probes[0]!.latency
-  t.diagnostic(`step 5: /0 answered in ${step5.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done at ${step5.firstCpuDone.toFixed(0)} ms`)
-  t.diagnostic(`step 3: /0 answered in ${step3.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done at ${step3.firstCpuDone.toFixed(0)} ms`)
+  t.diagnostic(
+    `step 5: /0 answered in ${step5.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done at ${step5.firstCpuDone.toFixed(0)} ms`,
+  )
+  t.diagnostic(
+    `step 3: /0 answered in ${step3.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done at ${step3.firstCpuDone.toFixed(0)} ms`,
+  )
 
   // Step 5: every probe is answered while the hashing goes on, and quickly.
   const lastProbe5 = step5.probes.at(-1)!
-  assert.ok(lastProbe5.sentAt + lastProbe5.latency < step5.firstCpuDone, 'all five /0 answered before the first /cpu finished')
+  assert.ok(
+    lastProbe5.sentAt + lastProbe5.latency < step5.firstCpuDone,
+    'all five /0 answered before the first /cpu finished',
+  )
   assert.ok(slowest5 < 200, `step 5's slowest /0 took ${slowest5.toFixed(0)} ms`)
 
   // Step 3: the first probe arrives while the loop is hashing and waits for it.

@@ -14,7 +14,11 @@ import { exchange, get, request, sleep, type RawResponse } from './helpers/raw-h
 
 const STEP5 = findStep('5')!
 
-async function withStep5<T>(args: string[], body: (server: ServerProcess) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+async function withStep5<T>(
+  args: string[],
+  body: (server: ServerProcess) => Promise<T>,
+  env: Record<string, string> = {},
+): Promise<T> {
   // The child inherits our environment at spawn time; set the test-only variables just for it.
   for (const [key, value] of Object.entries(env)) process.env[key] = value
   let server: ServerProcess
@@ -89,8 +93,15 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       }
       const answers = await Promise.all([holder, ...followers])
       assert.ok(answers.every((r) => r.status === 200))
-      const doneOrder = answers.map((r, i) => ({ i, at: r.doneAt })).sort((a, b) => a.at - b.at).map((x) => x.i)
-      assert.deepEqual(doneOrder, answers.map((_, i) => i), 'answered in arrival order')
+      const doneOrder = answers
+        .map((r, i) => ({ i, at: r.doneAt }))
+        .sort((a, b) => a.at - b.at)
+        .map((x) => x.i)
+      assert.deepEqual(
+        doneOrder,
+        answers.map((_, i) => i),
+        'answered in arrival order',
+      )
       const s = await stats(port)
       assert.equal(s.cpuRunningMax, 1)
     }))
@@ -156,8 +167,13 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
         assert.match(threw.body, /test crash on \/cpu\/778/)
         assert.equal((await get(port, '/cpu/5001')).body, cpuAnswer(5001))
         // Among others in flight, only the crashing request fails.
-        const mixed = await Promise.all(['/cpu/20000000', '/cpu/777', '/cpu/20000001', '/cpu/778', '/cpu/20000002'].map((p) => timedGet(port, p)))
-        assert.deepEqual(mixed.map((r) => r.status), [200, 500, 200, 500, 200])
+        const mixed = await Promise.all(
+          ['/cpu/20000000', '/cpu/777', '/cpu/20000001', '/cpu/778', '/cpu/20000002'].map((p) => timedGet(port, p)),
+        )
+        assert.deepEqual(
+          mixed.map((r) => r.status),
+          [200, 500, 200, 500, 200],
+        )
         assert.equal(mixed[2]!.body, cpuAnswer(20_000_001))
 
         const after = await statsWhen(port, (s) => s.workersAlive === s.poolSize && s.cpuRunning === 0)
@@ -170,7 +186,11 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
     ))
 
   test('flags: --cpu-limit above --pool-size, or 0, is refused with one line and exit 2', () => {
-    for (const args of [['--cpu-limit', '8', '--pool-size', '4'], ['--cpu-limit', '0'], ['--max-queue', '-1']]) {
+    for (const args of [
+      ['--cpu-limit', '8', '--pool-size', '4'],
+      ['--cpu-limit', '0'],
+      ['--max-queue', '-1'],
+    ]) {
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, STEP5.entry), ...args], {
         cwd: REPO_ROOT,
         encoding: 'utf8',

@@ -13,7 +13,18 @@
 
 import type { RunInput } from '../scenarios.ts'
 import type { BenchResult, RunHooks } from '../types.ts'
-import { applyUpdate, EVENTS, newRunView, runTarget, type BenchMode, type BenchSnapshot, type BenchUpdate, type Reply, type RunRequest, type RunView } from './protocol.ts'
+import {
+  applyUpdate,
+  EVENTS,
+  newRunView,
+  runTarget,
+  type BenchMode,
+  type BenchSnapshot,
+  type BenchUpdate,
+  type Reply,
+  type RunRequest,
+  type RunView,
+} from './protocol.ts'
 import { checkMode, checkRunRequest, checkStopRequest, LIVE_CAP_S, requestIdOf } from './requests.ts'
 
 export interface HostDeps {
@@ -63,7 +74,13 @@ export class LiveBenchHost {
     if (!checked.ok) return refuse(requestId, checked.message)
     if (this.current !== null) {
       const { view } = this.current
-      return { requestId, ok: false, runId: view.id, reason: 'busy', message: `busy: ${describe(view)} is running; one benchmark at a time` }
+      return {
+        requestId,
+        ok: false,
+        runId: view.id,
+        reason: 'busy',
+        message: `busy: ${describe(view)} is running; one benchmark at a time`,
+      }
     }
     const view = this.start(checked.value)
     return { requestId, ok: true, runId: view.id, reason: null, message: `started ${describe(view)}` }
@@ -110,7 +127,10 @@ export class LiveBenchHost {
     this.deps.broadcast(EVENTS.update, { type: 'started', run: view } satisfies BenchUpdate)
     current.done = this.execute(view, controller.signal).finally(() => {
       this.current = null
-      this.finished = [view, ...this.finished.filter((run) => runTarget(run) !== runTarget(view))].slice(0, MAX_FINISHED)
+      this.finished = [view, ...this.finished.filter((run) => runTarget(run) !== runTarget(view))].slice(
+        0,
+        MAX_FINISHED,
+      )
     })
     return view
   }
@@ -132,7 +152,13 @@ export class LiveBenchHost {
       const legController = new AbortController()
       const onAbort = () => legController.abort(signal.reason)
       signal.addEventListener('abort', onAbort, { once: true })
-      const watchdog = setTimeout(() => legController.abort(new Error(`stopped: step ${view.steps[leg]} had not finished after ${watchdogMs / 1000} s`)), watchdogMs)
+      const watchdog = setTimeout(
+        () =>
+          legController.abort(
+            new Error(`stopped: step ${view.steps[leg]} had not finished after ${watchdogMs / 1000} s`),
+          ),
+        watchdogMs,
+      )
       watchdog.unref() // the run itself keeps the process busy; the watchdog alone must not
       try {
         const input: RunInput = { scenario: view.scenario, step: view.steps[leg], capS: LIVE_CAP_S }
@@ -158,7 +184,9 @@ export class LiveBenchHost {
       }
     }
     const status = stoppedBy !== null ? 'stopped' : failures > 0 ? 'failed' : 'done'
-    const message = stoppedBy ?? (failures > 0 ? `${failures} of ${view.steps.length} step${view.steps.length > 1 ? 's' : ''} failed` : null)
+    const message =
+      stoppedBy ??
+      (failures > 0 ? `${failures} of ${view.steps.length} step${view.steps.length > 1 ? 's' : ''} failed` : null)
     emit({ type: 'finished', runId: view.id, status, message, at: Date.now() })
   }
 }
@@ -168,5 +196,7 @@ function refuse(requestId: string, message: string): Reply {
 }
 
 function describe(view: RunView): string {
-  return view.kind === 'single' ? `step ${view.steps[0]} on ${view.scenario}` : `${view.scenario} on steps ${view.steps.join(', ')}`
+  return view.kind === 'single'
+    ? `step ${view.steps[0]} on ${view.scenario}`
+    : `${view.scenario} on steps ${view.steps.join(', ')}`
 }

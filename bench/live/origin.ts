@@ -24,8 +24,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 /** Null when `peer` may start and stop runs on the dev server listening on `devPort`; else why not. */
 export function refusePeer(peer: Peer | undefined, devPort: number | null): string | null {
   if (peer === undefined) return 'refused: unknown connection'
-  if (!isLoopbackAddress(peer.address)) return `refused: runs start only from this machine, not from ${peer.address ?? 'an unknown address'}`
-  if (peer.origin === undefined || peer.origin === '') return 'refused: no Origin header (only the deck\'s own pages may start a run)'
+  if (!isLoopbackAddress(peer.address))
+    return `refused: runs start only from this machine, not from ${peer.address ?? 'an unknown address'}`
+  if (peer.origin === undefined || peer.origin === '')
+    return "refused: no Origin header (only the deck's own pages may start a run)"
   if (!isDeckOrigin(peer.origin, devPort)) return `refused: origin ${peer.origin.slice(0, 80)} is not this deck`
   return null
 }

@@ -140,11 +140,15 @@ function hookSignals(host: LiveBenchHost): () => void {
 
 function devPort(server: DevServerLike): number | null {
   const address = server.httpServer?.address()
-  if (typeof address === 'object' && address !== null && 'port' in address && typeof address.port === 'number') return address.port
+  if (typeof address === 'object' && address !== null && 'port' in address && typeof address.port === 'number')
+    return address.port
   return server.config.server.port ?? null
 }
 
 function refused(data: unknown, message: string): Reply {
-  const requestId = typeof data === 'object' && data !== null && 'requestId' in data && typeof data.requestId === 'string' ? data.requestId.slice(0, 64) : ''
+  const requestId =
+    typeof data === 'object' && data !== null && 'requestId' in data && typeof data.requestId === 'string'
+      ? data.requestId.slice(0, 64)
+      : ''
   return { requestId, ok: false, runId: null, reason: 'refused', message }
 }

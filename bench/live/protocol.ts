@@ -102,7 +102,13 @@ export type BenchUpdate =
   | { type: 'progress'; runId: string; leg: number; progress: BenchProgress }
   | { type: 'leg-done'; runId: string; leg: number; result: BenchResult }
   | { type: 'leg-failed'; runId: string; leg: number; error: string }
-  | { type: 'finished'; runId: string; status: Exclude<RunView['status'], 'running'>; message: string | null; at: number }
+  | {
+      type: 'finished'
+      runId: string
+      status: Exclude<RunView['status'], 'running'>
+      message: string | null
+      at: number
+    }
 
 /** What a window gets when it says hello. */
 export interface BenchSnapshot {
@@ -132,7 +138,15 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
     startedAt,
     finishedAt: null,
     status: 'running',
-    legs: steps.map((step) => ({ step, status: 'waiting', phase: null, points: [], last: null, result: null, error: null })),
+    legs: steps.map((step) => ({
+      step,
+      status: 'waiting',
+      phase: null,
+      points: [],
+      last: null,
+      result: null,
+      error: null,
+    })),
     message: null,
   }
 }
@@ -186,7 +200,8 @@ export function applyUpdate(run: RunView, update: BenchUpdate): boolean {
       leg.last = update.progress
       const point = pointFromProgress(update.progress)
       const previous = leg.points[leg.points.length - 1]
-      if (point !== null && (previous === undefined || point.t > previous.t) && leg.points.length < MAX_POINTS_PER_LEG) leg.points.push(point)
+      if (point !== null && (previous === undefined || point.t > previous.t) && leg.points.length < MAX_POINTS_PER_LEG)
+        leg.points.push(point)
       return true
     }
     case 'leg-done':

@@ -25,11 +25,16 @@ export const LIVE_MAX_STEPS = 8
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
 const REQUEST_ID = /^[\w-]{1,64}$/
-const FIELDS = { single: ['requestId', 'kind', 'scenario', 'step'], compare: ['requestId', 'kind', 'scenario', 'steps'] } as const
+const FIELDS = {
+  single: ['requestId', 'kind', 'scenario', 'step'],
+  compare: ['requestId', 'kind', 'scenario', 'steps'],
+} as const
 
 /** The request id of a message, if it has a usable one (so even a refusal reaches the right caller). */
 export function requestIdOf(data: unknown): string {
-  return isPlainObject(data) && typeof data.requestId === 'string' && REQUEST_ID.test(data.requestId) ? data.requestId : ''
+  return isPlainObject(data) && typeof data.requestId === 'string' && REQUEST_ID.test(data.requestId)
+    ? data.requestId
+    : ''
 }
 
 export function checkRunRequest(data: unknown): Checked<RunRequest> {
@@ -38,7 +43,10 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
   if (kind !== 'single' && kind !== 'compare') return fail(`kind must be 'single' or 'compare'`)
   const extra = Object.keys(data).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key))
   // No `url`, `path`, `connections`, flags or anything else: names only.
-  if (extra.length > 0) return fail(`unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a live run takes a step and a scenario name only`)
+  if (extra.length > 0)
+    return fail(
+      `unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a live run takes a step and a scenario name only`,
+    )
   if (requestIdOf(data) === '') return fail('requestId must be 1-64 letters, digits, _ or -')
 
   const scenario = checkScenario(data.scenario)
@@ -46,10 +54,14 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
   if (kind === 'single') {
     const step = checkStep(data.step)
     if (!step.ok) return step
-    return { ok: true, value: { requestId: data.requestId as string, kind, scenario: scenario.value, step: step.value } }
+    return {
+      ok: true,
+      value: { requestId: data.requestId as string, kind, scenario: scenario.value, step: step.value },
+    }
   }
   const { steps } = data
-  if (!Array.isArray(steps) || steps.length === 0 || steps.length > LIVE_MAX_STEPS) return fail(`steps must be a list of 1 to ${LIVE_MAX_STEPS} step names`)
+  if (!Array.isArray(steps) || steps.length === 0 || steps.length > LIVE_MAX_STEPS)
+    return fail(`steps must be a list of 1 to ${LIVE_MAX_STEPS} step names`)
   const checked: string[] = []
   for (const name of steps) {
     const step = checkStep(name)
@@ -62,7 +74,8 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
 
 /** `{ runId }` of a stop request. */
 export function checkStopRequest(data: unknown): Checked<{ requestId: string; runId: string }> {
-  if (!isPlainObject(data) || typeof data.runId !== 'string' || data.runId.length > 64) return fail('a stop request names a runId')
+  if (!isPlainObject(data) || typeof data.runId !== 'string' || data.runId.length > 64)
+    return fail('a stop request names a runId')
   return { ok: true, value: { requestId: requestIdOf(data), runId: data.runId } }
 }
 
@@ -74,16 +87,20 @@ export function checkMode(data: unknown): Checked<'live' | 'recorded'> {
 function checkScenario(name: unknown): Checked<string> {
   if (typeof name !== 'string') return fail('scenario must be a scenario name')
   const scenario = findScenario(name)
-  if (scenario === undefined) return fail(`unknown scenario '${short(name)}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
+  if (scenario === undefined)
+    return fail(`unknown scenario '${short(name)}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
   if (scenario.connections > LIVE_MAX_CONNECTIONS) {
-    return fail(`${scenario.name} opens ${scenario.connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): run it with npm run bench -- --scenario ${scenario.name}`)
+    return fail(
+      `${scenario.name} opens ${scenario.connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): run it with npm run bench -- --scenario ${scenario.name}`,
+    )
   }
   return { ok: true, value: scenario.name }
 }
 
 function checkStep(name: unknown): Checked<string> {
   if (typeof name !== 'string') return fail('step must be a step name')
-  if (findStep(name) === undefined) return fail(`unknown step '${short(name)}' (known: ${STEPS.map((s) => s.id).join(', ')})`)
+  if (findStep(name) === undefined)
+    return fail(`unknown step '${short(name)}' (known: ${STEPS.map((s) => s.id).join(', ')})`)
   return { ok: true, value: name }
 }
 
@@ -98,5 +115,10 @@ function short(text: string): string {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  )
 }

@@ -30,8 +30,20 @@ import { workBody } from '../../examples/shared/work.mjs'
 
 const CPUS = availableParallelism()
 const { server: options, flags } = parseFlagsOrExit('piscina peer', {
-  'cpu-limit': { kind: 'int', default: CPUS, min: 1, max: 256, help: 'CPU tasks that may hash at once (= piscina threads)' },
-  'max-queue': { kind: 'int', default: 256, min: 0, max: 100_000, help: 'CPU tasks that may wait for a thread; beyond that, 503' },
+  'cpu-limit': {
+    kind: 'int',
+    default: CPUS,
+    min: 1,
+    max: 256,
+    help: 'CPU tasks that may hash at once (= piscina threads)',
+  },
+  'max-queue': {
+    kind: 'int',
+    default: 256,
+    min: 0,
+    max: 100_000,
+    help: 'CPU tasks that may wait for a thread; beyond that, 503',
+  },
 })
 
 let threadsSpawned = 0

@@ -12,7 +12,17 @@
 // button calls (see gate.ts).
 
 import { reactive } from 'vue'
-import { applyUpdate, EVENTS, runTarget, type BenchMode, type BenchSnapshot, type BenchUpdate, type Reply, type RunRequest, type RunView } from '../../bench/live/protocol.ts'
+import {
+  applyUpdate,
+  EVENTS,
+  runTarget,
+  type BenchMode,
+  type BenchSnapshot,
+  type BenchUpdate,
+  type Reply,
+  type RunRequest,
+  type RunView,
+} from '../../bench/live/protocol.ts'
 
 export interface BenchChannel {
   /** A dev server with the live-bench plugin is there (false in the static build and the PDF). */
@@ -94,7 +104,11 @@ function follow(update: BenchUpdate): void {
 }
 
 /** Ask for a run; resolves with the plugin's answer (or a refusal of our own if none comes). */
-export function requestRun(request: Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'> | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>): Promise<Reply> {
+export function requestRun(
+  request:
+    | Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'>
+    | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>,
+): Promise<Reply> {
   return ask(EVENTS.run, request)
 }
 
@@ -105,7 +119,14 @@ export function requestStop(runId: string): Promise<Reply> {
 function ask(event: string, data: object): Promise<Reply> {
   const hot = import.meta.hot
   const requestId = `${Date.now().toString(36)}-${++requests}`
-  if (!hot) return Promise.resolve({ requestId, ok: false, runId: null, reason: 'refused', message: 'no dev server: live runs need `slidev` (npm run dev)' })
+  if (!hot)
+    return Promise.resolve({
+      requestId,
+      ok: false,
+      runId: null,
+      reason: 'refused',
+      message: 'no dev server: live runs need `slidev` (npm run dev)',
+    })
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       pending.delete(requestId)

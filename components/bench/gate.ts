@@ -29,8 +29,20 @@ export function useBenchGate(): BenchGate {
   const { isPrintMode } = useNav()
   const printing = isPrintMode.value
   // A printed page never listens: it shows bench/results/ and sends nothing.
-  const channel = printing ? ({ available: false, synced: false, mode: 'recorded', current: null, finished: [], lastReply: null, capS: 10 } satisfies BenchChannel) : useBenchChannel()
+  const channel = printing
+    ? ({
+        available: false,
+        synced: false,
+        mode: 'recorded',
+        current: null,
+        finished: [],
+        lastReply: null,
+        capS: 10,
+      } satisfies BenchChannel)
+    : useBenchChannel()
   const showLive = computed(() => !isPrintMode.value && channel.available && channel.mode === 'live')
-  const canControl = computed(() => showLive.value && channel.synced && $renderContext.value === 'presenter' && active.value)
+  const canControl = computed(
+    () => showLive.value && channel.synced && $renderContext.value === 'presenter' && active.value,
+  )
   return { channel, showLive, canControl }
 }

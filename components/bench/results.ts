@@ -163,7 +163,8 @@ export function liveLeg(channel: BenchChannel, scenario: string, step: string): 
 
 /** The live comparison of exactly these steps on `scenario`: in progress, else the last one. */
 export function liveComparison(channel: BenchChannel, scenario: string, steps: readonly string[]): RunView | null {
-  const same = (run: RunView) => run.kind === 'compare' && run.scenario === scenario && run.steps.join(',') === steps.join(',')
+  const same = (run: RunView) =>
+    run.kind === 'compare' && run.scenario === scenario && run.steps.join(',') === steps.join(',')
   if (channel.current && same(channel.current)) return channel.current
   return channel.finished.find(same) ?? null
 }

@@ -28,7 +28,11 @@ const handle: Handler = (work, reply) => {
 
 const { server: options } = parseFlagsOrExit('step:1', {})
 startServer(
-  { number: 1, name: 'blocking', summary: 'One thread serves one request at a time; while it sleeps, nothing else happens.' },
+  {
+    number: 1,
+    name: 'blocking',
+    summary: 'One thread serves one request at a time; while it sleeps, nothing else happens.',
+  },
   options,
   handle,
 )

@@ -26,7 +26,13 @@ import { FixedThreadPool } from './fixed-pool.ts'
 const WORKER_URL = new URL('./worker.mjs', import.meta.url)
 
 const { server: options, flags } = parseFlagsOrExit('step:2', {
-  pool: { kind: 'int', default: 0, min: 0, max: 1024, help: 'use a fixed pool of N threads (0: a new thread per request)' },
+  pool: {
+    kind: 'int',
+    default: 0,
+    min: 0,
+    max: 1024,
+    help: 'use a fixed pool of N threads (0: a new thread per request)',
+  },
   'max-threads': {
     kind: 'int',
     default: 1000,

@@ -35,7 +35,11 @@ const handle: Handler = (work, reply) => {
 
 const { server: options } = parseFlagsOrExit('step:3', {})
 startServer(
-  { number: 3, name: 'event loop', summary: 'One thread and the libuv loop: timers and callbacks, nothing blocks, except /cpu.' },
+  {
+    number: 3,
+    name: 'event loop',
+    summary: 'One thread and the libuv loop: timers and callbacks, nothing blocks, except /cpu.',
+  },
   options,
   handle,
 )

@@ -152,7 +152,9 @@ export class Connection implements Future<void> {
     const decision = route(request)
     if (decision.kind === 'index') return this.answer(ok(this.ctx.indexPage), close)
     if (decision.kind === 'stats') return this.answer(ok(this.statsBody(), 'application/json'), close)
-    if (decision.kind === 'error') return this.answer(errorReply(decision.status, decision.detail, decision.headers), close)
+    if (decision.kind === 'error') {
+      return this.answer(errorReply(decision.status, decision.detail, decision.headers), close)
+    }
     const work = decision.work
     if (work.kind === 'cpu') {
       // CPU-bound work runs right here, inside poll: the runtime's only thread hashes, and no
@@ -169,7 +171,10 @@ export class Connection implements Future<void> {
     this.ctx.stats.counters.answered++
     const bytes = formatReply(reply, close)
     const write = new WriteAll(this.io, bytes)
-    this.enter({ name: 'writing', write, close }, `${reply.status}, ${bytes.length} bytes${close ? ', then close' : ''}`)
+    this.enter(
+      { name: 'writing', write, close },
+      `${reply.status}, ${bytes.length} bytes${close ? ', then close' : ''}`,
+    )
   }
 
   private readNext(): void {

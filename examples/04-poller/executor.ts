@@ -69,7 +69,8 @@ export class Executor {
 
   constructor(options: ExecutorOptions = {}) {
     this.budget = options.budget ?? DEFAULT_BUDGET
-    this.onTaskFailed = options.onTaskFailed ?? ((task, error) => console.error(`step 4: ${task} dropped: ${error.message}`))
+    this.onTaskFailed =
+      options.onTaskFailed ?? ((task, error) => console.error(`step 4: ${task} dropped: ${error.message}`))
   }
 
   spawn(future: Future<unknown>, name: string): Task {

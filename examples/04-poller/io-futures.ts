@@ -11,7 +11,16 @@
 import type { ParseResult, RequestParser } from '../shared/http-parser.ts'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'
 import type { Registered } from './reactor.ts'
-import { DISCONNECTED, EOF, MAX_WRITE_BYTES, WOULD_BLOCK, type Disconnected, type Eof, type TcpListener, type TcpStream } from './sources.ts'
+import {
+  DISCONNECTED,
+  EOF,
+  MAX_WRITE_BYTES,
+  WOULD_BLOCK,
+  type Disconnected,
+  type Eof,
+  type TcpListener,
+  type TcpStream,
+} from './sources.ts'
 import { TimerEntry, type Timers } from './timers.ts'
 
 // #region accept

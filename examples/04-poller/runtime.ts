@@ -62,13 +62,16 @@ export class Runtime {
 
     if (this.executor.liveTasks === 0) return this.exit()
 
-    let timeout: number | null = null // 2. how long may we wait? (null: until something is ready)
-    if (this.executor.hasReadyTasks) timeout = 0 // woken during the pass: look at I/O, do not wait
+    // 2. how long may we wait? 0 if a task was woken during the pass (look at I/O, do not wait);
+    // else until the nearest timer; null: until something is ready
+    let timeout: number | null = null
+    if (this.executor.hasReadyTasks) timeout = 0
     else if (this.timers.size > 0) timeout = Math.max(0, this.timers.nextDeadline() - this.timers.now())
     else if (this.reactor.registrations === 0) return this.exit(this.stuck())
 
     if (trace.enabled) {
-      trace.line('runtime', `poll(timeout ${timeout === null ? 'none' : `${timeout.toFixed(3)} ms`}): back to Node's loop`)
+      const wait = timeout === null ? 'none' : `${timeout.toFixed(3)} ms`
+      trace.line('runtime', `poll(timeout ${wait}): back to Node's loop`)
     }
     this.reactor.waitForReadiness(timeout, this.afterPoll) // 3. wait (Node's loop runs meanwhile)
   }

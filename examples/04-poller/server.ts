@@ -67,7 +67,8 @@ const rt = new Runtime()
 const step: StepInfo = {
   number: 4,
   name: 'readiness poller + futures',
-  summary: 'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state machines, a timer heap.',
+  summary:
+    'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state machines, a timer heap.',
   extraStats: () => rt.stats(),
 }
 const stats = new StatsProbe(step, step.extraStats)

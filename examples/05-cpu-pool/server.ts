@@ -37,11 +37,19 @@ const CPUS = availableParallelism()
 
 const { server: options, flags } = parseFlagsOrExit('step:5', {
   'cpu-limit': { kind: 'int', default: CPUS, min: 1, max: 256, help: 'CPU tasks that may hash at once' },
-  'max-queue': { kind: 'int', default: 256, min: 0, max: 100_000, help: 'CPU tasks that may wait for a slot; beyond that, 503' },
+  'max-queue': {
+    kind: 'int',
+    default: 256,
+    min: 0,
+    max: 100_000,
+    help: 'CPU tasks that may wait for a slot; beyond that, 503',
+  },
   'pool-size': { kind: 'int', default: Math.min(2 * CPUS, 40), min: 1, max: 256, help: 'worker threads in the pool' },
 })
 if (flags['cpu-limit'] > flags['pool-size']) {
-  console.error(`step:5: --cpu-limit ${flags['cpu-limit']} exceeds --pool-size ${flags['pool-size']}: a slot needs a thread (try --help)`)
+  console.error(
+    `step:5: --cpu-limit ${flags['cpu-limit']} exceeds --pool-size ${flags['pool-size']}: a slot needs a thread (try --help)`,
+  )
   process.exit(2)
 }
 
@@ -67,7 +75,8 @@ async function runCpuTask(n: number): Promise<Reply> {
   const turn = limit.acquire() // a slot now, a place in line, or null: the line is full
   if (turn === null) {
     tasksRejected++
-    return errorReply(503, `${limit.queueLength} CPU tasks are already waiting`, { 'Retry-After': String(retryAfterSeconds()) })
+    const retryAfter = { 'Retry-After': String(retryAfterSeconds()) }
+    return errorReply(503, `${limit.queueLength} CPU tasks are already waiting`, retryAfter)
   }
   await turn // our slot: the front of the line was woken by a worker's Atomics.notify
   const startedAt = performance.now()

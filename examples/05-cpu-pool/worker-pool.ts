@@ -91,7 +91,9 @@ export class WorkerPool {
       thread.pending.shift()!.resolve(checksum)
     })
     worker.once('error', (error) => (thread.failure = error))
-    worker.once('exit', (code) => this.replace(thread, thread.failure ?? new Error(`worker thread exited with code ${code}`)))
+    worker.once('exit', (code) =>
+      this.replace(thread, thread.failure ?? new Error(`worker thread exited with code ${code}`)),
+    )
     return thread
   }
 

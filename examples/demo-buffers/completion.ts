@@ -26,4 +26,8 @@ function onread(consume: Consume): OnReadOpts {
 }
 // #endregion buffer-per-read
 
-export const completion: ReadStrategy = { name: 'completion', description: 'a buffer held by each pending read', onread }
+export const completion: ReadStrategy = {
+  name: 'completion',
+  description: 'a buffer held by each pending read',
+  onread,
+}

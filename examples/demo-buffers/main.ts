@@ -59,7 +59,10 @@ async function main(): Promise<void> {
         connections: measured.connections,
         rssBytes: delta.rss,
         arrayBuffersBytes: delta.arrayBuffers,
-        perConnection: { rssBytes: Math.round(delta.rss / measured.connections), arrayBuffersBytes: Math.round(delta.arrayBuffers / measured.connections) },
+        perConnection: {
+          rssBytes: Math.round(delta.rss / measured.connections),
+          arrayBuffersBytes: Math.round(delta.arrayBuffers / measured.connections),
+        },
         before: measured.before,
         after: measured.after,
       })
@@ -68,7 +71,9 @@ async function main(): Promise<void> {
     await peer.close()
   }
 
-  console.log(`\n${connections} idle connections, ${READ_BUFFER_BYTES / KiB} KiB read buffers, Node ${process.version}\n`)
+  console.log(
+    `\n${connections} idle connections, ${READ_BUFFER_BYTES / KiB} KiB read buffers, Node ${process.version}\n`,
+  )
   console.log('style        RSS growth        per connection    buffers held      per connection')
   for (const r of results) {
     console.log(
@@ -88,7 +93,15 @@ async function main(): Promise<void> {
       schema: 'demo-buffers/1',
       recordedAt: new Date().toISOString(),
       command: `npm run demo:buffers -- --connections ${connections} --record`,
-      machine: { cpu, cores: cpus().length, memoryBytes: totalmem(), platform: platform(), release: release(), arch: arch(), node: process.version },
+      machine: {
+        cpu,
+        cores: cpus().length,
+        memoryBytes: totalmem(),
+        platform: platform(),
+        release: release(),
+        arch: arch(),
+        node: process.version,
+      },
       connections,
       readBufferBytes: READ_BUFFER_BYTES,
       results,

@@ -45,8 +45,14 @@ export async function startSilentPeer(): Promise<SilentPeer> {
 export type Measurement = Extract<HolderReport, { type: 'measured' }>
 
 /** Starts a holder for `strategy`, waits for its report, then has it close everything and exit. */
-export async function measureStrategy(peer: SilentPeer, strategy: ReadStrategy['name'], connections: number, timeoutMs = 60_000): Promise<Measurement> {
-  if (!(connections >= 1 && connections <= MAX_CONNECTIONS)) throw new RangeError(`connections must be 1..${MAX_CONNECTIONS}`)
+export async function measureStrategy(
+  peer: SilentPeer,
+  strategy: ReadStrategy['name'],
+  connections: number,
+  timeoutMs = 60_000,
+): Promise<Measurement> {
+  if (!(connections >= 1 && connections <= MAX_CONNECTIONS))
+    throw new RangeError(`connections must be 1..${MAX_CONNECTIONS}`)
   // No TypeScript loader flags beyond tsx, and --expose-gc so the holder can measure after a full GC.
   const child = fork(HOLDER, [strategy, String(peer.port), String(connections)], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
@@ -57,7 +63,9 @@ export async function measureStrategy(peer: SilentPeer, strategy: ReadStrategy['
   try {
     const report = await new Promise<HolderReport>((resolve, reject) => {
       child.once('message', (message) => resolve(message as HolderReport))
-      child.once('exit', (code, signal) => reject(new Error(`holder for ${strategy} exited (${signal ?? code}) before reporting`)))
+      child.once('exit', (code, signal) =>
+        reject(new Error(`holder for ${strategy} exited (${signal ?? code}) before reporting`)),
+      )
     })
     if (report.type === 'failed') throw new Error(`holder for ${strategy} failed: ${report.message}`)
     return report

@@ -25,4 +25,8 @@ function onread(consume: Consume): OnReadOpts {
 }
 // #endregion shared-buffer
 
-export const readiness: ReadStrategy = { name: 'readiness', description: 'one read buffer shared by all connections', onread }
+export const readiness: ReadStrategy = {
+  name: 'readiness',
+  description: 'one read buffer shared by all connections',
+  onread,
+}

@@ -60,7 +60,8 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
       continue
     }
     const value = inline ?? argv[++i]
-    if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`)
+    if (value === undefined || (inline === undefined && value.startsWith('--')))
+      throw new UsageError(`--${name} needs a value`)
     if (name === 'host') server.host = value
     else if (name === 'port') server.port = parseIntFlag('--port', value, 0, 65535)
     else if (name === 'header-timeout') server.headerTimeoutMs = parseIntFlag('--header-timeout', value, 1, 3_600_000)

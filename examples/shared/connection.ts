@@ -130,7 +130,8 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
     headerTimer = setTimeout(() => {
       headerTimer = undefined
       if (busy || closing) return
-      if (parser.hasPartialRequest) send(errorReply(408, `request head not complete within ${ctx.headerTimeoutMs} ms`), true)
+      if (parser.hasPartialRequest)
+        send(errorReply(408, `request head not complete within ${ctx.headerTimeoutMs} ms`), true)
       else finish()
     }, ctx.headerTimeoutMs)
   }

@@ -126,7 +126,8 @@ export class RequestParser {
   private skipLeadingEmptyLines(): void {
     while (this.start < this.end) {
       if (this.buf[this.start] === LF) this.start++
-      else if (this.buf[this.start] === CR && this.start + 1 < this.end && this.buf[this.start + 1] === LF) this.start += 2
+      else if (this.buf[this.start] === CR && this.start + 1 < this.end && this.buf[this.start + 1] === LF)
+        this.start += 2
       else break
     }
     if (this.scanFrom < this.start) this.scanFrom = this.start
@@ -186,7 +187,10 @@ export class RequestParser {
       keepAlive = false
       this.stopped = true
     } else if (headers.has('content-length')) {
-      const values = headers.get('content-length')!.split(',').map((v) => v.trim())
+      const values = headers
+        .get('content-length')!
+        .split(',')
+        .map((v) => v.trim())
       if (!values.every((v) => /^\d{1,15}$/.test(v) && v === values[0])) return this.fail(400, 'bad Content-Length')
       this.skipBody = Number(values[0])
       this.discardBody()

@@ -27,7 +27,12 @@ const DIGITS = /^\d+$/
 
 export function route(request: HttpRequest): Route {
   if (request.method !== 'GET') {
-    return { kind: 'error', status: 405, detail: `${request.method} is not served here, only GET`, headers: { Allow: 'GET' } }
+    return {
+      kind: 'error',
+      status: 405,
+      detail: `${request.method} is not served here, only GET`,
+      headers: { Allow: 'GET' },
+    }
   }
   const query = request.target.indexOf('?')
   const path = query === -1 ? request.target : request.target.slice(0, query)

@@ -25,7 +25,7 @@ export function indexPage(step: StepInfo): string {
     '',
     'GET /<ms>      wait ms milliseconds (0-10000), then answer',
     'GET /cpu/<n>   hash n rounds (1-1000000000), then answer with the checksum',
-    'GET /__stats   this server\'s own view of itself, as JSON',
+    "GET /__stats   this server's own view of itself, as JSON",
     '',
   ].join('\n')
 }

@@ -30,8 +30,10 @@ export function isLocal(url: string): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:') || url === 'about:blank') return true
   try {
     const { protocol, hostname } = new URL(url)
-    return (protocol === 'http:' || protocol === 'https:' || protocol === 'ws:' || protocol === 'wss:') &&
+    return (
+      (protocol === 'http:' || protocol === 'https:' || protocol === 'ws:' || protocol === 'wss:') &&
       (hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]')
+    )
   } catch {
     return false
   }
@@ -63,7 +65,8 @@ export async function launchWatched(viewport = { width: 1280, height: 720 }): Pr
   page.on('requestfinished', () => inFlight--)
   page.on('requestfailed', (request) => {
     inFlight--
-    if (isLocal(request.url())) problems.push({ where: page.url(), what: `request failed: ${request.url()} (${request.failure()?.errorText})` })
+    if (isLocal(request.url()))
+      problems.push({ where: page.url(), what: `request failed: ${request.url()} (${request.failure()?.errorText})` })
   })
   const quiet = async (timeoutMs = 15_000) => {
     const deadline = Date.now() + timeoutMs
@@ -95,12 +98,14 @@ export async function launchWatched(viewport = { width: 1280, height: 720 }): Pr
 /** Record a page's WebSockets leaving the machine, console errors and warnings, and page errors. */
 function watchPage(page: Page, problems: Problem[]): void {
   page.on('websocket', (socket) => {
-    if (!isLocal(socket.url())) problems.push({ where: page.url(), what: `websocket leaves the machine: ${socket.url()}` })
+    if (!isLocal(socket.url()))
+      problems.push({ where: page.url(), what: `websocket leaves the machine: ${socket.url()}` })
   })
   // Warnings count too: a mermaid diagram that fails to parse is only a console.warn.
   page.on('console', (message) => {
     const type = message.type()
-    if (type === 'error' || type === 'warning') problems.push({ where: page.url(), what: `console ${type}: ${message.text()}` })
+    if (type === 'error' || type === 'warning')
+      problems.push({ where: page.url(), what: `console ${type}: ${message.text()}` })
   })
   page.on('pageerror', (error) => problems.push({ where: page.url(), what: `page error: ${error.message}` }))
 }

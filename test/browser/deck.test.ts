@@ -27,11 +27,15 @@ describe('the built deck, slide by slide', () => {
 
   before(async () => {
     slides = await loadDeck()
-    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/@slidev/cli/bin/slidev.mjs'), 'build', '--out', DIST], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-      timeout: 180_000,
-    })
+    const build = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/@slidev/cli/bin/slidev.mjs'), 'build', '--out', DIST],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+        timeout: 180_000,
+      },
+    )
     assert.equal(build.status, 0, `slidev build failed:\n${build.stdout}\n${build.stderr}`)
     site = await serveStatic(DIST)
     browser = await launchWatched()
@@ -77,7 +81,8 @@ describe('the built deck, slide by slide', () => {
   test('audience view: every slide renders with no error, no off-machine request and no overflow', async () => {
     const overflow: string[] = []
     await walk('', async (slide) => {
-      for (const issue of await findOverflow(browser.page, slide.no)) overflow.push(`slide ${slide.no} (${slide.title}): ${issue}`)
+      for (const issue of await findOverflow(browser.page, slide.no))
+        overflow.push(`slide ${slide.no} (${slide.title}): ${issue}`)
     })
     const report = [...browser.problems.map((p) => `${p.where}: ${p.what}`), ...overflow]
     assert.deepEqual(report, [], `\n${report.join('\n')}`)
@@ -103,7 +108,8 @@ describe('the built deck, slide by slide', () => {
   test('the bench components show the recorded results from bench/results/, with no run button', async () => {
     const { page, quiet } = browser
     const start = browser.problems.length
-    const recorded = (scenario: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${scenario}.json`), 'utf8')) as BenchComparison
+    const recorded = (scenario: string) =>
+      JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${scenario}.json`), 'utf8')) as BenchComparison
     const find = (scenario: string, step: string) => recorded(scenario).results.find((r) => r.step?.id === step)
     const open = async (needle: string) => {
       const slide = slides.find((s) => s.content.includes(needle))
@@ -117,7 +123,10 @@ describe('the built deck, slide by slide', () => {
     const stepOne = find('drill', '1')!
     const live = (await open('<LiveBench step="1"')).locator('[data-live-bench]')
     assert.equal(await live.getAttribute('data-source'), 'recorded')
-    assert.equal(await live.locator('[data-field="done"]').textContent(), `${doneOfAsked(stepOne.done, stepOne.asked)}${stepOne.partial ? ` (cap ${stepOne.options.capS} s)` : ''}`)
+    assert.equal(
+      await live.locator('[data-field="done"]').textContent(),
+      `${doneOfAsked(stepOne.done, stepOne.asked)}${stepOne.partial ? ` (cap ${stepOne.options.capS} s)` : ''}`,
+    )
     assert.equal(await live.locator('[data-field="rate"]').textContent(), perSecond(stepOne.metrics.throughput))
     assert.equal(await live.locator('[data-field="p99"]').textContent(), duration(stepOne.metrics.latency?.p99))
     assert.ok(Number(await live.getAttribute('data-points')) > 0, 'the recorded timeline is drawn')
@@ -139,7 +148,11 @@ describe('the built deck, slide by slide', () => {
         }
         assert.equal(rate, perSecond(r.metrics.throughput), `${scenario} step ${step}`)
         const p99 = scenario === 'cpu-mix' ? r.probe?.latency?.p99 : r.metrics.latency?.p99
-        assert.equal(await compare.locator(`[data-field="p99"][data-step="${step}"]`).textContent(), duration(p99), `${scenario} step ${step}`)
+        assert.equal(
+          await compare.locator(`[data-field="p99"][data-step="${step}"]`).textContent(),
+          duration(p99),
+          `${scenario} step ${step}`,
+        )
       }
     }
 
@@ -163,14 +176,15 @@ describe('the built deck, slide by slide', () => {
     assert.deepEqual(browser.problems.slice(start), [])
   })
 
-  test('the fonts are the deck\'s own, loaded from the build', async () => {
+  test("the fonts are the deck's own, loaded from the build", async () => {
     const { page } = browser
     const start = browser.problems.length
     // document.fonts.load fetches the faces (from dist/, or it would be caught as leaving the
     // machine) and resolves to the faces it loaded: none means the family is not there at all.
     const loaded = await page.evaluate(async () => {
       const result: [string, number][] = []
-      for (const family of ['Nunito Sans', 'Fira Code']) result.push([family, (await document.fonts.load(`16px "${family}"`)).length])
+      for (const family of ['Nunito Sans', 'Fira Code'])
+        result.push([family, (await document.fonts.load(`16px "${family}"`)).length])
       return result
     })
     for (const [family, faces] of loaded) assert.ok(faces > 0, `${family}: no font face loaded`)

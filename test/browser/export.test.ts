@@ -19,7 +19,11 @@ test('npm run export writes a PDF with one page per slide', async () => {
   try {
     const output = join(dir, 'talk.pdf')
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-    const run = spawnSync(npm, ['run', '--silent', 'export', '--', '--output', output], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 240_000 })
+    const run = spawnSync(npm, ['run', '--silent', 'export', '--', '--output', output], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      timeout: 240_000,
+    })
     assert.equal(run.status, 0, `export failed:\n${run.stdout}\n${run.stderr}`)
     const pages = countPdfPages(readFileSync(output))
     assert.equal(pages, slides.length, `the PDF has ${pages} pages for ${slides.length} slides`)

@@ -54,7 +54,12 @@ function recordBenchFrames(page: Page): { event: string; data: unknown }[] {
  * From inside a page of `origin`: open Vite's HMR WebSocket (with or without the token a deck page
  * gets), send one live-bench message, and return the reply — or how the connection failed.
  */
-async function askOverHmr(page: Page, event: string, data: object, token: string | null): Promise<{ opened: boolean; reply: Reply | null; state: BenchSnapshot | null }> {
+async function askOverHmr(
+  page: Page,
+  event: string,
+  data: object,
+  token: string | null,
+): Promise<{ opened: boolean; reply: Reply | null; state: BenchSnapshot | null }> {
   // A string, not a function: the test runner's TypeScript loader would wrap the inner functions
   // in a `__name` helper that does not exist in the page (see slide-checks.ts).
   const url = `ws://localhost:${PORT}/${token === null ? '' : `?token=${token}`}`
@@ -98,7 +103,11 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     // The moment of each click, taken inside the page (Playwright's click waits for the element to
     // settle first, which is not what a speaker's click costs).
     await presenter.addInitScript(() => {
-      document.addEventListener('click', () => ((window as unknown as { clickedAt: number }).clickedAt = Date.now()), true)
+      document.addEventListener(
+        'click',
+        () => ((window as unknown as { clickedAt: number }).clickedAt = Date.now()),
+        true,
+      )
     })
   })
 
@@ -111,7 +120,7 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
 
   const live = (page: Page, no: number) => page.locator(`[data-slidev-no="${no}"] [data-live-bench]`)
 
-  test('the presenter\'s next-slide preview shows the component without a run button', async () => {
+  test("the presenter's next-slide preview shows the component without a run button", async () => {
     await presenter.goto(`${server.url}/presenter/${stepOneSlide - 1}`)
     // Slidev also keeps the slide, preloaded and hidden, in the main view: wait for the preview's.
     await live(presenter, stepOneSlide).filter({ visible: true }).waitFor({ timeout: 60_000 })
@@ -125,7 +134,11 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     const run = presenter.locator(`[data-slidev-no="${stepOneSlide}"] [data-bench-control="run"]:enabled`).first()
     await run.waitFor({ timeout: 60_000 })
     await live(audience, stepOneSlide).waitFor({ timeout: 60_000 })
-    assert.equal(await live(audience, stepOneSlide).getAttribute('data-source'), 'recorded', 'before any run, the recorded result')
+    assert.equal(
+      await live(audience, stepOneSlide).getAttribute('data-source'),
+      'recorded',
+      'before any run, the recorded result',
+    )
     assert.equal(await audience.locator('[data-bench-control]').count(), 0, 'no run button in the audience window')
     // As on a stage, the windows have finished loading (the dev server compiles the slides they
     // preload; a click during that waits for it).
@@ -134,12 +147,18 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     await run.click()
     const clickedAt = await presenter.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt)
     const seenAt = await audience.waitForFunction(
-      (no) => (document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live' ? Date.now() : 0),
+      (no) =>
+        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live'
+          ? Date.now()
+          : 0,
       stepOneSlide,
       { polling: 20, timeout: 10_000 },
     )
     const firstPointAt = await audience.waitForFunction(
-      (no) => (Number(document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.points) > 0 ? Date.now() : 0),
+      (no) =>
+        Number(document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.points) > 0
+          ? Date.now()
+          : 0,
       stepOneSlide,
       { polling: 20, timeout: 15_000 },
     )
@@ -151,17 +170,44 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     assert.ok(firstPointMs <= 6000, `first live point ${firstPointMs} ms after the click`)
 
     // Step 1 answers one request a second: stop it once two are done (a partial result).
-    await audience.waitForFunction((no) => /^[2-9]\//.test(document.querySelector(`[data-slidev-no="${no}"] [data-live-bench] [data-field="done"]`)?.textContent ?? ''), stepOneSlide, { timeout: 20_000 })
+    await audience.waitForFunction(
+      (no) =>
+        /^[2-9]\//.test(
+          document.querySelector(`[data-slidev-no="${no}"] [data-live-bench] [data-field="done"]`)?.textContent ?? '',
+        ),
+      stepOneSlide,
+      { timeout: 20_000 },
+    )
     await presenter.locator(`[data-slidev-no="${stepOneSlide}"] [data-bench-control="stop"]`).click()
-    await audience.waitForFunction((no) => document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.phase === 'done', stepOneSlide, { timeout: 15_000 })
+    await audience.waitForFunction(
+      (no) =>
+        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.phase === 'done',
+      stepOneSlide,
+      { timeout: 15_000 },
+    )
 
-    const done = audienceFrames.find((f) => f.event === 'live-bench:update' && (f.data as BenchUpdate).type === 'leg-done')
+    const done = audienceFrames.find(
+      (f) => f.event === 'live-bench:update' && (f.data as BenchUpdate).type === 'leg-done',
+    )
     assert.ok(done, 'the audience received the result over the WebSocket')
     const result = (done.data as { result: BenchResult }).result
     assert.equal(result.endedBy, 'aborted')
-    const cells = await live(audience, stepOneSlide).locator('[data-field]').evaluateAll((els) => Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.field, e.textContent?.trim()])))
+    const cells = await live(audience, stepOneSlide)
+      .locator('[data-field]')
+      .evaluateAll((els) =>
+        Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.field, e.textContent?.trim()])),
+      )
     assert.deepEqual(
-      { done: cells.done, rate: cells.rate, p50: cells.p50, p99: cells.p99, max: cells.max, errors: cells.errors, rss: cells.rss, loopDelay: cells.loopDelay },
+      {
+        done: cells.done,
+        rate: cells.rate,
+        p50: cells.p50,
+        p99: cells.p99,
+        max: cells.max,
+        errors: cells.errors,
+        rss: cells.rss,
+        loopDelay: cells.loopDelay,
+      },
       {
         done: `${doneOfAsked(result.done, result.asked)} (stopped)`,
         rate: perSecond(result.metrics.throughput),
@@ -181,8 +227,16 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     const late = await browser.newPage()
     await late.goto(`${server.url}/${stepOneSlide}`)
     await live(late, stepOneSlide).waitFor({ timeout: 60_000 })
-    await late.waitForFunction((no) => document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live', stepOneSlide, { timeout: 10_000 })
-    assert.equal(await live(late, stepOneSlide).locator('[data-field="done"]').textContent(), await live(audience, stepOneSlide).locator('[data-field="done"]').textContent())
+    await late.waitForFunction(
+      (no) =>
+        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live',
+      stepOneSlide,
+      { timeout: 10_000 },
+    )
+    assert.equal(
+      await live(late, stepOneSlide).locator('[data-field="done"]').textContent(),
+      await live(audience, stepOneSlide).locator('[data-field="done"]').textContent(),
+    )
     await late.close()
 
     const printed = await browser.newPage()
@@ -193,20 +247,39 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     await printed.waitForTimeout(500)
     assert.equal(await live(printed, stepOneSlide).getAttribute('data-source'), 'recorded')
     assert.equal(await printed.locator('[data-bench-control]').count(), 0)
-    assert.deepEqual(sent.filter((s) => s.includes('live-bench')), [], 'a printed page sends nothing to the live bench')
+    assert.deepEqual(
+      sent.filter((s) => s.includes('live-bench')),
+      [],
+      'a printed page sends nothing to the live bench',
+    )
     await printed.close()
   })
 
   test('Shift+L switches every window between live and recorded results', async () => {
     await presenter.bringToFront()
     await presenter.keyboard.press('Shift+L')
-    await audience.waitForFunction((no) => document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'recorded', stepOneSlide, { timeout: 5000 })
-    assert.equal(await presenter.locator('[data-bench-control]').count(), 0, 'no run button while showing recorded results')
+    await audience.waitForFunction(
+      (no) =>
+        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source ===
+        'recorded',
+      stepOneSlide,
+      { timeout: 5000 },
+    )
+    assert.equal(
+      await presenter.locator('[data-bench-control]').count(),
+      0,
+      'no run button while showing recorded results',
+    )
     await presenter.keyboard.press('Shift+L')
-    await audience.waitForFunction((no) => document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live', stepOneSlide, { timeout: 5000 })
+    await audience.waitForFunction(
+      (no) =>
+        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live',
+      stepOneSlide,
+      { timeout: 5000 },
+    )
   })
 
-  test('LoopLag draws step 3\'s loop freezing under cpu-mix, live, in the audience window', async () => {
+  test("LoopLag draws step 3's loop freezing under cpu-mix, live, in the audience window", async () => {
     const no = await slideWith(`<LoopLag :steps="['3']"`)
     await presenter.goto(`${server.url}/presenter/${no}`)
     await audience.goto(`${server.url}/${no}`)
@@ -214,8 +287,14 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     await run.waitFor({ timeout: 60_000 })
     await run.click()
     const lag = audience.locator(`[data-slidev-no="${no}"] [data-loop-lag]`)
-    await audience.waitForFunction((n) => document.querySelector<HTMLElement>(`[data-slidev-no="${n}"] [data-loop-lag]`)?.dataset.status === 'done', no, { timeout: 40_000 })
-    const done = [...audienceFrames].reverse().find((f) => f.event === 'live-bench:update' && (f.data as BenchUpdate).type === 'leg-done')
+    await audience.waitForFunction(
+      (n) => document.querySelector<HTMLElement>(`[data-slidev-no="${n}"] [data-loop-lag]`)?.dataset.status === 'done',
+      no,
+      { timeout: 40_000 },
+    )
+    const done = [...audienceFrames]
+      .reverse()
+      .find((f) => f.event === 'live-bench:update' && (f.data as BenchUpdate).type === 'leg-done')
     const result = (done!.data as { result: BenchResult }).result
     assert.equal(result.scenario, 'cpu-mix')
     assert.equal(result.step?.id, '3')
@@ -223,11 +302,19 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     // A ~60 ms hash runs on step 3's loop: a second's worst delay is at least a good part of one.
     assert.ok(worst > 20, `step 3's loop delay under cpu-mix: ${worst} ms`)
     assert.equal(await lag.locator('[data-step="3"] [data-field="loopDelay"]').textContent(), duration(worst))
-    assert.equal(await lag.locator('[data-step="3"] [data-field="probeP99"]').textContent(), duration(result.probe?.latency?.p99))
+    assert.equal(
+      await lag.locator('[data-step="3"] [data-field="probeP99"]').textContent(),
+      duration(result.probe?.latency?.p99),
+    )
   })
 
   test('an unknown step name is refused and starts no process', async () => {
-    const reply = await askOverHmr(presenter, 'live-bench:run', { requestId: 't1', kind: 'single', scenario: 'drill', step: '9; rm -rf ~' }, token)
+    const reply = await askOverHmr(
+      presenter,
+      'live-bench:run',
+      { requestId: 't1', kind: 'single', scenario: 'drill', step: '9; rm -rf ~' },
+      token,
+    )
     assert.equal(reply.opened, true)
     assert.deepEqual([reply.reply?.ok, reply.reply?.reason], [false, 'refused'])
     assert.match(reply.reply!.message, /unknown step/)
@@ -236,7 +323,7 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     assert.deepEqual(benchProcesses(), [])
   })
 
-  test('a page of another origin is refused, with or without Vite\'s token, and starts no process', async () => {
+  test("a page of another origin is refused, with or without Vite's token, and starts no process", async () => {
     const root = mkdtempSync(join(tmpdir(), 'other-origin-'))
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>another site</title>')
     let other: StaticServer | null = null
@@ -259,7 +346,11 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     } finally {
       // The refused connection is logged by that page's console: expected here, not a deck problem.
       const foreign = other?.url ?? 'http://127.0.0.1:'
-      browser.problems.splice(0, browser.problems.length, ...browser.problems.filter((p) => !p.where.startsWith(foreign)))
+      browser.problems.splice(
+        0,
+        browser.problems.length,
+        ...browser.problems.filter((p) => !p.where.startsWith(foreign)),
+      )
       await page.close()
       await other?.close()
       rmSync(root, { recursive: true, force: true })
@@ -269,7 +360,9 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
   test('no console error, page error or off-machine request in any window', () => {
     // ERR_ABORTED is the browser dropping the dev server's own in-flight requests (slide data,
     // Slidev's sync channel) when the test navigates a window away: not a failure of the deck.
-    const report = browser.problems.filter((p) => !p.what.endsWith('(net::ERR_ABORTED)')).map((p) => `${p.where}: ${p.what}`)
+    const report = browser.problems
+      .filter((p) => !p.what.endsWith('(net::ERR_ABORTED)'))
+      .map((p) => `${p.where}: ${p.what}`)
     assert.deepEqual(report, [], `\n${report.join('\n')}`)
   })
 })

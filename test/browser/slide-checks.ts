@@ -16,7 +16,8 @@ export async function waitForSlide(page: Page, no: number, quiet: () => Promise<
       const rendering = document.getElementById('mermaid-rendering-container')
       if (rendering !== null && rendering.children.length > 0) return false
       // Slidev draws each mermaid diagram into a shadow root (or, on a syntax error, a red <pre>).
-      if (Array.from(el.querySelectorAll('.mermaid')).some((m) => m.shadowRoot?.querySelector('svg') == null)) return false
+      if (Array.from(el.querySelectorAll('.mermaid')).some((m) => m.shadowRoot?.querySelector('svg') == null))
+        return false
       return document.querySelector('[class*="-enter-active"], [class*="-leave-active"]') === null
     },
     no,
@@ -33,11 +34,15 @@ export async function waitForSlide(page: Page, no: number, quiet: () => Promise<
  */
 export async function findOverflow(page: Page, no: number): Promise<string[]> {
   return page.evaluate((n) => {
-    const slide = document.querySelector(`.slidev-page[data-slidev-no="${n}"]`) ?? document.querySelector(`[data-slidev-no="${n}"]`)
+    const slide =
+      document.querySelector(`.slidev-page[data-slidev-no="${n}"]`) ?? document.querySelector(`[data-slidev-no="${n}"]`)
     const frame = document.getElementById('slide-content')
     if (slide === null || frame === null) return [`slide ${n} or the slide frame is missing`]
-    const broken = Array.from(slide.querySelectorAll('pre.text-wrap')).filter((pre) => /error/i.test(pre.textContent ?? ''))
-    if (broken.length > 0) return broken.map((pre) => `a diagram failed to render: ${(pre.textContent ?? '').slice(0, 120)}`)
+    const broken = Array.from(slide.querySelectorAll('pre.text-wrap')).filter((pre) =>
+      /error/i.test(pre.textContent ?? ''),
+    )
+    if (broken.length > 0)
+      return broken.map((pre) => `a diagram failed to render: ${(pre.textContent ?? '').slice(0, 120)}`)
     const box = frame.getBoundingClientRect()
     const scale = box.width / frame.offsetWidth || 1
     const TOLERANCE = 1.5
@@ -76,7 +81,10 @@ export async function findOverflow(page: Page, no: number): Promise<string[]> {
       const clipsY = style.overflowY !== 'visible' && el.scrollHeight > el.clientHeight + 1
       if (out.length > 0) problem = `sticks out of the frame (${out.join(', ')})`
       else if (clipsX || clipsY) {
-        const how = [clipsX && `${el.scrollWidth - el.clientWidth}px wide`, clipsY && `${el.scrollHeight - el.clientHeight}px tall`]
+        const how = [
+          clipsX && `${el.scrollWidth - el.clientWidth}px wide`,
+          clipsY && `${el.scrollHeight - el.clientHeight}px tall`,
+        ]
         problem = `hides content that does not fit (${how.filter(Boolean).join(', ')})`
       }
       if (problem === '') continue

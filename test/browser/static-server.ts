@@ -39,7 +39,10 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     if (!isFile(file)) file = join(root, 'index.html') // a client-side route such as /7
     // Hashed assets are cached like a real host would, so the walk does not reload mermaid per slide.
     const cache = path.startsWith('/assets/') ? 'public, max-age=3600, immutable' : 'no-cache'
-    response.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': cache })
+    response.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': cache,
+    })
     createReadStream(file).pipe(response)
   })
   server.listen(0, '127.0.0.1')

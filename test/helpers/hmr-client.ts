@@ -32,7 +32,10 @@ export async function viteToken(port: number, host = '127.0.0.1'): Promise<strin
   return match[1]!
 }
 
-export function connectHmr(port: number, options: { origin?: string; token?: string; host?: string } = {}): Promise<HmrClient> {
+export function connectHmr(
+  port: number,
+  options: { origin?: string; token?: string; host?: string } = {},
+): Promise<HmrClient> {
   const { host = '127.0.0.1', origin, token } = options
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {
@@ -43,7 +46,12 @@ export function connectHmr(port: number, options: { origin?: string; token?: str
       'Sec-WebSocket-Protocol': 'vite-hmr',
     }
     if (origin !== undefined) headers.Origin = origin
-    const req = request({ host, port, path: token === undefined ? '/' : `/?token=${encodeURIComponent(token)}`, headers })
+    const req = request({
+      host,
+      port,
+      path: token === undefined ? '/' : `/?token=${encodeURIComponent(token)}`,
+      headers,
+    })
     req.on('response', (response) => {
       response.resume()
       reject(new Error(`handshake refused: HTTP ${response.statusCode}`))
@@ -64,7 +72,8 @@ function client(socket: Socket, head: Buffer): HmrClient {
     if (closed) return
     const mask = randomBytes(4)
     const length = payload.length
-    const header = length < 126 ? Buffer.from([0x80 | opcode, 0x80 | length]) : length < 65536 ? Buffer.alloc(4) : Buffer.alloc(10)
+    const header =
+      length < 126 ? Buffer.from([0x80 | opcode, 0x80 | length]) : length < 65536 ? Buffer.alloc(4) : Buffer.alloc(10)
     if (length >= 126 && length < 65536) {
       header[0] = 0x80 | opcode
       header[1] = 0x80 | 126
@@ -149,7 +158,11 @@ function client(socket: Socket, head: Buffer): HmrClient {
         }
         const timer = setTimeout(() => {
           done()
-          reject(new Error(`no matching message within ${timeoutMs} ms (got: ${messages.map((m) => m.event).join(', ') || 'nothing'})`))
+          reject(
+            new Error(
+              `no matching message within ${timeoutMs} ms (got: ${messages.map((m) => m.event).join(', ') || 'nothing'})`,
+            ),
+          )
         }, timeoutMs)
         const done = () => {
           clearTimeout(timer)

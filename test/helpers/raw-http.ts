@@ -34,7 +34,11 @@ export function request(path: string, extra = '', method = 'GET', version = 'HTT
 }
 
 /** Opens a connection, writes `parts` (with `gapMs` between them), collects `count` answers. */
-export async function exchange(port: number, parts: (string | Buffer)[], options: ExchangeOptions = {}): Promise<Exchange> {
+export async function exchange(
+  port: number,
+  parts: (string | Buffer)[],
+  options: ExchangeOptions = {},
+): Promise<Exchange> {
   const socket = connect({ port, host: '127.0.0.1' })
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve)
@@ -75,7 +79,11 @@ function collect(socket: Socket, count: number, timeoutMs: number, waitForCloseM
     }
     const timer = setTimeout(() => {
       socket.destroy()
-      reject(new Error(`timed out after ${timeoutMs} ms with ${responses.length} of ${count} answers: ${JSON.stringify(buffer.toString('latin1'))}`))
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms with ${responses.length} of ${count} answers: ${JSON.stringify(buffer.toString('latin1'))}`,
+        ),
+      )
     }, timeoutMs)
     socket.on('data', (chunk: Buffer) => {
       buffer = Buffer.concat([buffer, chunk])

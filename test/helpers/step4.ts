@@ -38,7 +38,12 @@ export function runToEnd(rt: Runtime): Promise<void> {
 }
 
 /** A loopback server (not yet wrapped in anything) and a way to open client connections to it. */
-export async function loopback(): Promise<{ server: Server; port: number; client(): Promise<Socket>; close(): Promise<void> }> {
+export async function loopback(): Promise<{
+  server: Server
+  port: number
+  client(): Promise<Socket>
+  close(): Promise<void>
+}> {
   const server = createServer({ allowHalfOpen: true })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
