@@ -4,8 +4,9 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { findStep, REPO_ROOT } from '../bench/steps.ts'
@@ -127,6 +128,54 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       assert.ok(s.cpuRunningMax <= s.cpuLimit)
       t.diagnostic(`most in line ${s.queueLengthMax}, check/wait races ${s.wakeRaces}`)
     }))
+
+  test('one slot, 4000 tiny tasks from 100 connections: none stuck, admitted in arrival order, woken by notify', (t) => {
+    const admissions = join(mkdtempSync(join(tmpdir(), 'step5-')), 'admissions.txt')
+    return withStep5(
+      ['--cpu-limit', '1', '--max-queue', '100000'],
+      async ({ port }) => {
+        const CONNECTIONS = 100
+        const PER_CONNECTION = 40
+        // Pipelined: each connection hands the server its next request only once the last is
+        // answered, so up to 100 requests stand in line at once, and every freed slot must be
+        // passed on by a wake-up. A few microseconds of hashing each: the line turns over fast.
+        const results = await Promise.all(
+          Array.from({ length: CONNECTIONS }, async (_, c) => {
+            const ns = Array.from({ length: PER_CONNECTION }, (_, k) => 10_000 + c * PER_CONNECTION + k)
+            const { responses } = await exchange(port, [ns.map((n) => request(`/cpu/${n}`)).join('')], {
+              count: PER_CONNECTION,
+              timeoutMs: 120_000,
+            })
+            return responses.filter((r, k) => r.status === 200 && r.body === cpuAnswer(ns[k]!)).length
+          }),
+        )
+        const TOTAL = CONNECTIONS * PER_CONNECTION
+        assert.equal(
+          results.reduce((a, b) => a + b, 0),
+          TOTAL,
+          'every request answered 200 with its checksum',
+        )
+        const s = await statsWhen(port, (s) => s.cpuRunning === 0 && s.inFlight === 0)
+        assert.deepEqual(
+          [s.tasksDone, s.tasksRejected, s.cpuRunning, s.queueLength, s.inFlight, s.cpuRunningMax],
+          [TOTAL, 0, 0, 0, 0, 1],
+        )
+        assert.ok(s.queueLengthMax >= 10, `the line held at most ${s.queueLengthMax}: the test did not contend`)
+        assert.ok(s.wakeUps > 0, 'slots were passed on by Atomics.notify waking the front of the line')
+        t.diagnostic(
+          `most in line ${s.queueLengthMax}, wake-ups ${s.wakeUps}, check/wait races ${s.wakeRaces}, of ${TOTAL} tasks`,
+        )
+
+        // The order of admission, as the server recorded it: ticket i is the i-th request to ask
+        // for a slot. First come, first served means the tickets come out 0, 1, 2, ... in order.
+        const tickets = readFileSync(admissions, 'utf8').trim().split('\n').map(Number)
+        assert.equal(tickets.length, TOTAL)
+        const outOfOrder = tickets.findIndex((ticket, i) => ticket !== i)
+        assert.equal(outOfOrder, -1, `admission ${outOfOrder} went to ticket ${tickets[outOfOrder]}`)
+      },
+      { STEP5_TEST_ADMISSIONS: admissions },
+    ).finally(() => rmSync(dirname(admissions), { recursive: true, force: true }))
+  })
 
   test('a full line gets 503 with Retry-After, while /0 still answers at once', () =>
     withStep5(['--cpu-limit', '1', '--max-queue', '2'], async ({ port }) => {

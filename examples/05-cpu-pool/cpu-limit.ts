@@ -51,6 +51,8 @@ export class CpuLimit {
   /** For /__stats. */
   mostEverRunning = 0
   mostEverQueued = 0
+  /** Times the front of the line slept on the counter and a worker's notify woke it. */
+  wakeUps = 0
   /** Times a slot freed between our look at the counter and the start of our wait. */
   wakeRaces = 0
 
@@ -102,7 +104,7 @@ export class CpuLimit {
       // atomic step, so a release cannot slip in between unnoticed.
       const wait = Atomics.waitAsync(this.counter, RUNNING, seen)
       if (wait.async) {
-        wait.value.then(() => this.admitFromLine()) // a worker's notify: look again
+        wait.value.then(this.woken) // a worker's notify: look again
         return
       }
       // Not asleep: 'not-equal' means a slot freed since we looked ('timed-out' needs a timeout,
@@ -111,6 +113,11 @@ export class CpuLimit {
     }
   }
   // #endregion wait
+
+  private readonly woken = (): void => {
+    this.wakeUps++
+    this.admitFromLine()
+  }
 
   // #region take
   private take(): void {

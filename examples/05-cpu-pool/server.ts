@@ -24,6 +24,7 @@
 //   curl 127.0.0.1:6969/cpu/1000000000 & curl 127.0.0.1:6969/0     the /0 answers at once
 //   curl 127.0.0.1:6969/__stats                                     cpuRunning, queueLength, ...
 
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseFlagsOrExit } from '../shared/cli.ts'
 import type { Handler } from '../shared/connection.ts'
@@ -95,6 +96,24 @@ function retryAfterSeconds(): number {
   return Math.max(1, Math.ceil((limit.queueLength * taskMsAverage) / limit.cap / 1000))
 }
 
+// Test hook (not part of the HTTP protocol): with `STEP5_TEST_ADMISSIONS=<file>` in the server's
+// environment, every `/cpu` request draws a ticket when it asks for a slot (the order of arrival)
+// and its ticket is appended to the file when its turn comes (the order of admission), so a test
+// can check first come, first served from outside the limit. Unset (always, outside the tests),
+// nothing is recorded and `acquire` is the limit's own.
+const admissionsFile = process.env.STEP5_TEST_ADMISSIONS
+if (admissionsFile) {
+  writeFileSync(admissionsFile, '')
+  const acquire = limit.acquire.bind(limit)
+  let tickets = 0
+  limit.acquire = () => {
+    const ticket = tickets++
+    const turn = acquire()
+    void turn?.then(() => appendFileSync(admissionsFile, `${ticket}\n`))
+    return turn
+  }
+}
+
 startServer(
   {
     number: 5,
@@ -114,6 +133,7 @@ startServer(
       poolSize: pool.size,
       workersAlive: pool.workersAlive,
       threadsSpawned: pool.threadsSpawned,
+      wakeUps: limit.wakeUps,
       wakeRaces: limit.wakeRaces,
       taskMsAvg: Math.round(taskMsAverage * 100) / 100,
     }),
