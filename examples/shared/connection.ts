@@ -18,9 +18,23 @@ import type { StatsProbe } from './stats.ts'
 
 /**
  * What a step supplies: do `work`, then call `reply` exactly once — right away (step 1 blocks
- * first), from a worker's message (step 2), a timer (step 3) or a pool (step 5).
+ * first), from a worker's message (step 2), a timer (step 3) or a pool (step 5). `reply(null)`
+ * answers nothing and closes the connection: for a request dropped because its client has gone.
  */
-export type Handler = (work: Work, reply: (reply: Reply) => void) => void
+export type Handler = (work: Work, reply: (reply: Reply | null) => void, client: Client) => void
+
+/** What a handler may ask about the client while the work waits (step 5 asks, before hashing). */
+export interface Client {
+  /**
+   * The client no longer wants the answer: the connection was closed or reset, or the client shut
+   * its sending side (FIN) while this request was in progress. A FIN may be a half-close from a
+   * client that still reads (`printf ... | nc -N`), but HTTP clients that give up (a timeout in
+   * curl or autocannon) close the socket, and the server sees the same FIN; servers read it as
+   * "gone" (Go's net/http cancels the request's context when a read returns EOF:
+   * `connReader.handleReadError` in net/http/server.go). Only a step that drops waiting work asks.
+   */
+  readonly gone: boolean
+}
 
 export interface ConnectionContext {
   handle: Handler
@@ -38,6 +52,12 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
   let closing = false // we have answered for the last time
   let peerEnded = false // the client sent FIN: answer what we have, then close
   let headerTimer: NodeJS.Timeout | undefined
+
+  const client: Client = {
+    get gone() {
+      return peerEnded || socket.destroyed
+    },
+  }
 
   counters.connections++
   socket.setNoDelay(true)
@@ -84,14 +104,19 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
       else {
         busy = true
         counters.inFlight++
-        ctx.handle(decision.work, (reply) => {
-          counters.inFlight--
-          busy = false
-          if (socket.destroyed) return // the client went away meanwhile; the work is done anyway
-          send(reply, close)
-          if (socket.isPaused()) socket.resume()
-          if (!pumping) pump()
-        })
+        ctx.handle(
+          decision.work,
+          (reply) => {
+            counters.inFlight--
+            busy = false
+            if (socket.destroyed) return // the client went away meanwhile; the work is done anyway
+            if (reply === null) return void socket.destroy() // the step dropped it: its client is gone
+            send(reply, close)
+            if (socket.isPaused()) socket.resume()
+            if (!pumping) pump()
+          },
+          client,
+        )
       }
     }
     pumping = false
