@@ -4,8 +4,10 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
@@ -176,6 +178,44 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       { STEP5_TEST_ADMISSIONS: admissions },
     ).finally(() => rmSync(dirname(admissions), { recursive: true, force: true }))
   })
+
+  test('clients that leave while in line cost no slot and no hash; the line goes on, in order', () =>
+    withStep5(['--cpu-limit', '1'], async ({ port }) => {
+      await get(port, '/cpu/1000') // warm up
+      const holder = timedGet(port, '/cpu/1000000000') // holds the only slot for a second or so
+      await statsWhen(port, (s) => s.cpuRunning === 1)
+      // Six clients join the line, each with a task that would hash for a few hundred ms, and leave
+      // before their turn: three close their socket (FIN, as curl or autocannon do on a timeout),
+      // three reset it (RST).
+      const leavers = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const socket = connect({ port, host: '127.0.0.1' })
+          await once(socket, 'connect')
+          socket.write(request(`/cpu/${300_000_000 + i}`))
+          return socket
+        }),
+      )
+      const queued = await statsWhen(port, (s) => s.queueLength === 6)
+      assert.equal(queued.queueLength, 6, 'the six are in line behind the holder')
+      leavers.forEach((socket, i) => (i % 2 === 0 ? socket.destroy() : socket.resetAndDestroy()))
+      await sleep(50)
+      const stayer = timedGet(port, '/cpu/20000000') // joins behind them, and waits for its answer
+      const [held, stayed] = await Promise.all([holder, stayer])
+      assert.equal(held.body, cpuAnswer(1_000_000_000))
+      assert.equal(stayed.body, cpuAnswer(20_000_000))
+
+      const s = await statsWhen(port, (s) => s.inFlight === 0 && s.connections === 0 && s.cpuRunning === 0)
+      assert.equal(s.tasksAbandoned, 6, 'each of the six was dropped from the line')
+      assert.equal(s.tasksDone, 3, 'and none of them hashed: only the warm-up, the holder and the stayer did')
+      assert.deepEqual([s.cpuRunning, s.queueLength, s.inFlight, s.connections], [0, 0, 0, 0])
+      assert.ok(s.queueLengthMax >= 7)
+      // The slot went on to the next in line without anyone losing a wake-up: the limit is whole.
+      const again = await Promise.all([timedGet(port, '/cpu/1001'), timedGet(port, '/cpu/1002')])
+      assert.deepEqual(
+        again.map((r) => r.body),
+        [cpuAnswer(1001), cpuAnswer(1002)],
+      )
+    }))
 
   test('a full line gets 503 with Retry-After, while /0 still answers at once', () =>
     withStep5(['--cpu-limit', '1', '--max-queue', '2'], async ({ port }) => {

@@ -37,6 +37,12 @@
 // - No thundering herd. There is at most one waiter on the counter, so each freed slot wakes one
 //   waiter (`notify(…, 1)`), never a crowd that would all look and all but one go back to sleep
 //   (what `notify_waiters` does in the classic Rust demos).
+// - A client that has gone costs no slot. Its request stays in line (a plain FIFO: push, shift,
+//   length) until it reaches the front; there, with a slot free, we ask `gone()`, and a request
+//   nobody waits for any more is dropped without taking the slot, which goes to the next in line in
+//   the same pass of the loop. No wake-up is involved, so none can be lost, and the others keep
+//   their order. (Removing it the moment its client leaves would free its place in line sooner, at
+//   the price of removal from the middle of the line; until the front, it counts in `queueLength`.)
 
 /// <reference lib="es2024.sharedmemory" />
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)
@@ -44,10 +50,18 @@
 import { createCounter, RUNNING } from './cpu-slot.mjs'
 import { TaskQueue } from './task-queue.ts'
 
+/** One request in line: how to let it in (or turn it away), and whether its client still wants it. */
+interface Waiting {
+  admit: (admitted: boolean) => void
+  gone: () => boolean
+}
+
+const stillWanted = () => false
+
 export class CpuLimit {
   /** Shared with the worker threads, which give slots back (cpu-slot.mjs). */
   readonly counter: Int32Array = createCounter()
-  private readonly line: TaskQueue<() => void>
+  private readonly line: TaskQueue<Waiting>
   /** For /__stats. */
   mostEverRunning = 0
   mostEverQueued = 0
@@ -55,6 +69,8 @@ export class CpuLimit {
   wakeUps = 0
   /** Times a slot freed between our look at the counter and the start of our wait. */
   wakeRaces = 0
+  /** Requests dropped from the line because their client had gone: they took no slot. */
+  abandoned = 0
 
   constructor(
     readonly cap: number,
@@ -73,17 +89,17 @@ export class CpuLimit {
 
   // #region acquire
   /**
-   * A slot for one CPU task: resolves when the task may run (at once if a slot is free and nobody
-   * is waiting). `null` when the line is full: the caller answers 503.
+   * A slot for one CPU task: `true` when it may run (at once if a slot is free and nobody waits),
+   * `false` if it left the line unserved because `gone()` said so; `null`: the line is full (503).
    */
-  acquire(): Promise<void> | null {
+  acquire(gone: () => boolean = stillWanted): Promise<boolean> | null {
     if (this.line.length === 0 && this.running < this.cap) {
       this.take()
-      return Promise.resolve()
+      return Promise.resolve(true)
     }
-    let admit!: () => void
-    const turn = new Promise<void>((resolve) => (admit = resolve))
-    if (!this.line.push(admit)) return null
+    let admit!: (admitted: boolean) => void
+    const turn = new Promise<boolean>((resolve) => (admit = resolve))
+    if (!this.line.push({ admit, gone })) return null
     this.mostEverQueued = Math.max(this.mostEverQueued, this.line.length)
     if (this.line.length === 1) this.admitFromLine() // we are the front: watch the counter
     return turn
@@ -96,8 +112,12 @@ export class CpuLimit {
     while (this.line.length > 0) {
       const seen = Atomics.load(this.counter, RUNNING)
       if (seen < this.cap) {
-        this.take()
-        this.line.shift()!() // resolve the oldest request's promise: it may run
+        const next = this.line.shift()! // the oldest request in line
+        const wanted = !next.gone() // its client may have left while it waited: then it is dropped,
+        if (wanted)
+          this.take() // and the free slot stays free for the next in line
+        else this.abandoned++
+        next.admit(wanted) // resolve its promise: run, or give up
         continue
       }
       // Sleep until the counter is no longer `seen`. The check and the start of the wait are one

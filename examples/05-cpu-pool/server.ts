@@ -27,7 +27,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseFlagsOrExit } from '../shared/cli.ts'
-import type { Handler } from '../shared/connection.ts'
+import type { Client, Handler } from '../shared/connection.ts'
 import { errorReply, ok, type Reply } from '../shared/http-response.ts'
 import { startServer } from '../shared/server.ts'
 import { workBody } from '../shared/work.mjs'
@@ -60,26 +60,26 @@ let tasksRejected = 0
 let taskMsAverage = 0 // moving average of one task's time on a thread, for Retry-After
 
 // #region handler
-const handle: Handler = (work, reply) => {
+const handle: Handler = (work, reply, client) => {
   if (work.kind === 'sleep') {
     // I/O-bound: exactly step 3. The loop sets a timer and goes back to serving others.
     if (work.ms === 0) reply(ok(workBody(work)))
     else setTimeout(() => reply(ok(workBody(work))), work.ms)
   } else {
-    runCpuTask(work.n).then(reply)
+    runCpuTask(work.n, client).then(reply)
   }
 }
 // #endregion handler
 
 // #region cpu-task
-async function runCpuTask(n: number): Promise<Reply> {
-  const turn = limit.acquire() // a slot now, a place in line, or null: the line is full
+async function runCpuTask(n: number, client: Client): Promise<Reply | null> {
+  const turn = limit.acquire(() => client.gone) // a slot now, a place in line, or null: the line is full
   if (turn === null) {
     tasksRejected++
     const retryAfter = { 'Retry-After': String(retryAfterSeconds()) }
     return errorReply(503, `${limit.queueLength} CPU tasks are already waiting`, retryAfter)
   }
-  await turn // our slot: the front of the line was woken by a worker's Atomics.notify
+  if (!(await turn)) return null // the client left while in line: dropped, no slot taken, nothing to say
   const startedAt = performance.now()
   try {
     const checksum = await pool.run(n) // the worker gives the slot back when its hash ends
@@ -106,10 +106,10 @@ if (admissionsFile) {
   writeFileSync(admissionsFile, '')
   const acquire = limit.acquire.bind(limit)
   let tickets = 0
-  limit.acquire = () => {
+  limit.acquire = (gone) => {
     const ticket = tickets++
-    const turn = acquire()
-    void turn?.then(() => appendFileSync(admissionsFile, `${ticket}\n`))
+    const turn = acquire(gone)
+    void turn?.then((admitted) => appendFileSync(admissionsFile, admitted ? `${ticket}\n` : `${ticket} dropped\n`))
     return turn
   }
 }
@@ -130,6 +130,7 @@ startServer(
       tasksDone: pool.tasksDone,
       tasksFailed: pool.tasksFailed,
       tasksRejected,
+      tasksAbandoned: limit.abandoned,
       poolSize: pool.size,
       workersAlive: pool.workersAlive,
       threadsSpawned: pool.threadsSpawned,
