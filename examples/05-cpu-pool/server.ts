@@ -5,8 +5,9 @@
 // `/<ms>`, parsing, writing answers), and sends `/cpu` work to a pool of worker threads. The pieces,
 // one concept per file:
 //
-//   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count); the rest wait
-//                   in a bounded line (task-queue.ts), first come first served, woken by
+//   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count, so every core
+//                   may hash and the loop shares them; CPUs − 1 keeps a core for the loop); the
+//                   rest wait in a bounded line (task-queue.ts), first come first served, woken by
 //                   Atomics.notify from the thread that frees a slot (cpu-slot.mjs)
 //   worker-pool.ts  min(2 × CPUs, 40) threads, started once; a thread that dies fails only its own
 //                   request (500) and is replaced
@@ -37,7 +38,13 @@ import { WorkerPool } from './worker-pool.ts'
 const CPUS = availableParallelism()
 
 const { server: options, flags } = parseFlagsOrExit('step:5', {
-  'cpu-limit': { kind: 'int', default: CPUS, min: 1, max: 256, help: 'CPU tasks that may hash at once' },
+  'cpu-limit': {
+    kind: 'int',
+    default: CPUS,
+    min: 1,
+    max: 256,
+    help: 'CPU tasks that may hash at once (the CPU count - 1 keeps a core for the event loop)',
+  },
   'max-queue': {
     kind: 'int',
     default: 256,
