@@ -13,7 +13,7 @@ import type { Socket } from 'node:net'
 import { RequestParser } from './http-parser.ts'
 import { errorReply, formatReply, ok, type Reply } from './http-response.ts'
 import { LINGER_MS, MAX_PIPELINE_BUFFER_BYTES } from './limits.ts'
-import { route, type Work } from './routes.ts'
+import { route, type AwaitWork, type Work } from './routes.ts'
 import type { StatsProbe } from './stats.ts'
 
 /**
@@ -21,7 +21,7 @@ import type { StatsProbe } from './stats.ts'
  * first), from a worker's message (step 2), a timer (step 3) or a pool (step 5). `reply(null)`
  * answers nothing and closes the connection: for a request dropped because its client has gone.
  */
-export type Handler = (work: Work, reply: (reply: Reply | null) => void, client: Client) => void
+export type Handler<W = Work> = (work: W, reply: (reply: Reply | null) => void, client: Client) => void
 
 /** What a handler may ask about the client while the work waits (step 5 asks, before hashing). */
 export interface Client {
@@ -38,6 +38,8 @@ export interface Client {
 
 export interface ConnectionContext {
   handle: Handler
+  /** `GET /await/<n>` and `GET /await-yield/<n>`, for the step that serves them (step 3). */
+  handleAwait?: Handler<AwaitWork>
   stats: StatsProbe
   headerTimeoutMs: number
   /** The body of `GET /`. */
@@ -97,26 +99,25 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
       }
       const request = parsed.request
       const close = !request.keepAlive
-      const decision = route(request)
+      const decision = route(request, ctx.handleAwait !== undefined)
       if (decision.kind === 'index') send(ok(ctx.indexPage), close)
       else if (decision.kind === 'stats') send(ok(statsBody(), 'application/json'), close)
       else if (decision.kind === 'error') send(errorReply(decision.status, decision.detail, decision.headers), close)
       else {
         busy = true
         counters.inFlight++
-        ctx.handle(
-          decision.work,
-          (reply) => {
-            counters.inFlight--
-            busy = false
-            if (socket.destroyed) return // the client went away meanwhile; the work is done anyway
-            if (reply === null) return void socket.destroy() // the step dropped it: its client is gone
-            send(reply, close)
-            if (socket.isPaused()) socket.resume()
-            if (!pumping) pump()
-          },
-          client,
-        )
+        const done = (reply: Reply | null) => {
+          counters.inFlight--
+          busy = false
+          if (socket.destroyed) return // the client went away meanwhile; the work is done anyway
+          if (reply === null) return void socket.destroy() // the step dropped it: its client is gone
+          send(reply, close)
+          if (socket.isPaused()) socket.resume()
+          if (!pumping) pump()
+        }
+        // (route() answers 'await' only when we said the step serves it, so handleAwait is there.)
+        if (decision.kind === 'await') ctx.handleAwait!(decision.work, done, client)
+        else ctx.handle(decision.work, done, client)
       }
     }
     pumping = false
