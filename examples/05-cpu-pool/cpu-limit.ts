@@ -121,10 +121,9 @@ export class CpuLimit {
       const seen = Atomics.load(this.counter, RUNNING)
       if (seen < this.cap) {
         const next = this.line.shift()! // the oldest request in line
-        const wanted = !next.gone() // its client may have left while it waited: then it is dropped,
-        if (wanted)
-          this.take() // and the free slot stays free for the next in line
-        else this.abandoned++
+        const wanted = !next.gone() // its client may have left while it waited
+        if (wanted) this.take()
+        else this.abandoned++ // dropped, and the free slot goes on to the next in line
         next.admit(wanted) // resolve its promise: run, or give up
         continue
       }
