@@ -7,12 +7,13 @@
 // all hashing at once.
 //
 // The default does not keep a core free for the event loop: every core may hash, and the loop's
-// thread shares them. It needs little of a core (it sleeps in epoll_wait until a socket or a timer
-// is ready), so while nothing else runs, `/0` stays quick; when something else also wants the cores
-// (another process, the load generator on a laptop), the loop waits its turn behind the hashing
-// threads, and `/0`'s p99 is what grows. `--cpu-limit` set to CPUs − 1 gives the loop a core of
-// its own for 1/CPUs of the hashing: half of it on 2 cores, an eighth on 8. Both are worth
-// measuring on the machine at hand (`npm run bench -- --url` against a server started with each).
+// thread shares them. It needs little of a core (it sleeps in the poller, epoll_wait or kevent,
+// until a socket or a timer is ready), so while nothing else runs, `/0` stays quick; when something
+// else also wants the cores (another process, the load generator on a laptop), the loop waits its
+// turn behind the hashing threads, and `/0`'s p99 is what grows. `--cpu-limit` set to CPUs − 1
+// gives the loop a core of its own for 1/CPUs of the hashing: half of it on 2 cores, an eighth on
+// 8. Both are worth measuring on the machine at hand (`npm run bench -- --url` against a server
+// started with each).
 //
 // How: a counter of running tasks in a SharedArrayBuffer (cpu-slot.mjs). Only this thread, the main
 // one, takes slots; a worker thread gives its slot back when its hash ends and calls

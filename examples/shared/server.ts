@@ -57,7 +57,8 @@ export function startServer(
     indexPage: indexPage(step, handleAwait !== undefined),
   }
   // allowHalfOpen: a client that sends its request and then shuts its sending side (as
-  // `printf ... | nc` does) still gets its answer.
+  // `printf ... | nc` does) still gets its answer. (Except from step 5 when its /cpu had to wait in
+  // line: there a FIN reads as "gone", and the request is dropped; see Client in connection.ts.)
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => serveConnection(socket, ctx))
   listen(server, options)
   return server
