@@ -81,8 +81,26 @@ for (const step of STEPS) {
       )
     })
 
+    test('GET /await/<n> and /await-yield/<n>: served where GET / lists them (step 3 must), 404 elsewhere', async () => {
+      const serves = /GET \/await\/<n>/.test((await get(port, '/')).body)
+      if ((step.reportsAs ?? step.id) === '3') assert.ok(serves, 'step 3 serves the microtask trap')
+      if (serves) {
+        assert.equal((await get(port, '/await/1000')).body, 'awaited 1000\n')
+        assert.equal((await get(port, '/await-yield/1000')).body, 'awaited 1000, yielded 7 times\n')
+        for (const path of ['/await/0', '/await/100000001', '/await/1e3', '/await-yield/']) {
+          assert.equal((await get(port, path)).status, 400, path)
+        }
+      } else {
+        for (const path of ['/await/1000', '/await-yield/1000', '/await/0']) {
+          assert.equal((await get(port, path)).status, 404, path)
+        }
+      }
+    })
+
     test('unknown paths get 404', async () => {
-      for (const path of ['/nope', '/cpu', '/favicon.ico']) assert.equal((await get(port, path)).status, 404, path)
+      for (const path of ['/nope', '/cpu', '/await', '/favicon.ico']) {
+        assert.equal((await get(port, path)).status, 404, path)
+      }
     })
 
     test('bad or out-of-range numbers get 400', async () => {

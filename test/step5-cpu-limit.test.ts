@@ -79,7 +79,7 @@ describe('CpuLimit', () => {
       }
       return value
     }) as typeof Atomics.load
-    let turn: Promise<void> | null
+    let turn: Promise<boolean> | null
     try {
       turn = limit.acquire() // the front of the line looks, and waits, inside this call
     } finally {
@@ -122,6 +122,38 @@ describe('CpuLimit', () => {
     } finally {
       await worker.terminate()
     }
+  })
+
+  test('a request whose client has gone is dropped at the front, without a slot; the slot goes on', async () => {
+    const limit = new CpuLimit(1, 100)
+    assert.equal(await limit.acquire(), true)
+    const left = new Set<string>()
+    const gone = (name: string) => () => left.has(name)
+    const order: string[] = []
+    const turns = ['a', 'b', 'c', 'd'].map((name) => {
+      const turn = limit.acquire(gone(name))!
+      void turn.then((admitted) => order.push(`${name} ${admitted ? 'runs' : 'dropped'}`))
+      return turn
+    })
+    left.add('a') // the front of the line, asleep on the counter, loses its client
+    left.add('c')
+    releaseSlot(limit.counter)
+    assert.equal(await settled(turns[1]!), true)
+    assert.deepEqual(order, ['a dropped', 'b runs'], 'one freed slot: a is dropped, and b takes the slot at once')
+    assert.equal(await settled(turns[3]!), false, "d waits: the slot is b's")
+    assert.deepEqual([limit.running, limit.queueLength, limit.abandoned], [1, 2, 1])
+    releaseSlot(limit.counter)
+    assert.equal(await settled(turns[3]!), true)
+    assert.deepEqual(order, ['a dropped', 'b runs', 'c dropped', 'd runs'])
+    assert.deepEqual([limit.running, limit.queueLength, limit.abandoned], [1, 0, 2])
+
+    // A line of nobody but the gone: the slot stays free, and the next newcomer takes it at once.
+    const e = limit.acquire(() => true)!
+    releaseSlot(limit.counter)
+    assert.equal(await e, false)
+    assert.deepEqual([limit.running, limit.queueLength, limit.abandoned], [0, 0, 3])
+    assert.equal(await limit.acquire(), true)
+    assert.equal(limit.running, 1)
   })
 
   test('a full line refuses newcomers (null) and takes them again once it moves', async () => {

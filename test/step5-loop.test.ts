@@ -54,7 +54,13 @@ test('while CPU tasks fill every slot, GET /0 answers at once on step 5 and wait
     lastProbe5.sentAt + lastProbe5.latency < step5.firstCpuDone,
     'all five /0 answered before the first /cpu finished',
   )
-  assert.ok(slowest5 < 200, `step 5's slowest /0 took ${slowest5.toFixed(0)} ms`)
+  // "Quickly" relative to a hash, not in absolute ms: at the default cap every core hashes and the
+  // loop shares them, so on a machine that other work also loads, a /0 can wait a scheduler turn or
+  // two (205 ms seen once at a load average of 8 on 2 cores); it never waits for a hash.
+  assert.ok(
+    slowest5 < step5.firstCpuDone / 4,
+    `step 5's slowest /0 took ${slowest5.toFixed(0)} ms, the first hash ${step5.firstCpuDone.toFixed(0)} ms`,
+  )
 
   // Step 3: the first probe arrives while the loop is hashing and waits for it.
   assert.ok(first3 >= 150, `step 3's /0 took only ${first3.toFixed(0)} ms`)

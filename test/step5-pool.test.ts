@@ -4,8 +4,11 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { availableParallelism } from 'node:os'
-import { join } from 'node:path'
+import { once } from 'node:events'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { connect } from 'node:net'
+import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { findStep, REPO_ROOT } from '../bench/steps.ts'
@@ -126,6 +129,92 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       assert.deepEqual([s.tasksDone, s.cpuRunning, s.queueLength], [CONNECTIONS * PER_CONNECTION, 0, 0])
       assert.ok(s.cpuRunningMax <= s.cpuLimit)
       t.diagnostic(`most in line ${s.queueLengthMax}, check/wait races ${s.wakeRaces}`)
+    }))
+
+  test('one slot, 4000 tiny tasks from 100 connections: none stuck, admitted in arrival order, woken by notify', (t) => {
+    const admissions = join(mkdtempSync(join(tmpdir(), 'step5-')), 'admissions.txt')
+    return withStep5(
+      ['--cpu-limit', '1', '--max-queue', '100000'],
+      async ({ port }) => {
+        const CONNECTIONS = 100
+        const PER_CONNECTION = 40
+        // Pipelined: each connection hands the server its next request only once the last is
+        // answered, so up to 100 requests stand in line at once, and every freed slot must be
+        // passed on by a wake-up. A few microseconds of hashing each: the line turns over fast.
+        const results = await Promise.all(
+          Array.from({ length: CONNECTIONS }, async (_, c) => {
+            const ns = Array.from({ length: PER_CONNECTION }, (_, k) => 10_000 + c * PER_CONNECTION + k)
+            const { responses } = await exchange(port, [ns.map((n) => request(`/cpu/${n}`)).join('')], {
+              count: PER_CONNECTION,
+              timeoutMs: 120_000,
+            })
+            return responses.filter((r, k) => r.status === 200 && r.body === cpuAnswer(ns[k]!)).length
+          }),
+        )
+        const TOTAL = CONNECTIONS * PER_CONNECTION
+        assert.equal(
+          results.reduce((a, b) => a + b, 0),
+          TOTAL,
+          'every request answered 200 with its checksum',
+        )
+        const s = await statsWhen(port, (s) => s.cpuRunning === 0 && s.inFlight === 0)
+        assert.deepEqual(
+          [s.tasksDone, s.tasksRejected, s.cpuRunning, s.queueLength, s.inFlight, s.cpuRunningMax],
+          [TOTAL, 0, 0, 0, 0, 1],
+        )
+        assert.ok(s.queueLengthMax >= 10, `the line held at most ${s.queueLengthMax}: the test did not contend`)
+        assert.ok(s.wakeUps > 0, 'slots were passed on by Atomics.notify waking the front of the line')
+        t.diagnostic(
+          `most in line ${s.queueLengthMax}, wake-ups ${s.wakeUps}, check/wait races ${s.wakeRaces}, of ${TOTAL} tasks`,
+        )
+
+        // The order of admission, as the server recorded it: ticket i is the i-th request to ask
+        // for a slot. First come, first served means the tickets come out 0, 1, 2, ... in order.
+        const tickets = readFileSync(admissions, 'utf8').trim().split('\n').map(Number)
+        assert.equal(tickets.length, TOTAL)
+        const outOfOrder = tickets.findIndex((ticket, i) => ticket !== i)
+        assert.equal(outOfOrder, -1, `admission ${outOfOrder} went to ticket ${tickets[outOfOrder]}`)
+      },
+      { STEP5_TEST_ADMISSIONS: admissions },
+    ).finally(() => rmSync(dirname(admissions), { recursive: true, force: true }))
+  })
+
+  test('clients that leave while in line cost no slot and no hash; the line goes on, in order', () =>
+    withStep5(['--cpu-limit', '1'], async ({ port }) => {
+      await get(port, '/cpu/1000') // warm up
+      const holder = timedGet(port, '/cpu/1000000000') // holds the only slot for a second or so
+      await statsWhen(port, (s) => s.cpuRunning === 1)
+      // Six clients join the line, each with a task that would hash for a few hundred ms, and leave
+      // before their turn: three close their socket (FIN, as curl or autocannon do on a timeout),
+      // three reset it (RST).
+      const leavers = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const socket = connect({ port, host: '127.0.0.1' })
+          await once(socket, 'connect')
+          socket.write(request(`/cpu/${300_000_000 + i}`))
+          return socket
+        }),
+      )
+      const queued = await statsWhen(port, (s) => s.queueLength === 6)
+      assert.equal(queued.queueLength, 6, 'the six are in line behind the holder')
+      leavers.forEach((socket, i) => (i % 2 === 0 ? socket.destroy() : socket.resetAndDestroy()))
+      await sleep(50)
+      const stayer = timedGet(port, '/cpu/20000000') // joins behind them, and waits for its answer
+      const [held, stayed] = await Promise.all([holder, stayer])
+      assert.equal(held.body, cpuAnswer(1_000_000_000))
+      assert.equal(stayed.body, cpuAnswer(20_000_000))
+
+      const s = await statsWhen(port, (s) => s.inFlight === 0 && s.connections === 0 && s.cpuRunning === 0)
+      assert.equal(s.tasksAbandoned, 6, 'each of the six was dropped from the line')
+      assert.equal(s.tasksDone, 3, 'and none of them hashed: only the warm-up, the holder and the stayer did')
+      assert.deepEqual([s.cpuRunning, s.queueLength, s.inFlight, s.connections], [0, 0, 0, 0])
+      assert.ok(s.queueLengthMax >= 7)
+      // The slot went on to the next in line without anyone losing a wake-up: the limit is whole.
+      const again = await Promise.all([timedGet(port, '/cpu/1001'), timedGet(port, '/cpu/1002')])
+      assert.deepEqual(
+        again.map((r) => r.body),
+        [cpuAnswer(1001), cpuAnswer(1002)],
+      )
     }))
 
   test('a full line gets 503 with Retry-After, while /0 still answers at once', () =>

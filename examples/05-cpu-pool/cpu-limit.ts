@@ -6,6 +6,15 @@
 // `/0`. So the cap defaults to the CPU count, and the pool's spare threads (worker-pool.ts) are never
 // all hashing at once.
 //
+// The default does not keep a core free for the event loop: every core may hash, and the loop's
+// thread shares them. It needs little of a core (it sleeps in the poller, epoll_wait or kevent,
+// until a socket or a timer is ready), so while nothing else runs, `/0` stays quick; when something
+// else also wants the cores (another process, the load generator on a laptop), the loop waits its
+// turn behind the hashing threads, and `/0`'s p99 is what grows. `--cpu-limit` set to CPUs − 1
+// gives the loop a core of its own for 1/CPUs of the hashing: half of it on 2 cores, an eighth on
+// 8. Both are worth measuring on the machine at hand (`npm run bench -- --url` against a server
+// started with each).
+//
 // How: a counter of running tasks in a SharedArrayBuffer (cpu-slot.mjs). Only this thread, the main
 // one, takes slots; a worker thread gives its slot back when its hash ends and calls
 // `Atomics.notify`. Requests that find every slot taken wait in a line (a bounded FIFO), and only
@@ -37,6 +46,12 @@
 // - No thundering herd. There is at most one waiter on the counter, so each freed slot wakes one
 //   waiter (`notify(…, 1)`), never a crowd that would all look and all but one go back to sleep
 //   (what `notify_waiters` does in the classic Rust demos).
+// - A client that has gone costs no slot. Its request stays in line (a plain FIFO: push, shift,
+//   length) until it reaches the front; there, with a slot free, we ask `gone()`, and a request
+//   nobody waits for any more is dropped without taking the slot, which goes to the next in line in
+//   the same pass of the loop. No wake-up is involved, so none can be lost, and the others keep
+//   their order. (Removing it the moment its client leaves would free its place in line sooner, at
+//   the price of removal from the middle of the line; until the front, it counts in `queueLength`.)
 
 /// <reference lib="es2024.sharedmemory" />
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)
@@ -44,15 +59,27 @@
 import { createCounter, RUNNING } from './cpu-slot.mjs'
 import { TaskQueue } from './task-queue.ts'
 
+/** One request in line: how to let it in (or turn it away), and whether its client still wants it. */
+interface Waiting {
+  admit: (admitted: boolean) => void
+  gone: () => boolean
+}
+
+const stillWanted = () => false
+
 export class CpuLimit {
   /** Shared with the worker threads, which give slots back (cpu-slot.mjs). */
   readonly counter: Int32Array = createCounter()
-  private readonly line: TaskQueue<() => void>
+  private readonly line: TaskQueue<Waiting>
   /** For /__stats. */
   mostEverRunning = 0
   mostEverQueued = 0
+  /** Times the front of the line slept on the counter and a worker's notify woke it. */
+  wakeUps = 0
   /** Times a slot freed between our look at the counter and the start of our wait. */
   wakeRaces = 0
+  /** Requests dropped from the line because their client had gone: they took no slot. */
+  abandoned = 0
 
   constructor(
     readonly cap: number,
@@ -71,17 +98,17 @@ export class CpuLimit {
 
   // #region acquire
   /**
-   * A slot for one CPU task: resolves when the task may run (at once if a slot is free and nobody
-   * is waiting). `null` when the line is full: the caller answers 503.
+   * A slot for one CPU task: `true` when it may run (at once if a slot is free and nobody waits),
+   * `false` if it left the line unserved because `gone()` said so; `null`: the line is full (503).
    */
-  acquire(): Promise<void> | null {
+  acquire(gone: () => boolean = stillWanted): Promise<boolean> | null {
     if (this.line.length === 0 && this.running < this.cap) {
       this.take()
-      return Promise.resolve()
+      return Promise.resolve(true)
     }
-    let admit!: () => void
-    const turn = new Promise<void>((resolve) => (admit = resolve))
-    if (!this.line.push(admit)) return null
+    let admit!: (admitted: boolean) => void
+    const turn = new Promise<boolean>((resolve) => (admit = resolve))
+    if (!this.line.push({ admit, gone })) return null
     this.mostEverQueued = Math.max(this.mostEverQueued, this.line.length)
     if (this.line.length === 1) this.admitFromLine() // we are the front: watch the counter
     return turn
@@ -94,15 +121,18 @@ export class CpuLimit {
     while (this.line.length > 0) {
       const seen = Atomics.load(this.counter, RUNNING)
       if (seen < this.cap) {
-        this.take()
-        this.line.shift()!() // resolve the oldest request's promise: it may run
+        const next = this.line.shift()! // the oldest request in line
+        const wanted = !next.gone() // its client may have left while it waited
+        if (wanted) this.take()
+        else this.abandoned++ // dropped, and the free slot goes on to the next in line
+        next.admit(wanted) // resolve its promise: run, or give up
         continue
       }
       // Sleep until the counter is no longer `seen`. The check and the start of the wait are one
       // atomic step, so a release cannot slip in between unnoticed.
       const wait = Atomics.waitAsync(this.counter, RUNNING, seen)
       if (wait.async) {
-        wait.value.then(() => this.admitFromLine()) // a worker's notify: look again
+        wait.value.then(this.woken) // a worker's notify: look again
         return
       }
       // Not asleep: 'not-equal' means a slot freed since we looked ('timed-out' needs a timeout,
@@ -111,6 +141,11 @@ export class CpuLimit {
     }
   }
   // #endregion wait
+
+  private readonly woken = (): void => {
+    this.wakeUps++
+    this.admitFromLine()
+  }
 
   // #region take
   private take(): void {

@@ -5,8 +5,9 @@
 // `/<ms>`, parsing, writing answers), and sends `/cpu` work to a pool of worker threads. The pieces,
 // one concept per file:
 //
-//   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count); the rest wait
-//                   in a bounded line (task-queue.ts), first come first served, woken by
+//   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count, so every core
+//                   may hash and the loop shares them; CPUs − 1 keeps a core for the loop); the
+//                   rest wait in a bounded line (task-queue.ts), first come first served, woken by
 //                   Atomics.notify from the thread that frees a slot (cpu-slot.mjs)
 //   worker-pool.ts  min(2 × CPUs, 40) threads, started once; a thread that dies fails only its own
 //                   request (500) and is replaced
@@ -24,9 +25,10 @@
 //   curl 127.0.0.1:6969/cpu/1000000000 & curl 127.0.0.1:6969/0     the /0 answers at once
 //   curl 127.0.0.1:6969/__stats                                     cpuRunning, queueLength, ...
 
+import { appendFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { parseFlagsOrExit } from '../shared/cli.ts'
-import type { Handler } from '../shared/connection.ts'
+import type { Client, Handler } from '../shared/connection.ts'
 import { errorReply, ok, type Reply } from '../shared/http-response.ts'
 import { startServer } from '../shared/server.ts'
 import { workBody } from '../shared/work.mjs'
@@ -36,7 +38,13 @@ import { WorkerPool } from './worker-pool.ts'
 const CPUS = availableParallelism()
 
 const { server: options, flags } = parseFlagsOrExit('step:5', {
-  'cpu-limit': { kind: 'int', default: CPUS, min: 1, max: 256, help: 'CPU tasks that may hash at once' },
+  'cpu-limit': {
+    kind: 'int',
+    default: CPUS,
+    min: 1,
+    max: 256,
+    help: 'CPU tasks that may hash at once (the CPU count - 1 keeps a core for the event loop)',
+  },
   'max-queue': {
     kind: 'int',
     default: 256,
@@ -59,26 +67,26 @@ let tasksRejected = 0
 let taskMsAverage = 0 // moving average of one task's time on a thread, for Retry-After
 
 // #region handler
-const handle: Handler = (work, reply) => {
+const handle: Handler = (work, reply, client) => {
   if (work.kind === 'sleep') {
     // I/O-bound: exactly step 3. The loop sets a timer and goes back to serving others.
     if (work.ms === 0) reply(ok(workBody(work)))
     else setTimeout(() => reply(ok(workBody(work))), work.ms)
   } else {
-    runCpuTask(work.n).then(reply)
+    runCpuTask(work.n, client).then(reply)
   }
 }
 // #endregion handler
 
 // #region cpu-task
-async function runCpuTask(n: number): Promise<Reply> {
-  const turn = limit.acquire() // a slot now, a place in line, or null: the line is full
+async function runCpuTask(n: number, client: Client): Promise<Reply | null> {
+  const turn = limit.acquire(() => client.gone) // a slot now, a place in line, or null: the line is full
   if (turn === null) {
     tasksRejected++
     const retryAfter = { 'Retry-After': String(retryAfterSeconds()) }
     return errorReply(503, `${limit.queueLength} CPU tasks are already waiting`, retryAfter)
   }
-  await turn // our slot: the front of the line was woken by a worker's Atomics.notify
+  if (!(await turn)) return null // the client left while in line: dropped, no slot taken, nothing to say
   const startedAt = performance.now()
   try {
     const checksum = await pool.run(n) // the worker gives the slot back when its hash ends
@@ -93,6 +101,24 @@ async function runCpuTask(n: number): Promise<Reply> {
 /** How long the line ahead would take to clear at the recent pace, in whole seconds (at least 1). */
 function retryAfterSeconds(): number {
   return Math.max(1, Math.ceil((limit.queueLength * taskMsAverage) / limit.cap / 1000))
+}
+
+// Test hook (not part of the HTTP protocol): with `STEP5_TEST_ADMISSIONS=<file>` in the server's
+// environment, every `/cpu` request draws a ticket when it asks for a slot (the order of arrival)
+// and its ticket is appended to the file when its turn comes (the order of admission), so a test
+// can check first come, first served from outside the limit. Unset (always, outside the tests),
+// nothing is recorded and `acquire` is the limit's own.
+const admissionsFile = process.env.STEP5_TEST_ADMISSIONS
+if (admissionsFile) {
+  writeFileSync(admissionsFile, '')
+  const acquire = limit.acquire.bind(limit)
+  let tickets = 0
+  limit.acquire = (gone) => {
+    const ticket = tickets++
+    const turn = acquire(gone)
+    void turn?.then((admitted) => appendFileSync(admissionsFile, admitted ? `${ticket}\n` : `${ticket} dropped\n`))
+    return turn
+  }
 }
 
 startServer(
@@ -111,9 +137,11 @@ startServer(
       tasksDone: pool.tasksDone,
       tasksFailed: pool.tasksFailed,
       tasksRejected,
+      tasksAbandoned: limit.abandoned,
       poolSize: pool.size,
       workersAlive: pool.workersAlive,
       threadsSpawned: pool.threadsSpawned,
+      wakeUps: limit.wakeUps,
       wakeRaces: limit.wakeRaces,
       taskMsAvg: Math.round(taskMsAverage * 100) / 100,
     }),

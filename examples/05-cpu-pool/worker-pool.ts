@@ -14,10 +14,13 @@
 // threads stay hot.
 //
 // Size: min(2 × CPUs, 40), as the design asks. Since at most `cap` threads hold a slot and the cap
-// cannot exceed the pool, a free thread always exists. The spares let `--cpu-limit` go above the
-// CPU count (worth it only if tasks also wait on something) and stand in while a dead thread's
-// replacement starts (~20 ms); the 40 ceiling bounds memory on big machines (a thread is a V8
-// isolate of several megabytes).
+// cannot exceed the pool, a free thread exists, save in one case: a thread that died before it came
+// online is out of the pool for a second (`replace`), and with `--cpu-limit` equal to the pool size
+// the last slot then finds no thread. That task fails (500), and `run` gives its slot back on the spot:
+// the slot came with the task, and no thread will ever free it. The spares let `--cpu-limit` go
+// above the CPU count (worth it only if tasks also wait on something) and stand in while a dead
+// thread's replacement starts (~20 ms); the 40 ceiling bounds memory on big machines (a thread is a
+// V8 isolate of several megabytes).
 //
 // A thread that dies (an uncaught exception, or an exit) fails only the task it held: the caller
 // answers 500. It never freed that task's slot, so we free it for it, exactly once
@@ -26,7 +29,7 @@
 // never after 'exit'.
 
 import { Worker } from 'node:worker_threads'
-import { releaseHeldSlot } from './cpu-slot.mjs'
+import { releaseHeldSlot, releaseSlot } from './cpu-slot.mjs'
 
 const WORKER_URL = new URL('./pool-worker.mjs', import.meta.url)
 
@@ -54,6 +57,7 @@ export class WorkerPool {
   workersAlive = 0
   tasksDone = 0
   tasksFailed = 0
+  private closed = false
 
   constructor(
     readonly size: number,
@@ -68,13 +72,25 @@ export class WorkerPool {
   run(n: number): Promise<string> {
     return new Promise((resolve, reject) => {
       const thread = this.threads.find((t) => Atomics.load(t.held, 0) === 0)
-      if (thread === undefined) return reject(new Error('no free thread: --cpu-limit exceeds the pool'))
+      if (thread === undefined) {
+        releaseSlot(this.counter) // no thread will ever free the slot this task holds: we do, now
+        return reject(new Error('no free thread: the pool is short of threads'))
+      }
       thread.pending.push({ n, resolve, reject })
       Atomics.store(thread.held, 0, 1) // the slot now travels with this task
       thread.worker.postMessage(n)
     })
   }
   // #endregion run
+
+  /**
+   * Ends every thread and starts no more (a server simply exits; tests and embedders call this).
+   * Tasks still running fail, and their slots come back, as when a thread dies.
+   */
+  async close(): Promise<void> {
+    this.closed = true
+    await Promise.all(this.threads.map((t) => t.worker.terminate()))
+  }
 
   private startThread(): PoolThread {
     const held = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
@@ -105,6 +121,7 @@ export class WorkerPool {
       this.tasksFailed++
       task.reject(error)
     }
+    if (this.closed) return
     const index = this.threads.indexOf(dead)
     if (dead.online) {
       this.threads[index] = this.startThread()

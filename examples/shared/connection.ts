@@ -13,17 +13,33 @@ import type { Socket } from 'node:net'
 import { RequestParser } from './http-parser.ts'
 import { errorReply, formatReply, ok, type Reply } from './http-response.ts'
 import { LINGER_MS, MAX_PIPELINE_BUFFER_BYTES } from './limits.ts'
-import { route, type Work } from './routes.ts'
+import { route, type AwaitWork, type Work } from './routes.ts'
 import type { StatsProbe } from './stats.ts'
 
 /**
  * What a step supplies: do `work`, then call `reply` exactly once — right away (step 1 blocks
- * first), from a worker's message (step 2), a timer (step 3) or a pool (step 5).
+ * first), from a worker's message (step 2), a timer (step 3) or a pool (step 5). `reply(null)`
+ * answers nothing and closes the connection: for a request dropped because its client has gone.
  */
-export type Handler = (work: Work, reply: (reply: Reply) => void) => void
+export type Handler<W = Work> = (work: W, reply: (reply: Reply | null) => void, client: Client) => void
+
+/** What a handler may ask about the client while the work waits (step 5 asks, before hashing). */
+export interface Client {
+  /**
+   * The client no longer wants the answer: the connection was closed or reset, or the client shut
+   * its sending side (FIN) while this request was in progress. A FIN may be a half-close from a
+   * client that still reads (`printf ... | nc -N`), but HTTP clients that give up (a timeout in
+   * curl or autocannon) close the socket, and the server sees the same FIN; servers read it as
+   * "gone" (Go's net/http cancels the request's context when a read returns EOF:
+   * `connReader.handleReadError` in net/http/server.go). Only a step that drops waiting work asks.
+   */
+  readonly gone: boolean
+}
 
 export interface ConnectionContext {
   handle: Handler
+  /** `GET /await/<n>` and `GET /await-yield/<n>`, for the step that serves them (step 3). */
+  handleAwait?: Handler<AwaitWork>
   stats: StatsProbe
   headerTimeoutMs: number
   /** The body of `GET /`. */
@@ -38,6 +54,12 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
   let closing = false // we have answered for the last time
   let peerEnded = false // the client sent FIN: answer what we have, then close
   let headerTimer: NodeJS.Timeout | undefined
+
+  const client: Client = {
+    get gone() {
+      return peerEnded || socket.destroyed
+    },
+  }
 
   counters.connections++
   socket.setNoDelay(true)
@@ -77,21 +99,25 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
       }
       const request = parsed.request
       const close = !request.keepAlive
-      const decision = route(request)
+      const decision = route(request, ctx.handleAwait !== undefined)
       if (decision.kind === 'index') send(ok(ctx.indexPage), close)
       else if (decision.kind === 'stats') send(ok(statsBody(), 'application/json'), close)
       else if (decision.kind === 'error') send(errorReply(decision.status, decision.detail, decision.headers), close)
       else {
         busy = true
         counters.inFlight++
-        ctx.handle(decision.work, (reply) => {
+        const done = (reply: Reply | null) => {
           counters.inFlight--
           busy = false
           if (socket.destroyed) return // the client went away meanwhile; the work is done anyway
+          if (reply === null) return void socket.destroy() // the step dropped it: its client is gone
           send(reply, close)
           if (socket.isPaused()) socket.resume()
           if (!pumping) pump()
-        })
+        }
+        // (route() answers 'await' only when we said the step serves it, so handleAwait is there.)
+        if (decision.kind === 'await') ctx.handleAwait!(decision.work, done, client)
+        else ctx.handle(decision.work, done, client)
       }
     }
     pumping = false

@@ -16,6 +16,9 @@ export const MAX_SLEEP_MS = 10_000
 /** `GET /cpu/<n>` accepts 1..MAX_CPU_ITERATIONS (about a second of hashing on a laptop core). */
 export const MAX_CPU_ITERATIONS = 1_000_000_000
 
+/** `GET /await/<n>` and `GET /await-yield/<n>` (step 3) accept 1..MAX_AWAIT_ROUNDS. */
+export const MAX_AWAIT_ROUNDS = 100_000_000
+
 /**
  * While a request is being served, a client may pipeline more requests behind it. We buffer them,
  * but once this many unparsed bytes are waiting we stop reading the socket until we catch up.

@@ -3,6 +3,8 @@
 //   GET /            200 a page naming the step and its routes
 //   GET /<ms>        wait ms milliseconds (0..10000), the way the step waits, then `slept <ms> ms`
 //   GET /cpu/<n>     hash n rounds (1..10^9), then `cpu <n> <checksum>`
+//   GET /await/<n>   await n settled promises (1..10^8), then `awaited <n>`; GET /await-yield/<n>
+//                    the same, yielding to the loop every 128 awaits. Step 3 only; elsewhere 404
 //   GET /__stats     200 JSON, the server's own view of itself
 //   other method     405 with `Allow: GET`
 //   unknown path     404
@@ -12,10 +14,10 @@
 // only in how they carry out the work.
 
 import type { HttpRequest } from './http-parser.ts'
-import { MAX_CPU_ITERATIONS, MAX_SLEEP_MS } from './limits.ts'
-import type { Work } from './work-types.ts'
+import { MAX_AWAIT_ROUNDS, MAX_CPU_ITERATIONS, MAX_SLEEP_MS } from './limits.ts'
+import type { AwaitWork, Work } from './work-types.ts'
 
-export type { Work } from './work-types.ts'
+export type { AwaitWork, Work } from './work-types.ts'
 
 export type Route =
   | { kind: 'index' }
@@ -23,9 +25,16 @@ export type Route =
   | { kind: 'work'; work: Work }
   | { kind: 'error'; status: 400 | 404 | 405; detail: string; headers?: Record<string, string> }
 
-const DIGITS = /^\d+$/
+/** The microtask trap's routes, for the step that serves them. */
+export type AwaitRoute = { kind: 'await'; work: AwaitWork }
 
-export function route(request: HttpRequest): Route {
+const DIGITS = /^\d+$/
+const AWAIT = /^\/await(-yield)?\/(.*)$/
+
+/** `servesAwait`: the step serves `/await/<n>` and `/await-yield/<n>` (step 3); for the others, 404. */
+export function route(request: HttpRequest): Route
+export function route(request: HttpRequest, servesAwait: boolean): Route | AwaitRoute
+export function route(request: HttpRequest, servesAwait = false): Route | AwaitRoute {
   if (request.method !== 'GET') {
     return {
       kind: 'error',
@@ -57,6 +66,18 @@ export function route(request: HttpRequest): Route {
       return { kind: 'error', status: 400, detail: `/<ms> takes an integer from 0 to ${MAX_SLEEP_MS}` }
     }
     return { kind: 'work', work: { kind: 'sleep', ms } }
+  }
+
+  const awaits = AWAIT.exec(path)
+  if (awaits !== null && servesAwait) {
+    const n = DIGITS.test(awaits[2]!) ? Number(awaits[2]) : NaN
+    if (!(n >= 1 && n <= MAX_AWAIT_ROUNDS)) {
+      return { kind: 'error', status: 400, detail: `/await/<n> takes an integer n from 1 to ${MAX_AWAIT_ROUNDS}` }
+    }
+    return { kind: 'await', work: { kind: 'await', n, yielding: awaits[1] !== undefined } }
+  }
+  if (awaits !== null) {
+    return { kind: 'error', status: 404, detail: `no route for ${path}: step 3 serves /await/<n>, not this step` }
   }
 
   return { kind: 'error', status: 404, detail: `no route for ${path}; try GET /` }

@@ -6,6 +6,7 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import type { ServerOptions } from './cli.ts'
 import { serveConnection, type Handler } from './connection.ts'
+import type { AwaitWork } from './work-types.ts'
 import { StatsProbe } from './stats.ts'
 
 export interface StepInfo {
@@ -18,23 +19,46 @@ export interface StepInfo {
   extraStats?: () => Record<string, number>
 }
 
-export function indexPage(step: StepInfo): string {
+export function indexPage(step: StepInfo, servesAwait = false): string {
+  type Line = [path: string, what: string]
+  const awaitRoutes: Line[] = [
+    ['GET /await/<n>', 'await n settled promises (1-100000000), then answer'],
+    ['GET /await-yield/<n>', 'the same, yielding to the event loop every 128 awaits'],
+  ]
+  const routes: Line[] = [
+    ['GET /<ms>', 'wait ms milliseconds (0-10000), then answer'],
+    ['GET /cpu/<n>', 'hash n rounds (1-1000000000), then answer with the checksum'],
+    ...(servesAwait ? awaitRoutes : []),
+    ['GET /__stats', "this server's own view of itself, as JSON"],
+  ]
+  const width = Math.max(...routes.map(([path]) => path.length)) + 2
   return [
     `Step ${step.number}: ${step.name}`,
     step.summary,
     '',
-    'GET /<ms>      wait ms milliseconds (0-10000), then answer',
-    'GET /cpu/<n>   hash n rounds (1-1000000000), then answer with the checksum',
-    "GET /__stats   this server's own view of itself, as JSON",
+    ...routes.map(([path, what]) => path.padEnd(width) + what),
     '',
   ].join('\n')
 }
 
-export function startServer(step: StepInfo, options: ServerOptions, handle: Handler): Server {
+/** `handleAwait`: only the step that serves `/await/<n>` and `/await-yield/<n>` passes it (step 3). */
+export function startServer(
+  step: StepInfo,
+  options: ServerOptions,
+  handle: Handler,
+  handleAwait?: Handler<AwaitWork>,
+): Server {
   const stats = new StatsProbe(step, step.extraStats)
-  const ctx = { handle, stats, headerTimeoutMs: options.headerTimeoutMs, indexPage: indexPage(step) }
+  const ctx = {
+    handle,
+    handleAwait,
+    stats,
+    headerTimeoutMs: options.headerTimeoutMs,
+    indexPage: indexPage(step, handleAwait !== undefined),
+  }
   // allowHalfOpen: a client that sends its request and then shuts its sending side (as
-  // `printf ... | nc` does) still gets its answer.
+  // `printf ... | nc` does) still gets its answer. (Except from step 5 when its /cpu had to wait in
+  // line: there a FIN reads as "gone", and the request is dropped; see Client in connection.ts.)
   const server = createServer({ allowHalfOpen: true }, (socket: Socket) => serveConnection(socket, ctx))
   listen(server, options)
   return server

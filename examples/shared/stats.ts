@@ -7,6 +7,9 @@
 // - event-loop utilization: the share of time the loop spent running code rather than waiting.
 // Both are reported since the server started and for the last completed one-second window
 // (`recent`), which is what a live meter wants.
+//
+// On Linux, the process's context switches too: how often its threads gave up a core to wait
+// (voluntary) or were taken off one by the scheduler (involuntary), the price of many threads.
 
 import { availableParallelism } from 'node:os'
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks'
@@ -89,9 +92,30 @@ export class StatsProbe {
       eventLoopDelayMaxMs: delayMs(this.sinceStart.max),
       eventLoopUtilization: round(performance.eventLoopUtilization(this.startElu).utilization, 3),
       recent: this.lastWindow,
+      ...contextSwitches(),
       ...this.counters,
       ...this.extra(),
     }
+  }
+}
+
+/**
+ * Context switches of the whole process: every thread, those that have already exited included
+ * (step 2 starts a thread per request and lets it end). `process.resourceUsage()` is getrusage(2)
+ * with RUSAGE_SELF (libuv's `uv_getrusage`), which on Linux is "the sum of resources used by all
+ * threads in the process"; the kernel adds each exiting thread's counts to the process's
+ * (`__exit_signal` in kernel/exit.c). Not /proc/self/status: its `voluntary_ctxt_switches` and
+ * `nonvoluntary_ctxt_switches` are the main thread's alone (fs/proc/array.c prints one task's
+ * counters). Linux only: Node documents both fields as unsupported on Windows, and other systems
+ * are unchecked here, so elsewhere they are absent rather than a misleading 0. One system call,
+ * made only when `/__stats` is asked.
+ */
+function contextSwitches(): Record<string, number> {
+  if (process.platform !== 'linux') return {}
+  const usage = process.resourceUsage()
+  return {
+    voluntaryContextSwitches: usage.voluntaryContextSwitches,
+    involuntaryContextSwitches: usage.involuntaryContextSwitches,
   }
 }
 
