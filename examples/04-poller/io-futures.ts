@@ -4,9 +4,12 @@
 //   1. try the operation (accept, read, write, look at the clock);
 //   2. if it made progress, return the value;
 //   3. if it would block, register the task's waker (with the reactor or the timers), return PENDING.
-// Trying first is what makes edge-triggered readiness safe: a future never waits for an event that
-// already happened. Each also asks the task's budget first (future.ts), so a task whose every step
-// is ready still yields now and then.
+// Together they keep the one rule of readiness I/O: never wait for readiness unless the last
+// attempt on that source said WOULD_BLOCK. The poller is edge-triggered (it announces new readiness,
+// not readiness left over), so a future that waited with bytes still buffered could wait forever;
+// one that tries first never needs an event that already happened. (ReadRequest's `--read-once`
+// breaks the rule on purpose, to show the hang.) Each also asks the task's budget first
+// (future.ts), so a task whose every step is ready still yields now and then.
 
 import type { ParseResult, RequestParser } from '../shared/http-parser.ts'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'
