@@ -263,6 +263,43 @@ describe('the deck (static checks)', () => {
     assert.ok(scripts.includes('trace:record'))
   })
 
+  test('the recorded --read-once trace is real --trace output: a wait with bytes left, then only the deadline', () => {
+    const text = readFileSync(join(REPO_ROOT, 'bench/results/step4-read-once-trace.txt'), 'utf8')
+    assert.match(text, /^# step 4 --trace --read-once: /)
+    assert.match(text, /^# Recorded .+ Node v\d+/m)
+    assert.match(text, /^# Command: npm run trace:read-once = /m)
+    assert.match(text, /^#\s+the client got "HTTP\/1\.1 408 /m)
+    for (const part of ['hang', 'deadline'])
+      assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
+    const other = text
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
+    assert.deepEqual(other, [])
+    const hang = regionLines(text, 'hang')!.join('\n')
+    assert.match(hang, /\d+ bytes, \d+ left unread; waits \(--read-once\)/)
+    assert.match(hang, /runtime\s+poll\(timeout \d/, 'the hang ends in a wait with a timeout: the header deadline')
+    assert.match(regionLines(text, 'deadline')!.join('\n'), /reading -> writing: 408/)
+    assert.ok(scripts.includes('trace:read-once'))
+  })
+
+  test('the recorded demo:microtasks run is what the demo prints, with its machine and the counted race', () => {
+    const text = readFileSync(join(REPO_ROOT, 'bench/results/demo-microtasks.txt'), 'utf8')
+    assert.match(text, /^# Recorded .+ Node v\d+/m)
+    assert.match(text, /^# Command: npm run microtasks:record = /m)
+    const io = regionLines(text, 'io')!
+    assert.match(io[0]!, /^in an I\/O callback/)
+    assert.deepEqual(
+      io.slice(1).map((l) => /^\s*\d\. (\S+(?: 0)?)/.exec(l)?.[1]),
+      ['process.nextTick', 'Promise.then', 'queueMicrotask', 'setImmediate', 'setTimeout 0'],
+    )
+    const main = regionLines(text, 'main')!
+    assert.match(main[0]!, /^in the main module/)
+    assert.equal(main.length, 6)
+    assert.match(regionLines(text, 'race')!.join('\n'), /setTimeout 0 ran before setImmediate in \d+ of \d+/)
+    assert.ok(scripts.includes('microtasks:record') && scripts.includes('demo:microtasks'))
+  })
+
   test('the recorded thread cost the deck renders is there, measured on a named machine', () => {
     const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/thread-cost.json'), 'utf8')) as {
       schema: string

@@ -188,7 +188,8 @@ export class Connection implements Future<void> {
     this.enter({ name: 'closing', linger: new Sleep(this.ctx.rt.timers, this.ctx.rt.now() + LINGER_MS) }, why)
   }
 
-  /** Release everything: timers, the token, the socket. */
+  // #region finish
+  /** Release everything: timers, the token, the socket. Cancelling under readiness is only this. */
   private finish(why: string): void {
     const state = this.state
     if (state.name === 'closed') return
@@ -204,6 +205,7 @@ export class Connection implements Future<void> {
     this.enter(CLOSED, why)
     if (trace.enabled && this.ctx.stats.counters.connections === 0) trace.restartClock()
   }
+  // #endregion finish
 
   private enter(next: State, why: string): void {
     if (trace.enabled) trace.line(this.label, `${this.state.name} -> ${next.name}: ${why}`)

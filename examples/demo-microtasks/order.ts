@@ -57,7 +57,7 @@ export const QUEUED_ORDER: readonly Kind[] = [
 ]
 
 // #region queue-all
-/** Queues one callback of each kind, in this order, and calls `ran` as each one runs. */
+/** One callback of each kind, queued in this order; each calls `ran`. */
 export function queueAll(ran: (kind: Kind) => void): void {
   setTimeout(() => ran('setTimeout 0'), 0)
   setImmediate(() => ran('setImmediate'))
