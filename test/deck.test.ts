@@ -1,5 +1,9 @@
 // The deck, checked without a browser: everything a slide points at exists.
 // - every `<<<` snippet import names an existing file, and the `#region` it names is in that file;
+// - every line highlight on an import (`{2-5|7|all}`) lands inside its region and on a line that
+//   is not blank, counted the way Slidev counts them (test/helpers/snippets.ts);
+// - every `#region` marker in examples/ and in the recorded text of bench/results/ is imported by
+//   some slide: a region nobody shows is noise in the code a learner reads;
 // - every `npm run X` on a slide (or in its notes) is a script in package.json;
 // - every `examples/...` path named on a slide exists;
 // - every slide has presenter notes;
@@ -10,25 +14,32 @@
 
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { checkRunRequest } from '../bench/live/requests.ts'
 import { REPO_ROOT } from '../bench/steps.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
+import {
+  filesUnder,
+  highlightProblems,
+  parseSnippetImport,
+  regionLines,
+  regionMarkers,
+  type SnippetImport,
+} from './helpers/snippets.ts'
 
 const scripts = Object.keys(
   (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
 )
 
-/** `<<< @/path#region lang {lines}` → the file and region it imports. */
-function snippetImports(slide: DeckSlide): { line: string; file: string; region: string | undefined }[] {
-  const found = []
+/** Every `<<< @/path#region lang {lines}` on a slide: the file, the region and the highlights. */
+function snippetImports(slide: DeckSlide): SnippetImport[] {
+  const found: SnippetImport[] = []
+  const resolvePath = (path: string) =>
+    path.startsWith('@/') ? join(REPO_ROOT, path.slice(2)) : resolve(dirname(slide.filepath), path)
   for (const line of slide.content.split('\n')) {
-    const m = /^\s*<<<\s+(\S+)/.exec(line)
-    if (m === null) continue
-    const [path, region] = m[1]!.split('#') as [string, string | undefined]
-    const file = path.startsWith('@/') ? join(REPO_ROOT, path.slice(2)) : resolve(dirname(slide.filepath), path)
-    found.push({ line: line.trim(), file, region })
+    const parsed = /^\s*<<</.test(line) ? parseSnippetImport(line, resolvePath) : null
+    if (parsed !== null) found.push(parsed)
   }
   return found
 }
@@ -71,6 +82,65 @@ describe('the deck (static checks)', () => {
     }
     assert.deepEqual(problems, [])
     assert.ok(count >= 10, `only ${count} snippet imports: the steps show their real code`)
+  })
+
+  test('every line highlight on a snippet import lands inside its region, on a line that is not blank', () => {
+    const problems: string[] = []
+    let checked = 0
+    for (const slide of slides) {
+      for (const { line, file, region, highlights } of snippetImports(slide)) {
+        if (highlights === undefined || !existsSync(file)) continue
+        const text = readFileSync(file, 'utf8')
+        const lines = region === undefined ? text.replace(/\n$/, '').split('\n') : regionLines(text, region)
+        if (lines === null) continue // reported by the test above
+        checked++
+        for (const problem of highlightProblems(highlights, lines))
+          problems.push(`slide ${slide.no}: ${line}: ${problem}`)
+      }
+    }
+    assert.deepEqual(problems, [])
+    assert.ok(checked >= 5, `only ${checked} highlighted imports checked`)
+  })
+
+  test('the highlight check itself catches a line outside the region, a blank line and a backwards range', () => {
+    const source = ['// #region r', 'function f() {', '', '  return 1', '}', '// #endregion r', 'outside()'].join('\n')
+    const lines = regionLines(source, 'r')
+    assert.deepEqual(lines, ['function f() {', '', '  return 1', '}'])
+    assert.deepEqual(highlightProblems('{1|3-4|all}', lines!), [])
+    assert.equal(highlightProblems('{5}', lines!).length, 1, 'line 5 is past the end of the region')
+    assert.equal(highlightProblems('{0-1}', lines!).length, 1, 'there is no line 0')
+    assert.equal(highlightProblems('{2}', lines!).length, 1, 'line 2 is blank')
+    assert.equal(highlightProblems('{1-2}', lines!).length, 1, 'a range that ends on a blank line')
+    assert.equal(highlightProblems('{4-3}', lines!).length, 1, 'a range that runs backwards')
+    // Nested region markers are not shown, and do not count as lines.
+    const nested = [
+      '  // #region outer',
+      '  a()',
+      '  // #region inner',
+      '  b()',
+      '  // #endregion inner',
+      '  // #endregion outer',
+    ]
+    assert.deepEqual(regionLines(nested.join('\n'), 'outer'), ['a()', 'b()'])
+  })
+
+  test('every #region marker in examples/ and in the recorded text of bench/results/ is imported by a slide', () => {
+    const files = [
+      ...filesUnder(join(REPO_ROOT, 'examples'), ['.ts', '.mjs', '.js']),
+      ...filesUnder(join(REPO_ROOT, 'bench/results'), ['.txt']),
+    ]
+    const markers = regionMarkers(REPO_ROOT, files)
+    const imported = new Set<string>()
+    for (const slide of slides)
+      for (const { file, region } of snippetImports(slide))
+        if (region) imported.add(`${relative(REPO_ROOT, file)}#${region}`)
+    const unused = markers
+      .filter((m) => !imported.has(`${m.file}#${m.region}`))
+      .map((m) => `${m.file}:${m.line}: #region ${m.region}`)
+    assert.deepEqual(unused, [], 'remove the markers, or show the region on a slide')
+    const doubled = markers.filter((m, i) => markers.findIndex((o) => o.file === m.file && o.region === m.region) !== i)
+    assert.deepEqual(doubled, [], 'a region name is used twice in one file: Slidev shows only the first')
+    assert.ok(markers.length >= 10)
   })
 
   test('every `npm run X` named on a slide is a script in package.json', () => {
@@ -191,6 +261,43 @@ describe('the deck (static checks)', () => {
     for (const step of ['reading -> sleeping', 'sleeping -> writing', 'writing -> reading', 'closing -> closed'])
       assert.ok(text.includes(step), step)
     assert.ok(scripts.includes('trace:record'))
+  })
+
+  test('the recorded --read-once trace is real --trace output: a wait with bytes left, then only the deadline', () => {
+    const text = readFileSync(join(REPO_ROOT, 'bench/results/step4-read-once-trace.txt'), 'utf8')
+    assert.match(text, /^# step 4 --trace --read-once: /)
+    assert.match(text, /^# Recorded .+ Node v\d+/m)
+    assert.match(text, /^# Command: npm run trace:read-once = /m)
+    assert.match(text, /^#\s+the client got "HTTP\/1\.1 408 /m)
+    for (const part of ['hang', 'deadline'])
+      assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
+    const other = text
+      .trimEnd()
+      .split('\n')
+      .filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
+    assert.deepEqual(other, [])
+    const hang = regionLines(text, 'hang')!.join('\n')
+    assert.match(hang, /\d+ bytes, \d+ left unread; waits \(--read-once\)/)
+    assert.match(hang, /runtime\s+poll\(timeout \d/, 'the hang ends in a wait with a timeout: the header deadline')
+    assert.match(regionLines(text, 'deadline')!.join('\n'), /reading -> writing: 408/)
+    assert.ok(scripts.includes('trace:read-once'))
+  })
+
+  test('the recorded demo:microtasks run is what the demo prints, with its machine and the counted race', () => {
+    const text = readFileSync(join(REPO_ROOT, 'bench/results/demo-microtasks.txt'), 'utf8')
+    assert.match(text, /^# Recorded .+ Node v\d+/m)
+    assert.match(text, /^# Command: npm run microtasks:record = /m)
+    const io = regionLines(text, 'io')!
+    assert.match(io[0]!, /^in an I\/O callback/)
+    assert.deepEqual(
+      io.slice(1).map((l) => /^\s*\d\. (\S+(?: 0)?)/.exec(l)?.[1]),
+      ['process.nextTick', 'Promise.then', 'queueMicrotask', 'setImmediate', 'setTimeout 0'],
+    )
+    const main = regionLines(text, 'main')!
+    assert.match(main[0]!, /^in the main module/)
+    assert.equal(main.length, 6)
+    assert.match(regionLines(text, 'race')!.join('\n'), /setTimeout 0 ran before setImmediate in \d+ of \d+/)
+    assert.ok(scripts.includes('microtasks:record') && scripts.includes('demo:microtasks'))
   })
 
   test('the recorded thread cost the deck renders is there, measured on a named machine', () => {

@@ -5,8 +5,10 @@
 // (parsing, writing answers) and each `/<ms>` or `/cpu/<n>` request is handed to a brand-new
 // `worker_threads` Worker, which blocks with `Atomics.wait` (or hashes) and posts the answer back.
 //
-// Why not move the whole connection to the thread, as a C or Rust server would? Before Node 26.6
-// a `net.Socket` cannot be transferred to a Worker; only child processes can receive handles.
+// Why not move the whole connection to the thread, as a C or Rust server would? Node 26.6 and 24.20
+// can (an untouched socket in `postMessage`'s transfer list), but Node 22 cannot (DataCloneError),
+// and before those versions only child processes could receive handles. This step runs on every
+// supported Node, so the main thread keeps the sockets and the thread gets only the work.
 //
 // What a thread costs is the lesson: a Worker is a whole V8 isolate with its own heap and event
 // loop, so each one takes tens of milliseconds and several megabytes to start. `/__stats` counts

@@ -43,6 +43,8 @@ export interface ConnectionContext {
   headerTimeoutMs: number
   /** The body of `GET /`. */
   indexPage: string
+  /** `--read-once`: read a few bytes per readiness event, then wait (the bug; see ReadRequest). */
+  readOnce: boolean
 }
 
 // #region states
@@ -73,7 +75,7 @@ export class Connection implements Future<void> {
   ) {
     this.io = new Registered(ctx.rt.reactor, stream, READABLE | WRITABLE)
     if (trace.enabled) trace.nameToken(this.io.token, label)
-    this.reader = new ReadRequest(this.io, this.parser)
+    this.reader = new ReadRequest(this.io, this.parser, ctx.readOnce)
     this.headerTimeout = new Sleep(ctx.rt.timers, this.headDeadline())
     ctx.stats.counters.connections++
   }
@@ -82,7 +84,6 @@ export class Connection implements Future<void> {
     return this.io.token
   }
 
-  // #region poll
   // #region poll-reading
   poll(cx: Context): PollResult<void> {
     for (;;) {
@@ -142,9 +143,7 @@ export class Connection implements Future<void> {
       }
     }
   }
-  // #endregion poll
 
-  // #region transitions
   // #region handle
   /** A request head has arrived: answer it now, or start the work it asks for. */
   private handle(request: HttpRequest): void {
@@ -189,7 +188,8 @@ export class Connection implements Future<void> {
     this.enter({ name: 'closing', linger: new Sleep(this.ctx.rt.timers, this.ctx.rt.now() + LINGER_MS) }, why)
   }
 
-  /** Release everything: timers, the token, the socket. */
+  // #region finish
+  /** Release everything: timers, the token, the socket. Cancelling under readiness is only this. */
   private finish(why: string): void {
     const state = this.state
     if (state.name === 'closed') return
@@ -205,12 +205,12 @@ export class Connection implements Future<void> {
     this.enter(CLOSED, why)
     if (trace.enabled && this.ctx.stats.counters.connections === 0) trace.restartClock()
   }
+  // #endregion finish
 
   private enter(next: State, why: string): void {
     if (trace.enabled) trace.line(this.label, `${this.state.name} -> ${next.name}: ${why}`)
     this.state = next
   }
-  // #endregion transitions
 
   /** The executor gives up on this task (a bug): close the connection rather than leak it. */
   drop(): void {

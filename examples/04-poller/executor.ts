@@ -85,7 +85,6 @@ export class Executor {
     this.runQueue.push(task)
   }
 
-  // #region run-pass
   // #region run-ready
   /** Polls every task that was queued when the pass began, once each, in FIFO order. */
   runReadyTasks(): void {
@@ -123,7 +122,6 @@ export class Executor {
       trace.line('executor', `${task} is pending`)
     }
   }
-  // #endregion run-pass
 
   private fail(task: Task, error: Error): void {
     task.done = true

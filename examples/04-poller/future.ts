@@ -43,7 +43,6 @@ export interface Future<T> {
 export const DEFAULT_BUDGET = 128
 // #endregion default-budget
 
-// #region context
 /**
  * What a task is given while it is polled: its waker and its budget. The executor reuses one
  * Context for every poll, so keep the waker (`cx.waker`), never the context.
@@ -93,4 +92,3 @@ export class Context {
   }
   // #endregion budget
 }
-// #endregion context

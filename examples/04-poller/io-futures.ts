@@ -4,9 +4,12 @@
 //   1. try the operation (accept, read, write, look at the clock);
 //   2. if it made progress, return the value;
 //   3. if it would block, register the task's waker (with the reactor or the timers), return PENDING.
-// Trying first is what makes edge-triggered readiness safe: a future never waits for an event that
-// already happened. Each also asks the task's budget first (future.ts), so a task whose every step
-// is ready still yields now and then.
+// Together they keep the one rule of readiness I/O: never wait for readiness unless the last
+// attempt on that source said WOULD_BLOCK. The poller is edge-triggered (it announces new readiness,
+// not readiness left over), so a future that waited with bytes still buffered could wait forever;
+// one that tries first never needs an event that already happened. (ReadRequest's `--read-once`
+// breaks the rule on purpose, to show the hang.) Each also asks the task's budget first
+// (future.ts), so a task whose every step is ready still yields now and then.
 
 import type { ParseResult, RequestParser } from '../shared/http-parser.ts'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'
@@ -22,6 +25,7 @@ import {
   type TcpStream,
 } from './sources.ts'
 import { TimerEntry, type Timers } from './timers.ts'
+import { trace } from './trace.ts'
 
 // #region accept
 /** The next connection on a listener. */
@@ -41,43 +45,63 @@ export class Accept implements Future<TcpStream> {
 }
 // #endregion accept
 
-// #region read-request
 /** A request head (or a parse error), or EOF when the peer has finished sending. */
 export type ReadOutcome = Exclude<ParseResult, { kind: 'incomplete' }> | Eof
+
+/** What `--read-once` reads per readiness event: a few bytes, far less than a request head. */
+export const READ_ONCE_BYTES = 16
 
 /**
  * The next request on a connection. It reads only while the parser needs bytes: bytes of later
  * pipelined requests stay in the socket's buffer (bounded by its high-water mark) until we come
- * back for them. Coming back means trying the parser and `read()` before waiting, since the poller
- * will not announce bytes that arrived before.
+ * back for them. That is allowed, because it never *waits* with bytes left behind: coming back
+ * means trying the parser and `read()` first, and it waits for readiness only after `read()`
+ * said WOULD_BLOCK. The poller will not announce bytes that arrived before (edge-triggered).
+ *
+ * `readOnce` (step 4's `--read-once`) breaks exactly that rule, on purpose: it reads a few bytes
+ * per readiness event and then waits, with the rest of the request still buffered. A new event
+ * comes only when new bytes arrive, and a client that has sent its whole request sends nothing
+ * more: the request hangs until the header deadline answers 408. The classic bug, made visible.
  */
 export class ReadRequest implements Future<ReadOutcome> {
   constructor(
     private readonly io: Registered<TcpStream>,
     private readonly parser: RequestParser,
+    private readonly readOnce = false,
   ) {}
 
+  // #region read-request
   poll(cx: Context): PollResult<ReadOutcome> {
     if (cx.outOfBudget()) return PENDING
     for (;;) {
-      const parsed = this.parser.next()
+      const parsed = this.parser.next() // 1. try: a whole head may be buffered already
       if (parsed.kind !== 'incomplete') {
         cx.madeProgress()
-        return parsed
+        return parsed // 2. progress
       }
-      const chunk = this.io.source.read()
+      const chunk = this.readOnce ? this.io.source.readSome(READ_ONCE_BYTES) : this.io.source.read()
       if (chunk === WOULD_BLOCK) {
-        this.io.wakeWhenReady(cx)
+        this.io.wakeWhenReady(cx) // 3. wait, and only now: the last read said WOULD_BLOCK
         return PENDING
       }
       if (chunk === EOF) return EOF
       this.parser.push(chunk)
+      if (this.readOnce) return this.waitAnyway(cx, chunk.length) // the bug: waits, bytes still buffered
     }
   }
-}
-// #endregion read-request
+  // #endregion read-request
 
-// #region sleep
+  /** `--read-once`: wait for readiness although the last read did not say WOULD_BLOCK. */
+  private waitAnyway(cx: Context, taken: number): PollResult<ReadOutcome> {
+    if (trace.enabled) {
+      const left = this.io.source.bufferedForReading
+      trace.line('read', `${trace.tokenName(this.io.token)}: ${taken} bytes, ${left} left unread; waits (--read-once)`)
+    }
+    this.io.wakeWhenReady(cx)
+    return PENDING
+  }
+}
+
 /**
  * Ready once `deadline` (timers' clock) has passed. Reusable: `reset` gives it a new deadline.
  * A deadline that has already passed is ready at the first poll, without touching the heap, so
@@ -112,9 +136,7 @@ export class Sleep implements Future<void> {
     this.timers.cancel(this.entry)
   }
 }
-// #endregion sleep
 
-// #region write-all
 export type WriteOutcome = 'written' | Disconnected
 
 /**
@@ -153,4 +175,3 @@ export class WriteAll implements Future<WriteOutcome> {
     return 'written'
   }
 }
-// #endregion write-all

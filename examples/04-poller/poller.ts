@@ -168,7 +168,6 @@ export class Registry {
   }
 }
 
-// #region poll
 export class Poll {
   readonly registry = new Registry(this)
   /** Registrations with readiness not yet handed out, in the order they became ready. */
@@ -201,7 +200,6 @@ export class Poll {
     }
   }
   // #endregion poll-method
-  // #endregion poll
 
   /** Called by a registration that has just become ready. */
   enqueue(registration: Registration): void {

@@ -81,7 +81,6 @@ export class Reactor {
   }
 }
 
-// #region registered
 /**
  * A source registered with the reactor, and its token: what I/O futures hold (tokio calls it a
  * `Registration`). Try the operation on `source`; if it says WOULD_BLOCK, call `wakeWhenReady`.
@@ -110,4 +109,3 @@ export class Registered<S extends Source> {
     this.reactor.deregister(this.source, this.token)
   }
 }
-// #endregion registered

@@ -18,6 +18,9 @@
 // `/cpu` still runs inline, as in step 3: while it hashes, the runtime is stuck in one poll.
 //
 // Try: npm run step:4 -- --trace, then in another terminal: curl 127.0.0.1:6969/100
+// And the classic bug of edge-triggered readiness, on purpose: npm run step:4 -- --read-once --trace
+// reads a few bytes per readiness event and then waits, so that same curl hangs until the header
+// deadline (10 s) answers 408 (see ReadRequest in io-futures.ts).
 
 import { createServer } from 'node:net'
 import { parseFlagsOrExit } from '../shared/cli.ts'
@@ -32,7 +35,6 @@ import { Runtime } from './runtime.ts'
 import { TcpListener } from './sources.ts'
 import { trace } from './trace.ts'
 
-// #region accept-loop
 /** The server's first task: accept a connection, spawn a task for it, and again. Never ready. */
 class AcceptLoop implements Future<never> {
   private readonly accept: Accept
@@ -56,10 +58,13 @@ class AcceptLoop implements Future<never> {
     }
   }
 }
-// #endregion accept-loop
 
 const { server: options, flags } = parseFlagsOrExit('step:4', {
   trace: { kind: 'bool', help: 'print what the runtime does, request by request, on stderr' },
+  'read-once': {
+    kind: 'bool',
+    help: 'the edge-triggered bug, on purpose: read a few bytes per readiness event, then wait (requests hang)',
+  },
 })
 trace.enabled = flags.trace
 
@@ -72,7 +77,13 @@ const step: StepInfo = {
   extraStats: () => rt.stats(),
 }
 const stats = new StatsProbe(step, step.extraStats)
-const ctx: ConnectionContext = { rt, stats, headerTimeoutMs: options.headerTimeoutMs, indexPage: indexPage(step) }
+const ctx: ConnectionContext = {
+  rt,
+  stats,
+  headerTimeoutMs: options.headerTimeoutMs,
+  indexPage: indexPage(step),
+  readOnce: flags['read-once'],
+}
 
 // allowHalfOpen: a client that sends its request and then shuts its sending side still gets its answer.
 const server = createServer({ allowHalfOpen: true })

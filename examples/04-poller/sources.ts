@@ -37,7 +37,6 @@ export type Disconnected = typeof DISCONNECTED
  */
 export const MAX_WRITE_BYTES = 64 * 1024
 
-// #region tcp-stream
 export class TcpStream implements Source {
   private sink: ReadinessSink | null = null
   /** Why the connection failed, if it did (a reset, a timeout); reads then return EOF. */
@@ -63,6 +62,22 @@ export class TcpStream implements Source {
   }
 
   /**
+   * Like `read`, but at most `max` bytes: the rest stays in Node's buffer. Only for step 4's
+   * `--read-once`, which waits for readiness after one of these (see ReadRequest in io-futures.ts).
+   */
+  readSome(max: number): Buffer | WouldBlock | Eof {
+    const buffered = this.socket.readableLength
+    if (buffered === 0) return this.read()
+    // read(n) returns null unless n bytes are buffered, so never ask for more than there is.
+    return this.socket.read(Math.min(max, buffered)) as Buffer
+  }
+
+  /** Bytes received and not read yet. */
+  get bufferedForReading(): number {
+    return this.socket.readableLength
+  }
+
+  /**
    * Hands bytes to the connection: how many it took (a partial write takes fewer than offered),
    * WOULD_BLOCK if it takes none now, DISCONNECTED if it never will. A short string is taken
    * whole; longer data should be a Buffer, which is taken at most MAX_WRITE_BYTES at a time.
@@ -78,7 +93,6 @@ export class TcpStream implements Source {
     socket.write(data.subarray(0, MAX_WRITE_BYTES))
     return MAX_WRITE_BYTES
   }
-  // #endregion tcp-stream
 
   /** Half-close: send FIN after everything written so far. Reading goes on. */
   shutdown(): void {
@@ -122,7 +136,6 @@ export class TcpStream implements Source {
   }
 }
 
-// #region tcp-listener
 /**
  * A listening socket. Node accepts connections by itself and announces each with 'connection';
  * we queue them, report the listener readable, and hand them out from `accept()`, as accept(2)
@@ -152,7 +165,6 @@ export class TcpListener implements Source {
     }
     return stream
   }
-  // #endregion tcp-listener
 
   watch(sink: ReadinessSink): void {
     this.sink = sink

@@ -44,7 +44,6 @@ export class Timers {
     return performance.now()
   }
 
-  // #region schedule
   /** Wake `waker` once `deadline` has passed. Re-scheduling an entry moves it; the latest waker wins. */
   schedule(entry: TimerEntry, deadline: number, waker: Waker): void {
     entry.waker = waker
@@ -87,7 +86,6 @@ export class Timers {
     }
   }
   // #endregion fire-due
-  // #endregion schedule
 
   get size(): number {
     return this.heap.length

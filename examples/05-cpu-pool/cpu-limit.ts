@@ -2,9 +2,11 @@
 // served, and a full line turns newcomers away.
 //
 // Why cap at all? Hashing threads beyond the core count finish nothing sooner: they share the cores,
-// every task gets slower, and the event-loop thread must fight all of them for a core to answer
-// `/0`. So the cap defaults to the CPU count, and the pool's spare threads (worker-pool.ts) are never
-// all hashing at once.
+// every task gets slower, and the event-loop thread must compete with all of them for a core to
+// answer `/0`. So the cap defaults to the CPU count, and the pool's spare threads (worker-pool.ts)
+// are never all hashing at once. The default does not reserve a core for the loop: with every
+// slot taken, every core can be hashing, and the loop thread shares a core with one of them, as
+// the kernel schedules them. `--cpu-limit` set to one less than the CPU count leaves a core free.
 //
 // The default does not keep a core free for the event loop: every core may hash, and the loop's
 // thread shares them. It needs little of a core (it sleeps in the poller, epoll_wait or kevent,

@@ -16,7 +16,6 @@ export function createCounter() {
   return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
 }
 
-// #region release
 // #region release-slot
 /**
  * Give one slot back: one task fewer running, then wake the one waiter, if there is one.
@@ -44,4 +43,3 @@ export function releaseSlot(counter) {
 export function releaseHeldSlot(counter, held) {
   if (Atomics.exchange(held, 0, 0) === 1) releaseSlot(counter)
 }
-// #endregion release

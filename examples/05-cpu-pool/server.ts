@@ -66,7 +66,6 @@ const pool = new WorkerPool(flags['pool-size'], limit.counter)
 let tasksRejected = 0
 let taskMsAverage = 0 // moving average of one task's time on a thread, for Retry-After
 
-// #region handler
 const handle: Handler = (work, reply, client) => {
   if (work.kind === 'sleep') {
     // I/O-bound: exactly step 3. The loop sets a timer and goes back to serving others.
@@ -76,7 +75,6 @@ const handle: Handler = (work, reply, client) => {
     runCpuTask(work.n, client).then(reply)
   }
 }
-// #endregion handler
 
 // #region cpu-task
 async function runCpuTask(n: number, client: Client): Promise<Reply | null> {
@@ -126,7 +124,6 @@ startServer(
     number: 5,
     name: 'async CPU-bounded pool',
     summary: `The event loop serves I/O; /cpu runs on ${pool.size} worker threads, at most ${limit.cap} at once, the rest waiting in line (up to ${limit.maxQueue}).`,
-    // #region stats
     extraStats: () => ({
       cpuLimit: limit.cap,
       cpuRunning: limit.running,
@@ -145,7 +142,6 @@ startServer(
       wakeRaces: limit.wakeRaces,
       taskMsAvg: Math.round(taskMsAverage * 100) / 100,
     }),
-    // #endregion stats
   },
   options,
   handle,

@@ -113,7 +113,6 @@ export class WorkerPool {
     return thread
   }
 
-  // #region replace
   private replace(dead: PoolThread, error: Error): void {
     if (dead.online) this.workersAlive--
     releaseHeldSlot(this.counter, dead.held) // the slot of the task it died with, if it held one
@@ -133,5 +132,4 @@ export class WorkerPool {
     this.threads.splice(index, 1)
     setTimeout(() => this.threads.push(this.startThread()), 1000)
   }
-  // #endregion replace
 }

@@ -4,8 +4,9 @@
 // memory, in total and per connection:
 // - readiness (readiness.ts): the epoll/kqueue way. The kernel says "readable", we read into one
 //   buffer shared by every connection, so idle connections hold no buffer;
-// - completion (completion.ts): the io_uring/IOCP way. A read is submitted with its buffer, which
-//   the kernel owns until data comes, so every idle connection holds one.
+// - completion (completion.ts): a completion API used the simple way, simulated on epoll. A read
+//   is submitted with its buffer, which the kernel would own until data comes, so every idle
+//   connection holds one. (Not the only way to use io_uring or IOCP: see completion.ts.)
 //
 // `--record` also writes the result, with the machine it ran on, to bench/results/demo-buffers.json,
 // which the slide renders. Nothing in that file is typed by hand.

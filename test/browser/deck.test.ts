@@ -176,6 +176,36 @@ describe('the built deck, slide by slide', () => {
     assert.deepEqual(browser.problems.slice(start), [])
   })
 
+  test('the deck stays light when the viewer prefers dark or has switched Slidev to dark', async () => {
+    // slides.md pins `colorSchema: light` (the canvas charts are drawn for a light background; see
+    // the README). A viewer whose system prefers dark, or whose Slidev toggle was left on dark,
+    // still gets the light deck: checked on a chart slide and a diagram slide.
+    const { page, quiet } = browser
+    const start = browser.problems.length
+    const chart = slides.find((s) => s.content.includes('<LiveBench'))
+    const diagram = slides.find((s) => s.content.includes('```mermaid'))
+    assert.ok(chart && diagram)
+    try {
+      await page.emulateMedia({ colorScheme: 'dark' })
+      await page.goto(`${site.url}/1`, { waitUntil: 'load' })
+      await waitForSlide(page, 1, quiet)
+      await page.evaluate(() => localStorage.setItem('slidev-color-schema', 'dark'))
+      for (const slide of [chart, diagram]) {
+        await page.goto(`${site.url}/${slide.no}`, { waitUntil: 'load' })
+        await waitForSlide(page, slide.no, quiet)
+        const mode = await page.evaluate(() => ({
+          dark: document.documentElement.classList.contains('dark'),
+          light: document.documentElement.classList.contains('light'),
+        }))
+        assert.deepEqual(mode, { dark: false, light: true }, `slide ${slide.no}`)
+      }
+    } finally {
+      await page.evaluate(() => localStorage.removeItem('slidev-color-schema'))
+      await page.emulateMedia({ colorScheme: 'light' })
+    }
+    assert.deepEqual(browser.problems.slice(start), [])
+  })
+
   test("the fonts are the deck's own, loaded from the build", async () => {
     const { page } = browser
     const start = browser.problems.length

@@ -1,0 +1,47 @@
+// `npm run demo:microtasks`: process.nextTick, promise callbacks, queueMicrotask, setImmediate and
+// setTimeout 0, queued at once, in the order Node runs them: first at the top level of this
+// module, then inside an I/O callback, where the order differs (order.ts says why).
+//
+// Prints one table per context; `--json` prints one JSON object per callback instead, one a line
+// (`{"context":"I/O callback","order":1,"kind":"process.nextTick","queue":"..."}`), for programs
+// that read it (the recorder, bench/record-microtasks.ts; the tests).
+//
+// The first `observe` call sits at the top level of this file on purpose: "the main module" means
+// exactly that, so it cannot move into a function called later.
+
+import { readFile } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { observe, QUEUED_ORDER, type Ran } from './order.ts'
+
+function flags(): { json: boolean } {
+  try {
+    const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true })
+    return { json: values.json }
+  } catch (error) {
+    console.error(`demo:microtasks: ${(error as Error).message} (flags: --json)`)
+    process.exit(2)
+  }
+}
+
+const { json } = flags()
+
+function print(order: Ran[]): void {
+  if (json) {
+    for (const ran of order) console.log(JSON.stringify(ran))
+    return
+  }
+  const where =
+    order[0]!.context === 'main module'
+      ? "in the main module (an ES module's top level)"
+      : 'in an I/O callback (fs.readFile)'
+  console.log(`${where}, they ran:`)
+  for (const ran of order) console.log(`  ${ran.order}. ${ran.kind.padEnd(17)} ${ran.queue}`)
+}
+
+if (!json) console.log(`queued, in this order: ${QUEUED_ORDER.join(', ')}`)
+observe('main module', (inMain) => {
+  print(inMain)
+  // Any file will do: what matters is that its callback runs in libuv's poll phase.
+  readFile(fileURLToPath(import.meta.url), () => observe('I/O callback', print))
+})
