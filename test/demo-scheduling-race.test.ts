@@ -9,16 +9,17 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { REPO_ROOT } from '../bench/steps.ts'
 import { JOBS_PER_WORKER, jobRounds, makeJobSet, totalUnits } from '../examples/demo-scheduling/jobs.ts'
+import { ratiosOf } from '../examples/demo-scheduling/race.ts'
 import { SCHEDULERS } from '../examples/demo-scheduling/protocol.ts'
 import type { SchedulingRecording } from '../examples/demo-scheduling/recording.ts'
 import { runHeat, type Heat } from '../examples/demo-scheduling/run.ts'
-import { spansUntil, stealsUntil } from '../examples/demo-scheduling/timeline.ts'
+import { busyMs, lastEndMs, spansUntil, stealsUntil } from '../examples/demo-scheduling/timeline.ts'
 
 const MAIN = join(REPO_ROOT, 'examples/demo-scheduling/main.ts')
 
@@ -198,5 +199,40 @@ describe('demo:scheduling: the command line', () => {
     }
     assert.ok(a!.ratios.stealingToPerWorker > 0 && a!.ratios.stealingToGlobal > 0)
     assert.match(a!.command, /^npm run demo:scheduling -- --json --ms 120$/)
+  })
+})
+
+describe('demo:scheduling: the recording the slide replays', () => {
+  test('bench/results/scheduling.json is a whole run of the seeded job set, consistent with itself', () => {
+    const rec = JSON.parse(
+      readFileSync(join(REPO_ROOT, 'bench/results/scheduling.json'), 'utf8'),
+    ) as SchedulingRecording
+    assert.equal(rec.schema, 'scheduling/1')
+    assert.match(rec.command, /^npm run demo:scheduling( -- .*)?--record/)
+    assert.ok(rec.machine.cpuModel && rec.machine.cores > 0 && /^v\d+/.test(rec.machine.node))
+    const set = makeJobSet(rec.jobSet.seed, rec.jobSet.workers)
+    assert.deepEqual(rec.jobSet.units, set.units, 'the job set is the one its seed makes')
+    assert.deepEqual(rec.jobSet.long, set.long)
+    assert.deepEqual(
+      rec.heats.map((h) => h.scheduler),
+      [...SCHEDULERS],
+    )
+    for (const heat of rec.heats) {
+      const lanes = heat.timeline.lanes
+      const jobs = lanes.flatMap((lane) => spansUntil(lane, Infinity).map((s) => s.job)).sort((a, b) => a - b)
+      assert.deepEqual(
+        jobs,
+        set.units.map((_, id) => id),
+        `${heat.scheduler}: every job exactly once`,
+      )
+      assert.equal(heat.makespanMs, Math.max(...lanes.map(lastEndMs)), `${heat.scheduler}: makespan = last end`)
+      heat.workers.forEach((w, i) => {
+        assert.ok(Math.abs(w.busyMs - busyMs(lanes[i]!)) < 0.02, `${heat.scheduler} worker ${i}: busy time`)
+      })
+      assert.equal(heat.steals, stealsUntil(lanes, Infinity).length, `${heat.scheduler}: steals`)
+    }
+    const round1 = ratiosOf(rec.heats.map((h) => ({ ...h, lanes: h.timeline.lanes })))
+    assert.ok(Math.abs(round1.stealingToGlobal - rec.rounds[0]!.ratios.stealingToGlobal) < 0.001)
+    assert.ok(Math.abs(round1.stealingToPerWorker - rec.rounds[0]!.ratios.stealingToPerWorker) < 0.001)
   })
 })

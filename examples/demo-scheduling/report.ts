@@ -41,6 +41,14 @@ export function formatReport(rec: SchedulingRecording): string {
       )
     })
   }
+  if (rec.rounds.length > 1) {
+    lines.push('', `The table is round 1. Every round, in the order its heats ran:`)
+    rec.rounds.forEach((r, i) => {
+      const heats = r.order.map((name) => `${name} ${ms(r.makespanMs[name])}`).join(', ')
+      const ratios = `${r.ratios.stealingToPerWorker.toFixed(2)} / ${r.ratios.stealingToGlobal.toFixed(2)}`
+      lines.push(`  round ${i + 1}: ${heats}; stealing ÷ per-worker / ÷ global ${ratios}`)
+    })
+  }
   lines.push('', ...formatRatios(rec.ratios, rec.rounds.length))
   const least = Math.min(...rec.heats.map((h) => h.onCpu))
   if (least < SHARED_BELOW)
