@@ -4,20 +4,22 @@
 // One thread owns the deque: only the owner pushes and pops, both at the BOTTOM (the hot end: last
 // in, first out). Any other thread may steal ONE job at a time from the TOP (the cold end: the
 // oldest job). This is the deque crossbeam-deque's LIFO `Worker` implements and Rayon runs on
-// (rayon-core's `steal()` takes a single job with `Stealer::steal`), and the shape of Java's
-// ForkJoinPool work queues (the owner pushes and pops at `top`, thieves poll at `base`).
+// (a LIFO worker unless the pool is built breadth-first; rayon-core's `steal()` takes a single job
+// with `Stealer::steal`), and the shape of Java's ForkJoinPool work queues in their default mode
+// (the owner pushes and pops at `top`, thieves poll at `base`; `asyncMode` makes the owner FIFO).
 //
 // Why the owner pops the newest job: in fork-join code the newest job is the one just split off,
 // the smallest piece, with its data still in this core's cache; the oldest is the biggest piece, so
 // a thief that takes it takes a lot of work in one steal. In this demo nobody spawns jobs, but the
 // two ends still keep owner and thieves apart: they meet only at the last job.
 //
-// Why a thief takes one job, not half: the owner's pop is cheap because it claims a job with plain
-// reads and writes, and uses a compare-exchange only for the very last one (see below). A thief
-// that claimed k > 1 jobs with one compare-exchange on `top` could claim a job the owner has just
-// popped without one. Tokio (`steal_into`, which "steals half the tasks") and Go (`runqsteal`,
-// "steal half of elements") can steal half because their owner also claims every job with a
-// compare-exchange on the head; crossbeam's batch steal from a LIFO deque moves jobs one by one.
+// Why a thief takes one job, not half: the owner's pop is cheap because it claims a job with a
+// load and a store, no read-modify-write, and uses a compare-exchange only for the very last job
+// (see below). A thief that claimed k > 1 jobs with one compare-exchange on `top` could claim a
+// job the owner has just popped without one. Tokio (`steal_into`, which "steals half the tasks")
+// and Go (`runqsteal`, "steal half of elements") can steal half because their owner also claims
+// every job with a compare-exchange on the head; crossbeam's batch steal from a LIFO deque moves
+// jobs one by one.
 // Here jobs are milliseconds long, so one compare-exchange per stolen job costs nothing visible.
 //
 // ## The layout (Int32 cells)

@@ -9,8 +9,8 @@
 // A queue that also takes pushes while workers pop needs more (a lock, or a multi-producer,
 // multi-consumer algorithm); this demo only compares how jobs are handed out, so it keeps the
 // simplest shape that still has every worker hit the same cache line on every take. With jobs of
-// milliseconds that contention costs nothing visible here; runtimes whose tasks run for
-// microseconds feel it (see the slide's notes).
+// milliseconds that contention costs nothing visible here; a runtime whose tasks run only briefly
+// between pops feels it (Tokio's 2019 scheduler write-up, "Making the Tokio scheduler 10x faster").
 
 const NEXT = 0
 
