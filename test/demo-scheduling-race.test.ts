@@ -1,5 +1,5 @@
 // `npm run demo:scheduling`, its behaviour (not its speed: the ratios are checked by
-// `npm run demo:scheduling -- --rounds 3 --check`, on a quiet machine):
+// `npm run demo:scheduling -- --check`, on a quiet machine):
 // - the job set is the same on every run, and skewed as documented;
 // - every scheduler runs every job exactly once, from where it should (the global queue, its own
 //   round-robin share, or, stealing, another worker's deque);
