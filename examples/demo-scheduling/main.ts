@@ -1,0 +1,120 @@
+// `npm run demo:scheduling`: three schedulers race on the same CPU jobs.
+//
+// N worker threads (default: one per core, 2 to 4) run one skewed job set (jobs.ts) three times:
+// from one global queue, from a queue per worker filled round-robin, and from the same queues
+// with work stealing (deque.mjs). It prints each scheduler's makespan, each worker's jobs, busy
+// and idle time, steals and failed steal attempts, and how work stealing compares with the other
+// two. `--json` prints the same as JSON, with every job's start and end; `--record` writes it to
+// bench/results/scheduling.json for the slide; `--check` exits 1 when a ratio misses its target.
+//
+// This file only reads the flags and hands over to demo.ts.
+
+import { availableParallelism } from 'node:os'
+import { parseArgs } from 'node:util'
+import { DEFAULT_SEED } from './jobs.ts'
+import { LABELS } from './protocol.ts'
+import { meetsTargets } from './race.ts'
+import { toJson, writeRecording } from './recording.ts'
+import { formatReport } from './report.ts'
+import { runDemo } from './demo.ts'
+
+// One worker per core: each worker's busy time is then a core's time, not a share the OS slices.
+// At least 2 (one worker has nothing to balance), at most 4 unless the machine has more cores.
+const MAX_WORKERS = Math.max(4, availableParallelism())
+const DEFAULT_WORKERS = Math.min(4, Math.max(2, availableParallelism()))
+
+const USAGE = `usage: npm run demo:scheduling -- [flags]
+  --workers N   worker threads, 2 to ${MAX_WORKERS} (default ${DEFAULT_WORKERS}: one per core, at most 4)
+  --ms N        the ideal makespan: how long the job set takes shared out perfectly, 100 to 5000 (default 1200)
+  --seed N      the job set's seed (default ${DEFAULT_SEED})
+  --rounds N    run the three heats N times, in rotated order; ratios are the median (default 1, at most 9)
+  --check       exit 1 if a median ratio misses its target (5 rounds unless --rounds says otherwise)
+  --json        print the result as JSON instead of a table
+  --record      also write bench/results/scheduling.json`
+
+interface Flags {
+  workers: number
+  ms: number
+  seed: number
+  rounds: number
+  check: boolean
+  json: boolean
+  record: boolean
+}
+
+function flags(argv: string[]): Flags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      workers: { type: 'string', default: String(DEFAULT_WORKERS) },
+      ms: { type: 'string', default: '1200' },
+      seed: { type: 'string', default: String(DEFAULT_SEED) },
+      rounds: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      record: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    console.log(USAGE)
+    process.exit(0)
+  }
+  return {
+    workers: whole('--workers', values.workers, 2, MAX_WORKERS),
+    ms: whole('--ms', values.ms, 100, 5000),
+    seed: whole('--seed', values.seed, 1, 0xffffffff),
+    // A check is a benchmark: several rounds, so one disturbed heat does not decide it.
+    rounds: whole('--rounds', values.rounds ?? (values.check ? '5' : '1'), 1, 9),
+    check: values.check,
+    json: values.json,
+    record: values.record,
+  }
+}
+
+function whole(name: string, text: string, min: number, max: number): number {
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || n < min || n > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${text}'`)
+  return n
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2)
+  let f: Flags
+  try {
+    f = flags(argv)
+  } catch (error) {
+    // One line: some of parseArgs's messages run to three.
+    console.error(`demo:scheduling: ${(error as Error).message.split('\n')[0]} (try --help)`)
+    process.exit(2)
+  }
+  const command = `npm run demo:scheduling${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`
+  if (!f.json) console.log(`${f.workers} worker threads, three schedulers, the same jobs ...`)
+  const recording = await runDemo({
+    workers: f.workers,
+    seed: f.seed,
+    targetMs: f.ms,
+    rounds: f.rounds,
+    command,
+    onHeat: f.json
+      ? undefined
+      : (heat, round) => console.log(`  ${f.rounds > 1 ? `round ${round + 1}: ` : ''}${LABELS[heat.scheduler]} done`),
+  })
+  if (f.json) console.log(toJson(recording))
+  else console.log(`\n${formatReport(recording)}`)
+  if (f.record) {
+    writeRecording(recording)
+    if (!f.json) console.log('\nrecorded in bench/results/scheduling.json')
+  }
+  if (f.check) {
+    const met = meetsTargets(recording.ratios)
+    if (!met.perWorker || !met.global) process.exitCode = 1
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(`demo:scheduling: ${error.message}`)
+  process.exit(1)
+})
