@@ -42,12 +42,12 @@
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)
 
 import { createCounter, RUNNING } from './cpu-slot.mjs'
-import { TaskQueue } from './task-queue.ts'
+import { Fifo } from '../shared/fifo.ts'
 
 export class CpuLimit {
   /** Shared with the worker threads, which give slots back (cpu-slot.mjs). */
   readonly counter: Int32Array = createCounter()
-  private readonly line: TaskQueue<() => void>
+  private readonly line: Fifo<() => void>
   /** For /__stats. */
   mostEverRunning = 0
   mostEverQueued = 0
@@ -58,7 +58,7 @@ export class CpuLimit {
     readonly cap: number,
     readonly maxQueue: number,
   ) {
-    this.line = new TaskQueue(maxQueue)
+    this.line = new Fifo(maxQueue)
   }
 
   get running(): number {

@@ -6,7 +6,7 @@
 // one concept per file:
 //
 //   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count); the rest wait
-//                   in a bounded line (task-queue.ts), first come first served, woken by
+//                   in a bounded line (shared/fifo.ts), first come first served, woken by
 //                   Atomics.notify from the thread that frees a slot (cpu-slot.mjs)
 //   worker-pool.ts  min(2 × CPUs, 40) threads, started once; a thread that dies fails only its own
 //                   request (500) and is replaced
