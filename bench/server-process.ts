@@ -10,7 +10,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { adopt, liveChildren, stopChild } from './child-processes.ts'
-import { REPO_ROOT, type StepEntry } from './steps.ts'
+import { type StepEntry } from './steps.ts'
+import { REPO_ROOT } from './repo-root.ts'
 
 export interface ServerProcess {
   url: string

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test'
 import { Recorder } from '../bench/metrics.ts'
 import { parseAnswer } from '../bench/probe.ts'
 import { checkTarget, comparisonTable, summaryLine } from '../bench/report.ts'
-import { resolveRunOptions, throughputLimit } from '../bench/scenarios.ts'
+import { resolveRunOptions, throughputLimit } from '../bench/options.ts'
 import type { BenchResult, Metrics } from '../bench/types.ts'
 
 /** Within a relative tolerance: the histogram keeps 4 significant digits. */

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { isRunning, liveChildren } from '../bench/child-processes.ts'
 import { runScenario, type BenchProgress } from '../bench/index.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 
 function assertGone(pids: { server: number | null; generator: number | null }): void {
   for (const [name, pid] of Object.entries(pids)) {
@@ -109,7 +109,7 @@ describe('npm run bench and Ctrl-C', () => {
   test('SIGINT stops the run, prints what was done, exits 130 and leaves no child behind', async () => {
     const cli = spawn(
       process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), '--scenario', 'drill', '--path', '/5000'],
+      ['--import', 'tsx', join(REPO_ROOT, 'bench/cli/bench.ts'), '--scenario', 'drill', '--path', '/5000'],
       {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { checkRunRequest } from '../bench/live/requests.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
 
 const scripts = Object.keys(
@@ -177,11 +177,12 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded step-4 trace is real --trace output, with a header and the parts the slides import', () => {
-    const text = readFileSync(join(REPO_ROOT, 'bench/results/step4-trace.txt'), 'utf8')
+    const text = readFileSync(join(REPO_ROOT, 'recordings/step4-trace.txt'), 'utf8')
     const lines = text.trimEnd().split('\n')
-    assert.match(lines[0]!, /^# step 4 --trace: one GET \/\d+/)
-    assert.match(text, /^# Recorded .+ Node v\d+/m)
-    assert.match(text, /^# Command: npm run trace:record/m)
+    assert.equal(lines[0], '# schema: step4-trace/1')
+    assert.match(text, /^# machine: .+ Node v\d+/m)
+    assert.match(text, /^# command: npm run trace:record$/m)
+    assert.match(text, /^# step 4 --trace: one GET \/\d+/m)
     for (const part of ['startup', 'accept', 'request', 'answer', 'close']) {
       assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
     }
@@ -194,7 +195,7 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded thread cost the deck renders is there, measured on a named machine', () => {
-    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/thread-cost.json'), 'utf8')) as {
+    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/thread-cost.json'), 'utf8')) as {
       schema: string
       command: string
       machine: { cpuModel: string; node: string }
@@ -220,13 +221,13 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded demo:buffers result the deck renders is there, measured on a named machine', () => {
-    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/demo-buffers.json'), 'utf8')) as {
+    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/demo-buffers.json'), 'utf8')) as {
       schema: string
-      machine: { cpu: string; node: string }
+      machine: { cpuModel: string; node: string }
       results: { strategy: string; perConnection: { arrayBuffersBytes: number } }[]
     }
-    assert.equal(recorded.schema, 'demo-buffers/1')
-    assert.ok(recorded.machine.cpu && recorded.machine.node)
+    assert.equal(recorded.schema, 'demo-buffers/2')
+    assert.ok(recorded.machine.cpuModel && recorded.machine.node)
     assert.deepEqual(
       recorded.results.map((r) => r.strategy),
       ['readiness', 'completion'],

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { WebSocketClient } from 'vite'
 import { isRunning, liveChildren } from '../bench/child-processes.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { LiveBenchHost, type HostDeps } from '../bench/live/host.ts'
 import { isDeckOrigin, isLoopbackAddress, refusePeer } from '../bench/live/origin.ts'
 import { attach, liveBench, type DevServerLike } from '../bench/live/plugin.ts'
@@ -27,7 +27,7 @@ import {
   type RunView,
 } from '../bench/live/protocol.ts'
 import { checkRunRequest, LIVE_CAP_S, LIVE_MAX_STEPS } from '../bench/live/requests.ts'
-import type { RunInput } from '../bench/scenarios.ts'
+import type { RunInput } from '../bench/options.ts'
 import type { BenchProgress, BenchResult, RunHooks } from '../bench/types.ts'
 import { connectHmr, viteToken, type HmrMessage } from './helpers/hmr-client.ts'
 

@@ -14,6 +14,7 @@
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
 
+import { connectionsOf } from '../options.ts'
 import { findScenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
@@ -89,9 +90,11 @@ function checkScenario(name: unknown): Checked<string> {
   const scenario = findScenario(name)
   if (scenario === undefined)
     return fail(`unknown scenario '${short(name)}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
-  if (scenario.connections > LIVE_MAX_CONNECTIONS) {
+  const connections = connectionsOf(scenario)
+  if (connections > LIVE_MAX_CONNECTIONS) {
     return fail(
-      `${scenario.name} opens ${scenario.connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): run it with npm run bench -- --scenario ${scenario.name}`,
+      `${scenario.name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ` +
+        `run it with npm run bench -- --scenario ${scenario.name}`,
     )
   }
   return { ok: true, value: scenario.name }

@@ -11,29 +11,30 @@
 
 import { parseArgs } from 'node:util'
 
-/** A whole number in [min, max]. */
+/** A whole number (not negative), in [min, max] when given. */
 export interface IntFlag {
   kind: 'int'
   default?: number
-  min: number
-  max: number
+  min?: number
+  max?: number
   help: string
   /** What the usage line shows after the flag (default `N`). */
   value?: string
 }
-/** A decimal number in [min, max], e.g. seconds. */
+/** A decimal number (not negative), e.g. seconds, in [min, max] when given. */
 export interface NumberFlag {
   kind: 'number'
   default?: number
-  min: number
-  max: number
+  min?: number
+  max?: number
   help: string
   value?: string
 }
-/** Any non-empty text (checked further by the command, e.g. against a registry). */
+/** Non-empty text: one of `choices` when given, else checked further by the command. */
 export interface TextFlag {
   kind: 'text'
   default?: string
+  choices?: readonly string[]
   help: string
   value?: string
 }
@@ -99,20 +100,26 @@ export function readFlags<S extends FlagSpecs>(
     const text = token.value
     if (text === undefined || text === '' || (!token.inlineValue && text.startsWith('--')))
       throw new UsageError(`${token.rawName} needs a value`)
-    values[token.name] = spec.kind === 'text' ? text : parseNumber(token.rawName, text, spec)
+    values[token.name] =
+      spec.kind === 'text' ? checkChoice(token.rawName, text, spec) : parseNumber(token.rawName, text, spec)
   }
   return { flags: values as FlagValues<S>, positionals }
 }
 
 /** A whole or decimal number within the flag's range, or a one-line `UsageError`. */
-export function parseNumber(name: string, text: string, range: Pick<IntFlag | NumberFlag, 'kind' | 'min' | 'max'>) {
-  const pattern = range.kind === 'int' ? /^\d+$/ : /^\d+(\.\d+)?$/
+export function parseNumber(name: string, text: string, spec: Pick<IntFlag | NumberFlag, 'kind' | 'min' | 'max'>) {
+  const pattern = spec.kind === 'int' ? /^\d+$/ : /^\d+(\.\d+)?$/
   if (!pattern.test(text))
-    throw new UsageError(`${name} must be a ${range.kind === 'int' ? 'whole number' : 'number'}, got '${text}'`)
+    throw new UsageError(`${name} must be a ${spec.kind === 'int' ? 'whole number' : 'number'}, got '${text}'`)
   const n = Number(text)
-  if (n < range.min || n > range.max)
-    throw new UsageError(`${name} must be between ${range.min} and ${range.max}, got ${n}`)
+  const { min = 0, max = Number.MAX_SAFE_INTEGER } = spec
+  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`)
   return n
+}
+
+function checkChoice(name: string, text: string, spec: TextFlag): string {
+  if (spec.choices === undefined || spec.choices.includes(text)) return text
+  throw new UsageError(`${name} must be one of ${spec.choices.join(', ')}, got '${text}'`)
 }
 
 /** One line per flag, for a command's `--help`: `  --pool N    use a pool of N threads (default 0)`. */

@@ -3,7 +3,7 @@
 //
 // `npm run threads:record` compiles this file with the system C compiler into a temporary
 // directory (no binary is committed), runs it beside step 2, and records both in
-// bench/results/thread-cost.json. Usage: thread-cost <live threads> <sequential starts>.
+// recordings/thread-cost.json. Usage: thread-cost <live threads> <sequential starts>.
 // It prints one JSON object on stdout.
 //
 // - Start time: pthread_create, then the new thread reads the clock as its first act. That is the
