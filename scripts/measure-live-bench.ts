@@ -1,4 +1,4 @@
-// `npm run bench:live`: the two targets of the deck's live benchmarks (issue #7), measured the way
+// `npm run bench:live`: the two targets of the deck's live benchmarks, measured the way
 // the audience sees them — `slidev --port 3032`, a presenter window and an audience window in the
 // system Chromium, the presenter's buttons clicked:
 //

@@ -132,7 +132,7 @@ describe('limits, summaries, targets', () => {
     )
   })
 
-  test('issue #3 targets are checked against the measured figures', () => {
+  test("the scenarios' targets for step 3 are checked against the measured figures", () => {
     const metrics = (throughput: number, p99: number): Metrics => ({
       ...new Recorder().metrics(),
       completed: 150,

@@ -1,4 +1,5 @@
-// The workload protocol (DESIGN.md), written once and run against every step in bench/steps.ts.
+// The workload protocol (README.md, "The workload every step serves"), written once and run
+// against every step in bench/steps.ts.
 // A step added to the registry is held to the same table without a line changed here.
 
 import assert from 'node:assert/strict'
