@@ -92,6 +92,11 @@ export function percent(fraction: Maybe): string {
   return known(fraction) ? `${(fraction * 100).toFixed(0)}%` : DASH
 }
 
+/** "14:03:07": the time of day of a moment (ms since the epoch), on the machine showing it. */
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB')
+}
+
 /** "2026-11-23" from an ISO time. */
 export function day(iso: string): string {
   return iso.slice(0, 10)

@@ -85,7 +85,8 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
   if (target.maxSpanMs !== undefined) {
     met &&= r.asked !== null && r.done === r.asked && m.spanMs !== null && m.spanMs <= target.maxSpanMs
     parts.push(
-      `${count(r.done)} of ${r.asked === null ? '?' : count(r.asked)} done, last ${ms(m.spanMs)} ms after the first send`,
+      `${count(r.done)} of ${r.asked === null ? '?' : count(r.asked)} done, last ${ms(m.spanMs)} ms after ` +
+        `the first send`,
     )
   }
   if (target.minSteadyThroughput !== undefined) {
@@ -102,22 +103,26 @@ export function resultText(r: BenchResult): string {
   const m = r.metrics
   const bound = o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`
   const lines = [
-    `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ${bound} · cap ${o.capS} s`,
+    `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ` +
+      `${bound} · cap ${o.capS} s`,
     r.summary,
   ]
   if (r.cpu) {
     lines.push(
-      `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
+      `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ` +
+        `ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
     )
   }
   const limit = r.limit ? ` (limit ${perSecond(r.limit.throughput)}, ratio ${r.limit.ratio?.toFixed(3) ?? DASH})` : ''
   lines.push(
-    `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${perSecond(m.throughput)} req/s${limit} = completed / (last completion − first send)`,
+    `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${perSecond(m.throughput)} req/s${limit} = completed / (last ` +
+      `completion − first send)`,
   )
   if (m.steadyThroughput !== null) {
     const ratio = r.limit?.steadyRatio != null ? ` (ratio ${r.limit.steadyRatio.toFixed(3)})` : ''
     lines.push(
-      `steady state ${perSecond(m.steadyThroughput)} req/s${ratio} = sum over connections of their own rate, ramp left out`,
+      `steady state ${perSecond(m.steadyThroughput)} req/s${ratio} = sum over connections of their own ` +
+        `rate, ramp left out`,
     )
   }
   lines.push(latencyLine(r.cpu ? 'CPU task latency' : 'latency', m))
@@ -128,13 +133,15 @@ export function resultText(r: BenchResult): string {
       : ''
     lines.push(
       latencyLine(
-        `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} connections${extra})`,
+        `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} ` +
+          `connections${extra})`,
         r.probe,
       ),
     )
   }
   lines.push(
-    `errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
+    `errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ` +
+      `${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
   )
   const s = r.server
   if (s) {
@@ -158,12 +165,14 @@ export function resultText(r: BenchResult): string {
   }
   if (r.generator) {
     const ac = r.autocannon
-      ? `; autocannon's own figures: ${perSecond(r.autocannon.requestsAverage)} req/s (per-second average), p99 ${r.autocannon.latencyP99} ms`
+      ? `; autocannon's own figures: ${perSecond(r.autocannon.requestsAverage)} req/s (per-second average), ` +
+        `p99 ${r.autocannon.latencyP99} ms`
       : ''
     const cpu =
       r.generator.cpuMs !== null && r.loadMs > 0 ? `, CPU ${percent(r.generator.cpuMs / r.loadMs)} of a core` : ''
     lines.push(
-      `generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first send: not counted in the span or in latencies)${cpu}${ac}`,
+      `generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first ` +
+        `send: not counted in the span or in latencies)${cpu}${ac}`,
     )
   }
   const target = checkTarget(r)
@@ -248,28 +257,35 @@ export function comparisonTable(results: BenchResult[]): string {
 export function tableNotes(results: BenchResult[]): string[] {
   const cpuMix = results.some((r) => r.options.cpuMix !== null)
   const notes = [
-    'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so req/s = connections ÷ latency by construction.',
+    'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so ' +
+      'req/s = connections ÷ latency by construction.',
   ]
   if (cpuMix) {
     const r = results.find((x) => x.cpu)
     notes.push(
-      `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ${r?.cpu?.targetMs ?? 60} ms here.`,
-      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+      `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per ` +
+        `core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ` +
+        `${r?.cpu?.targetMs ?? 60} ms here.`,
+      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
+        'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
     )
   } else {
     notes.push(
-      "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's per-second average); latencies from an HDR histogram of every response, to the microsecond.",
+      "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's " +
+        'per-second average); latencies from an HDR histogram of every response, to the microsecond.',
     )
     if (results.some((r) => r.limit))
       notes.push('ratio to limit: req/s ÷ (connections × 1000 / ms), the most a closed loop of /<ms> requests can do.')
     if (results.some((r) => r.metrics.steadyThroughput !== null))
       notes.push(
-        "steady req/s: each connection's own rate between its first and last completion, summed: the ramp (connecting, first wave) left out.",
+        "steady req/s: each connection's own rate between its first and last completion, summed: the ramp " +
+          '(connecting, first wave) left out.',
       )
     notes.push('last done s: last completion − first send.')
   }
   notes.push(
-    "errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen (polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
+    'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen ' +
+      "(polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
   return notes
@@ -295,10 +311,12 @@ export function markdownReport(doc: BenchComparison): string {
     '',
     comparisonTable(doc.results),
     '',
-    ...doc.results.map(
-      (r) =>
-        `- ${stepLabel(r)}: ${r.summary}${r.generator ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)` : ''}`,
-    ),
+    ...doc.results.map((r) => {
+      const setup = r.generator
+        ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)`
+        : ''
+      return `- ${stepLabel(r)}: ${r.summary}${setup}`
+    }),
     '',
     ...tableNotes(doc.results).map((n) => `- ${n}`),
   ]
@@ -307,8 +325,9 @@ export function markdownReport(doc: BenchComparison): string {
     lines.push('', `Step 3's target: ${scenario.target.text}.`, '', ...targets.map((t) => `- ${t}`))
     lines.push(
       '',
-      "The server and the load generator share the machine's cores, and the load average above includes the runs before this one; the target is checked by the bench, not promised by it.",
+      "The server and the load generator share the machine's cores, and the load average above includes the " +
+        'runs before this one; the target is checked by the bench, not promised by it.',
     )
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

@@ -33,7 +33,7 @@ const SCHEMA = 'step4-trace/1'
 const PATH = '/100'
 const OUTPUT = join(REPO_ROOT, 'recordings/step4-trace.txt')
 /** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
-const TRACE_LINE = /^\s*\d+\.\d{3}  \S/
+const TRACE_LINE = /^\s*\d+\.\d{3} {2}\S/
 
 /** One request on its own connection, as curl sends it; closes once the whole answer is in. */
 function curlLike(port: number): Promise<string> {
@@ -49,7 +49,8 @@ function curlLike(port: number): Promise<string> {
       answer += text
       const head = answer.indexOf('\r\n\r\n')
       const length = /content-length:\s*(\d+)/i.exec(answer)
-      if (head >= 0 && length && answer.length >= head + 4 + Number(length[1])) socket.end() // done: close, as curl does
+      // The whole answer is in: close, as curl does.
+      if (head >= 0 && length && answer.length >= head + 4 + Number(length[1])) socket.end()
     })
     socket.on('error', (error) => {
       clearTimeout(timer)
@@ -72,7 +73,7 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
 
 type Part = 'startup' | 'accept' | 'request' | 'answer' | 'close'
 
-/** Cuts the timeline into whole turns and the turns into the five parts; throws if the shape is not the expected one. */
+/** Cuts the timeline into whole turns, and the turns into the five parts; throws on any other shape. */
 function parts(lines: string[]): Map<Part, string[]> {
   const turns: string[][] = [[]]
   for (const line of lines) {

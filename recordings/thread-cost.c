@@ -122,7 +122,9 @@ int main(int argc, char **argv) {
 
   printf("{\"sequential\":{\"spawned\":%d,\"startUsAvg\":%.2f,\"startUsMedian\":%.2f},"
          "\"burst\":{\"spawned\":%d,\"startUsAvg\":%.2f},"
-         "\"live\":{\"threads\":%d,\"idleRssBytes\":%ld,\"liveRssBytes\":%ld,\"idleVmSizeBytes\":%ld,\"liveVmSizeBytes\":%ld}}\n",
-         sequential, one_sum / sequential, one[sequential / 2], live, burst_sum / live, live, rss_before, rss_live, vsz_before, vsz_live);
+         "\"live\":{\"threads\":%d,\"idleRssBytes\":%ld,\"liveRssBytes\":%ld,"
+         "\"idleVmSizeBytes\":%ld,\"liveVmSizeBytes\":%ld}}\n",
+         sequential, one_sum / sequential, one[sequential / 2], live, burst_sum / live,
+         live, rss_before, rss_live, vsz_before, vsz_live);
   return 0;
 }

@@ -149,7 +149,9 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
     const afterBurst = await stats(server)
 
     return {
-      what: `step 2 (examples/02-thread-per-request), its own /__stats: ${SEQUENTIAL} requests of /0 one after another (after ${WARMUP} warm-up), then ${LIVE} requests of /${HOLD_MS} at once`,
+      what:
+        `step 2 (examples/02-thread-per-request), its own /__stats: ${SEQUENTIAL} requests of /0 one after ` +
+        `another (after ${WARMUP} warm-up), then ${LIVE} requests of /${HOLD_MS} at once`,
       idleRssBytes,
       sequential: startMsBetween(beforeSequential, afterSequential),
       burst: startMsBetween(afterSequential, afterBurst),
@@ -185,7 +187,9 @@ function measureNative(): ThreadCostRecord['native'] {
       }
     }
     return {
-      what: `recordings/thread-cost.c, compiled with cc -O2 -pthread: ${NATIVE_SEQUENTIAL} threads one after another, then ${LIVE} at once, parked on a condition variable`,
+      what:
+        `recordings/thread-cost.c, compiled with cc -O2 -pthread: ${NATIVE_SEQUENTIAL} threads one after ` +
+        `another, then ${LIVE} at once, parked on a condition variable`,
       compiler: version.stdout.split('\n')[0]!.trim(),
       sequential: raw.sequential,
       burst: raw.burst,

@@ -76,7 +76,8 @@ try {
   }
   const sorted = [...latencies].sort((a, b) => a - b)
   console.log(
-    `1. click → first live point: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${sorted.at(-1)} ms (target ≤ 1500 ms)`,
+    `1. click → first live point: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ` +
+      `${sorted.at(-1)} ms (target ≤ 1500 ms)`,
   )
 
   await runButton.waitFor({ timeout: 30_000 })

@@ -179,7 +179,7 @@ describe("the probe's answer parser", () => {
     const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nslept 0 ms\n\n'
     assert.equal(parseAnswer(Buffer.from(answer.slice(0, 20))), null)
     assert.equal(parseAnswer(Buffer.from(answer.slice(0, -1))), null)
-    assert.deepEqual(parseAnswer(Buffer.from(answer + 'HTTP/1.1')), {
+    assert.deepEqual(parseAnswer(Buffer.from(`${answer}HTTP/1.1`)), {
       status: 200,
       length: answer.length,
       close: false,

@@ -187,7 +187,7 @@ describe('the deck (static checks)', () => {
       assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
     }
     // Every other line is a line the server printed: time, who, what.
-    const other = lines.filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
+    const other = lines.filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3} {2}\S/.test(l))
     assert.deepEqual(other, [])
     for (const step of ['reading -> sleeping', 'sleeping -> writing', 'writing -> reading', 'closing -> closed'])
       assert.ok(text.includes(step), step)

@@ -93,7 +93,8 @@ try {
       for (const preconnected of [true, false]) {
         const { first, last } = await burst(server.port, n, preconnected)
         console.log(
-          `| ${n} | ${preconnected ? 'preconnected' : 'cold'} | ${first.toFixed(1)} | ${last.toFixed(1)} | ${((n * 1000) / last).toFixed(1)} |`,
+          `| ${n} | ${preconnected ? 'preconnected' : 'cold'} | ${first.toFixed(1)} | ${last.toFixed(1)} | ` +
+            `${((n * 1000) / last).toFixed(1)} |`,
         )
         await new Promise((r) => setTimeout(r, 200)) // let the closed connections go
       }

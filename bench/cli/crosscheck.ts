@@ -80,7 +80,8 @@ async function main(): Promise<number> {
         signal.throwIfAborted()
         rows.push(tool === 'harness' ? await harness(server.url, load, signal) : await wrk(server.url, load, signal))
         console.log(
-          `${load.name} · ${rows.at(-1)!.tool}: ${perSecond(rows.at(-1)!.reqPerSec)} req/s, p50 ${ms(rows.at(-1)!.p50)} ms, p99 ${ms(rows.at(-1)!.p99)} ms`,
+          `${load.name} · ${rows.at(-1)!.tool}: ${perSecond(rows.at(-1)!.reqPerSec)} req/s, p50 ` +
+            `${ms(rows.at(-1)!.p50)} ms, p99 ${ms(rows.at(-1)!.p99)} ms`,
         )
       }
       sections.push(`## ${load.name}\n\n${table(rows)}\n`)
@@ -98,14 +99,19 @@ async function main(): Promise<number> {
     '# Cross-check: the harness against wrk, on step 3',
     '',
     recordedLine(envelope),
-    `Each load ran four times on one step-3 server, in the order harness, wrk, wrk, harness. wrk: \`${WRK} -t2 -c<connections> -d${DURATION_S}s --latency\`.`,
+    `Each load ran four times on one step-3 server, in the order harness, wrk, wrk, harness. wrk: \`${WRK} ` +
+      `-t2 -c<connections> -d${DURATION_S}s --latency\`.`,
     '',
     ...sections,
-    '- req/s: the harness divides by first send → last completion; wrk divides by its whole test time, ramp and the last, unfinished wave included.',
+    '- req/s: the harness divides by first send → last completion; wrk divides by its whole test time, ramp ' +
+      'and the last, unfinished wave included.',
     "- steady: the harness's per-connection steady-state rate (bench/metrics.ts); wrk has no such figure.",
-    '- Latencies: the harness from an HDR histogram of every response (µs); wrk from its own histogram, printed to three significant digits: around 1 s that is 10 ms steps (1.00s, 1.01s).',
-    '- wrk opens its connections thread by thread, so its waves of /1000 are spread out and a 5 s test holds more than four of them; autocannon opens all at once: exactly four waves finish, the fifth is cut at 5 s.',
-    '- errors: connection errors / timeouts / non-2xx (wrk: socket errors connect+read+write / timeouts / non-2xx-or-3xx).',
+    '- Latencies: the harness from an HDR histogram of every response (µs); wrk from its own histogram, ' +
+      'printed to three significant digits: around 1 s that is 10 ms steps (1.00s, 1.01s).',
+    '- wrk opens its connections thread by thread, so its waves of /1000 are spread out and a 5 s test ' +
+      'holds more than four of them; autocannon opens all at once: exactly four waves finish, the fifth is cut at 5 s.',
+    '- errors: connection errors / timeouts / non-2xx (wrk: socket errors connect+read+write / timeouts / ' +
+      'non-2xx-or-3xx).',
     '',
   ].join('\n')
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true })
@@ -182,7 +188,8 @@ function table(rows: Row[]): string {
   ]
   rows.forEach((r, i) => {
     lines.push(
-      `| ${i + 1} | ${r.tool} | ${count(r.requests)} | ${perSecond(r.reqPerSec)} | ${perSecond(r.steady)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} |`,
+      `| ${i + 1} | ${r.tool} | ${count(r.requests)} | ${perSecond(r.reqPerSec)} | ${perSecond(r.steady)} | ` +
+        `${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} |`,
     )
   })
   return lines.join('\n')

@@ -4,8 +4,8 @@
 // plugin.ts wires it to Vite's HMR WebSocket; the tests drive it directly. It knows nothing of
 // sockets or origins (the plugin checks those before a request gets here) and starts processes
 // only through the bench library's comparison runner (compare.ts) and `runScenario`, which has
-// stopped every process it started by the time it settles. So "no child outlives the dev server" comes down to: abort the run, and
-// wait for it (`close`).
+// stopped every process it started by the time it settles. So "no child outlives the dev server"
+// comes down to: abort the run, and wait for it (`close`).
 //
 // State: the run in progress (`current`) and, for each target (kind + scenario + steps), the last
 // finished run. Both are `RunView`s changed only through `applyUpdate`, the reducer every window

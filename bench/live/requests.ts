@@ -46,7 +46,8 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
   // No `url`, `path`, `connections`, flags or anything else: names only.
   if (extra.length > 0)
     return fail(
-      `unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a live run takes a step and a scenario name only`,
+      `unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a ` +
+        `live run takes a step and a scenario name only`,
     )
   if (requestIdOf(data) === '') return fail('requestId must be 1-64 letters, digits, _ or -')
 

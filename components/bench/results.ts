@@ -8,6 +8,7 @@
 // next build.
 
 import type { LegView, LivePoint, RunView } from '../../bench/live/protocol.ts'
+import { clockTime } from '../../bench/format.ts'
 import { isRecording } from '../../bench/recording.ts'
 import { SCENARIOS } from '../../bench/scenarios.ts'
 import { findStep } from '../../bench/steps.ts'
@@ -162,6 +163,17 @@ export function liveLeg(channel: BenchChannel, scenario: string, step: string): 
     return { run, leg }
   }
   return null
+}
+
+/** "live · all steps run in 42 s · 14:03:07": how a finished live run ended, how long it took, when. */
+export function finishedCaption(run: RunView, done: string): string {
+  const took = run.finishedAt === null ? '' : ` in ${((run.finishedAt - run.startedAt) / 1000).toFixed(0)} s`
+  return `live · ${run.status === 'done' ? done : (run.message ?? run.status)}${took} · ${clockTime(run.startedAt)}`
+}
+
+/** The badge in a card's heading: live (● while running) or recorded. */
+export function badgeText(run: RunView | null): string {
+  return run?.status === 'running' ? 'live ●' : run ? 'live' : 'recorded'
 }
 
 /** The live comparison of exactly these steps on `scenario`: in progress, else the last one. */

@@ -48,7 +48,8 @@ const { server: options, flags } = parseFlagsOrExit('step:5', {
 })
 if (flags['cpu-limit'] > flags['pool-size']) {
   console.error(
-    `step:5: --cpu-limit ${flags['cpu-limit']} exceeds --pool-size ${flags['pool-size']}: a slot needs a thread (try --help)`,
+    `step:5: --cpu-limit ${flags['cpu-limit']} exceeds --pool-size ${flags['pool-size']}: a slot needs a ` +
+      `thread (try --help)`,
   )
   process.exit(2)
 }
@@ -99,7 +100,9 @@ startServer(
   {
     number: 5,
     name: 'async CPU-bounded pool',
-    summary: `The event loop serves I/O; /cpu runs on ${pool.size} worker threads, at most ${limit.cap} at once, the rest waiting in line (up to ${limit.maxQueue}).`,
+    summary:
+      `The event loop serves I/O; /cpu runs on ${pool.size} worker threads, at most ${limit.cap} at ` +
+      `once, the rest waiting in line (up to ${limit.maxQueue}).`,
     // #region stats
     extraStats: () => ({
       cpuLimit: limit.cap,
