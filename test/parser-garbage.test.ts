@@ -156,7 +156,7 @@ for (const id of ['3', '4']) {
       await server.stop()
     })
 
-    test('every connection ends in whole answers and a close; the server serves on and holds no connection', async () => {
+    test('each connection ends in whole answers and a close; the server serves on, holds no connection', async () => {
       await fc.assert(
         fc.asyncProperty(hostile, fc.boolean(), async ({ bytes, cuts }, fin) => {
           checkAnswers(await exchange(server.port, chunksAt(bytes, cuts), fin))

@@ -95,7 +95,9 @@ const DIFFERENCES: { name: string; bytes: string; ours: string; node: string; wh
     bytes: 'GET / HTTP/1.1\rHost: a\r\r',
     ours: 'waits',
     node: 'refused',
-    why: 'we look for LF only, so the head never ends: 408 after the header timeout (431 past 8 KiB); llhttp refuses at once',
+    why:
+      'we look for LF only, so the head never ends: 408 after the header timeout (431 past 8 KiB); ' +
+      'llhttp refuses at once',
   },
   {
     name: 'a method llhttp does not know',
@@ -123,7 +125,9 @@ const DIFFERENCES: { name: string; bytes: string; ours: string; node: string; wh
     bytes: 'GET http://a/b HTTP/1.1\r\nHost: a\r\n\r\n',
     ours: 'refused',
     node: 'GET http://a/b 1.1 keep-alive',
-    why: 'RFC 9112 §3.2.2 says a server MUST accept it; we serve origin-form only (no client sends absolute-form to an origin server), a known departure',
+    why:
+      'RFC 9112 §3.2.2 says a server MUST accept it; we serve origin-form only (clients send absolute-form ' +
+      'to proxies), a known departure',
   },
   {
     name: 'asterisk-form target',
