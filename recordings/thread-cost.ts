@@ -50,20 +50,28 @@ interface ThreadCosts {
     live: { threads: number; rssBytes: number; rssPerThreadBytes: number; holdMs: number }
   }
   native:
-    | {
+    | (Pick<NativeRun, 'sequential' | 'burst'> & {
         what: string
         compiler: string
-        sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
-        burst: { spawned: number; startUsAvg: number }
-        live: {
-          threads: number
-          idleRssBytes: number
-          liveRssBytes: number
+        live: Pick<NativeRun['live'], 'threads' | 'idleRssBytes' | 'liveRssBytes'> & {
           rssPerThreadBytes: number
           vmSizePerThreadBytes: number
         }
-      }
+      })
     | { missing: string }
+}
+
+/** What thread-cost.c prints: one JSON object. */
+interface NativeRun {
+  sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
+  burst: { spawned: number; startUsAvg: number }
+  live: {
+    threads: number
+    idleRssBytes: number
+    liveRssBytes: number
+    idleVmSizeBytes: number
+    liveVmSizeBytes: number
+  }
 }
 
 function number(stats: StatsBody | null, key: string): number {
@@ -175,17 +183,7 @@ function measureNative(): ThreadCostRecord['native'] {
     const binary = join(dir, 'thread-cost')
     execFileSync('cc', ['-O2', '-pthread', '-o', binary, C_SOURCE], { stdio: 'inherit' })
     const out = execFileSync(binary, [String(LIVE), String(NATIVE_SEQUENTIAL)], { encoding: 'utf8', timeout: 60_000 })
-    const raw = JSON.parse(out) as {
-      sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
-      burst: { spawned: number; startUsAvg: number }
-      live: {
-        threads: number
-        idleRssBytes: number
-        liveRssBytes: number
-        idleVmSizeBytes: number
-        liveVmSizeBytes: number
-      }
-    }
+    const raw = JSON.parse(out) as NativeRun
     return {
       what:
         `recordings/thread-cost.c, compiled with cc -O2 -pthread: ${NATIVE_SEQUENTIAL} threads one after ` +

@@ -87,9 +87,10 @@ function reportText(r: SoakReport): string {
     `load: ${count(load.answered)} answers (${count(perSecond)}/s); errors: ${load.errors} connection errors, ` +
       `${load.unexpected} non-200 answers, ${load.closedEarly} closed early, ${load.timeouts} timeouts`,
     `hostile: ${attacks.join('; ')}`,
-    `server RSS: ${megabytes(before)} idle before, ${megabytes(server.peakRssBytes)} peak, ${megabytes(after)} idle after ` +
-      `(growth ${growth})`,
+    `server RSS: ${megabytes(before)} idle before, ${megabytes(server.peakRssBytes)} peak, ` +
+      `${megabytes(after)} idle after (growth ${growth})`,
     `connections after: ${server.connectionsAfter ?? 'unknown'}; still serving: ${server.serving ? 'yes' : 'NO'}; ` +
-      `stderr: ${server.stderrLines.length} lines${server.stderrLines.length ? `\n  ${server.stderrLines.slice(0, 10).join('\n  ')}` : ''}`,
+      `stderr: ${server.stderrLines.length} lines`,
+    ...server.stderrLines.slice(0, 10).map((line) => `  ${line}`),
   ].join('\n')
 }

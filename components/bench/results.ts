@@ -8,10 +8,9 @@
 // next build.
 
 import type { LegView, LivePoint, RunView } from '../../bench/live/protocol.ts'
-import { clockTime } from '../../bench/format.ts'
+import { clockTime, day } from '../../bench/format.ts'
 import { isRecording } from '../../bench/recording.ts'
 import { SCENARIOS } from '../../bench/scenarios.ts'
-import { findStep } from '../../bench/steps.ts'
 import { BENCH_COMPARISON, type BenchComparison, type BenchProgress, type BenchResult } from '../../bench/types.ts'
 import type { BenchChannel } from './channel.ts'
 
@@ -39,30 +38,19 @@ export function recorded(scenario: string): BenchComparison | null {
   return RECORDED.get(scenario) ?? null
 }
 
+/**
+ * Where a card's recorded numbers come from: "recorded 2026-11-23 on 2 cores, Node v26.12.1 ·
+ * npm run bench:record" (`withNode` false leaves the Node version out, for a narrow card).
+ */
+export function recordedCaption(scenario: string, withNode = true): string {
+  const doc = recorded(scenario)
+  if (doc === null) return 'not recorded: npm run bench:record'
+  const { cores, node } = doc.machine
+  return `recorded ${day(doc.recordedAt)} on ${cores} cores${withNode ? `, Node ${node}` : ''} · ${doc.command}`
+}
+
 export function recordedResult(scenario: string, step: string): BenchResult | null {
   return recorded(scenario)?.results.find((r) => r.step?.id === step) ?? null
-}
-
-// ---- steps: names and colours ----------------------------------------------------------------
-
-const COLOURS: Record<string, string> = {
-  '1': '#dc2626',
-  '2': '#ea580c',
-  '2-pool': '#a16207',
-  '3': '#2563eb',
-  '4': '#7c3aed',
-  '5': '#16a34a',
-  piscina: '#0d9488',
-}
-
-export function stepColour(step: string): string {
-  return COLOURS[step] ?? '#6b7280'
-}
-
-/** "3 event loop", from the registry of steps (bench/steps.ts). */
-export function stepName(step: string): string {
-  const title = findStep(step)?.title
-  return title === undefined ? `step ${step}` : `${step} ${title}`
 }
 
 // ---- figures ------------------------------------------------------------------------------
