@@ -29,11 +29,19 @@ function stand(
   return { run, calls, overlapped: () => overlapped }
 }
 
-/** Resolves like runScenario on abort: with a partial, aborted result. */
+/**
+ * Resolves like runScenario on abort: with a partial, aborted result. Until then it holds the
+ * event loop open, as a real run does with its sockets and children (the watchdog's timer does not).
+ */
 const untilAborted = (hooks: RunHooks) =>
-  new Promise<Partial<BenchResult>>((resolve) =>
-    hooks.signal?.addEventListener('abort', () => resolve({ endedBy: 'aborted', partial: true }), { once: true }),
-  )
+  new Promise<Partial<BenchResult>>((resolve) => {
+    const busy = setInterval(() => {}, 1000)
+    const onAbort = () => {
+      clearInterval(busy)
+      resolve({ endedBy: 'aborted', partial: true })
+    }
+    hooks.signal?.addEventListener('abort', onAbort, { once: true })
+  })
 
 describe('runComparison', () => {
   test('one step after another, in order; every step gets the same overrides', async () => {
