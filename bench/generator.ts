@@ -114,7 +114,10 @@ async function run(config: GeneratorConfig): Promise<void> {
   instance.on('response', (client, statusCode, _bytes, latencyMs) => {
     if (stopping) return
     let id = connectionIds.get(client)
-    if (id === undefined) connectionIds.set(client, (id = nextConnectionId++))
+    if (id === undefined) {
+      id = nextConnectionId++
+      connectionIds.set(client, id)
+    }
     const now = performance.now()
     // `conn` is autocannon's socket for this client (not in its type declarations).
     const connected = connectedAt.get((client as unknown as { conn: net.Socket }).conn)

@@ -1,5 +1,16 @@
 // The bench library's front door, for the CLI and for the deck's dev-server plugin.
 //
+// Reading order, from `npm run bench` to a number on a slide (bench/README.md has the long form):
+//   cli/bench.ts        flags → RunInput (cli/args.ts), Ctrl-C (cli/interrupt.ts), then here
+//   compare.ts          bench:all, bench:record and the deck: the steps one after another
+//   index.ts            this file: check the input (options.ts, scenarios.ts, steps.ts), load run.ts
+//   run.ts              one run in phases: target (server-process.ts), polling (server-stats.ts),
+//                       load (generator-session.ts → generator.ts: autocannon, metrics.ts), stop
+//   run-result.ts       what the run saw → BenchResult (types.ts), a pure function
+//   report.ts           text, tables, Markdown (numbers by format.ts); cli/record.ts writes
+//                       results/<scenario>.json in the envelope of recording.ts
+//   components/bench/results.ts   the slides load results/*.json and render them with format.ts
+//
 // Importing this file is cheap: the registries, the option checks and the types. The heavy part —
 // child processes, autocannon (in a forked child), HDR histograms — is loaded by the first call
 // to `runScenario`, so a caller can validate names from the browser without loading any of it.
@@ -12,23 +23,21 @@
 //
 // See bench/README.md for the contract: what progress and results contain, and what abort does.
 
-import type { RunInput } from './scenarios.ts'
+import type { RunInput } from './options.ts'
 import type { BenchResult, RunHooks } from './types.ts'
 
-export { STEPS, findStep, type StepEntry } from './steps.ts'
 export {
-  SCENARIOS,
-  LIMITS,
+  BenchOptionError,
+  connectionsOf,
   DEFAULT_SCENARIO,
   DEFAULT_STEP,
-  BenchOptionError,
-  findScenario,
+  LIMITS,
+  type RunInput,
   resolveRunOptions,
   throughputLimit,
-  type RunInput,
-  type Scenario,
-  type Target,
-} from './scenarios.ts'
+} from './options.ts'
+export { findScenario, SCENARIOS, type Scenario, type Target } from './scenarios.ts'
+export { findStep, type StepEntry, STEPS } from './steps.ts'
 export * from './types.ts'
 
 /**

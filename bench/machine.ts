@@ -1,10 +1,10 @@
 // What a result says about the machine it came from: numbers from a 2-core VM and an 8-core laptop
 // are not comparable, and a run taken while something else was busy is noisy. Recorded in every
-// result, shown under every table.
+// result and in the envelope of every recorded file (recording.ts), shown under every table.
 
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, platform, release, arch, totalmem } from 'node:os'
-import type { MachineInfo } from './types.ts'
+import type { Envelope, MachineInfo } from './recording.ts'
 
 export function machineInfo(): MachineInfo {
   return {
@@ -15,6 +15,11 @@ export function machineInfo(): MachineInfo {
     os: `${platform()} ${release()} (${arch()})`,
     loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
   }
+}
+
+/** The envelope of a file recorded now, on this machine, by `command`. */
+export function newEnvelope<Schema extends string>(schema: Schema, command: string): Envelope<Schema> {
+  return { schema, recordedAt: new Date().toISOString(), command, machine: machineInfo() }
 }
 
 /**

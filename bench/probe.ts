@@ -2,8 +2,9 @@
 // like while the cores are busy with `/cpu` tasks.
 //
 // Paced by us, not by autocannon's rate mode: that sends each second's quota in a burst at the
-// start of the second, and its coordinated-omission correction assumes a 1 ms interval (NOTES.md);
-// against /1000 it reported p50 ≈ 500 ms. Here request i is *due* at start + i / rate, and its
+// start of the second, and its coordinated-omission correction assumes a 1 ms interval (autocannon's
+// lib/run.js: `recordValueWithExpectedInterval(responseTime, Math.ceil(1 / rate))`, with the rate in
+// requests per second); against /1000 it reported p50 ≈ 500 ms. Here request i is *due* at start + i / rate, and its
 // latency is counted from when it was due, not from when it went out: if every connection is
 // still waiting for an answer, the request waits for a free one and that wait is charged to the
 // server, which cannot hide a stall behind a politely waiting client (coordinated omission).
@@ -17,7 +18,7 @@
 //   the turn after: one answer per connection per two turns. With two 60 ms tasks per turn that
 //   is one answer per ~240 ms, so 10 connections carry ~40 req/s and the probe would measure its
 //   own backlog, growing for as long as the run lasts. 50 connections carry ~200 req/s.
-// (DESIGN.md says "about 100 req/s over 10 connections"; bench/README.md records the change.)
+// (bench/README.md, "cpu-mix", gives the measurements.)
 
 // A raw socket client, not node:http, so we decide exactly when each connection is opened.
 

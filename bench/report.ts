@@ -1,70 +1,25 @@
 // Turning results into words and tables: the CLI's summary of one run, the comparison table of
-// several (one per step), the Markdown files in bench/results/, and the check of issue #3's targets.
-// Pure functions of the result objects; nothing here runs anything.
+// several (one per step), the Markdown files in bench/results/, and the check of the targets the
+// scenarios set for step 3. Pure functions of the result objects; nothing here runs anything.
+// Numbers are written by format.ts, as on the slides.
 
+import { count, DASH, doneOfAsked as doneOf, megabytes, ms, percent, perSecond, seconds } from './format.ts'
+import { recordedLine } from './recording.ts'
 import { findScenario, type Target } from './scenarios.ts'
 import {
-  SCHEMA_VERSION,
+  BENCH_COMPARISON,
+  type BenchComparison,
   type BenchResult,
   type EndedBy,
-  type MachineInfo,
   type Metrics,
   type ResolvedRunOptions,
 } from './types.ts'
 
-/** A recorded comparison: one scenario run against every step, as bench/results/<scenario>.json. */
-export interface BenchComparison {
-  schemaVersion: typeof SCHEMA_VERSION
-  kind: 'bench-comparison'
-  scenario: string
-  recordedAt: string
-  machine: MachineInfo
-  /** The command that produced it. */
-  command: string
-  results: BenchResult[]
-}
-
+/** A recorded comparison of `results` (one scenario, one step after another), made by `command`. */
 export function comparison(scenario: string, results: BenchResult[], command: string): BenchComparison {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    kind: 'bench-comparison',
-    scenario,
-    recordedAt: results[0]?.startedAt ?? new Date().toISOString(),
-    machine: results[0]?.machine ?? {
-      cpuModel: '',
-      cores: 0,
-      totalMemoryBytes: 0,
-      node: process.version,
-      os: '',
-      loadAverage1m: 0,
-    },
-    command,
-    results,
-  }
-}
-
-// ---- numbers ------------------------------------------------------------------------------
-
-/** Milliseconds, with sub-millisecond digits where they mean something: 0.083, 12.35, 1027.2. */
-export function ms(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '–'
-  if (x < 1) return x.toFixed(3)
-  if (x < 100) return x.toFixed(2)
-  return x.toFixed(1)
-}
-
-export function rate(x: number | null | undefined): string {
-  if (x === null || x === undefined) return '–'
-  return x >= 1000 ? Math.round(x).toLocaleString('en-US') : x.toFixed(1)
-}
-
-export function megabytes(bytes: number | null | undefined): string {
-  if (bytes === null || bytes === undefined) return '–'
-  return `${(bytes / 1e6).toFixed(bytes >= 1e9 ? 0 : 1)} MB`
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US')
+  const first = results[0]
+  if (first === undefined) throw new Error('a comparison needs at least one result')
+  return { schema: BENCH_COMPARISON, recordedAt: first.startedAt, command, machine: first.machine, scenario, results }
 }
 
 function failures(m: Metrics): string {
@@ -72,16 +27,12 @@ function failures(m: Metrics): string {
 }
 
 function doneOfAsked(r: BenchResult): string {
-  const done = r.asked === null ? count(r.done) : `${count(r.done)}/${count(r.asked)}`
+  const done = doneOf(r.done, r.asked)
   return r.partial ? `${done} (${r.endedBy === 'cap' ? `cap ${r.options.capS} s` : 'aborted'})` : done
 }
 
 export function stepLabel(r: BenchResult): string {
   return r.step ? `${r.step.id} ${r.step.title}` : r.url
-}
-
-export function machineLine(m: MachineInfo): string {
-  return `${m.cpuModel}, ${m.cores} cores, ${(m.totalMemoryBytes / 2 ** 30).toFixed(0)} GiB, Node ${m.node}, ${m.os}; load average ${m.loadAverage1m} at start`
 }
 
 /** "43 of 150 done in 10.0 s (cut by the 10 s cap)", "412,345 done in 5.0 s", ... */
@@ -91,15 +42,11 @@ export function summaryLine(
   partial: boolean,
 ): string {
   const m = outcome.main
-  const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`
   // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
   const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
   const what = options.cpuMix ? 'CPU tasks' : ''
-  const count =
-    options.requests !== null
-      ? `${m.completed.toLocaleString('en-US')} of ${options.requests.toLocaleString('en-US')}`
-      : m.completed.toLocaleString('en-US')
-  let line = `${count}${what ? ` ${what}` : ''} done in ${time}`
+  const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
+  let line = `${done}${what ? ` ${what}` : ''} done in ${time}`
   if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
   if (outcome.endedBy === 'aborted') line += ' (aborted)'
   const failures = [
@@ -120,7 +67,7 @@ export interface TargetCheck {
   measured: string
 }
 
-/** Issue #3's target for this scenario (stated for step 3), or null if it has none. */
+/** The target this result's scenario sets for step 3, checked against it; null if it sets none. */
 export function checkTarget(r: BenchResult): TargetCheck | null {
   const target: Target | undefined = findScenario(r.scenario)?.target
   if (!target) return null
@@ -129,7 +76,7 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
   let met = true
   if (target.minThroughput !== undefined) {
     met &&= m.throughput !== null && m.throughput >= target.minThroughput
-    parts.push(`${rate(m.throughput)} req/s`)
+    parts.push(`${perSecond(m.throughput)} req/s`)
   }
   if (target.maxP99Ms !== undefined) {
     met &&= m.latency !== null && m.latency.p99 <= target.maxP99Ms
@@ -138,12 +85,13 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
   if (target.maxSpanMs !== undefined) {
     met &&= r.asked !== null && r.done === r.asked && m.spanMs !== null && m.spanMs <= target.maxSpanMs
     parts.push(
-      `${count(r.done)} of ${r.asked === null ? '?' : count(r.asked)} done, last ${ms(m.spanMs)} ms after the first send`,
+      `${count(r.done)} of ${r.asked === null ? '?' : count(r.asked)} done, last ${ms(m.spanMs)} ms after ` +
+        `the first send`,
     )
   }
   if (target.minSteadyThroughput !== undefined) {
     met &&= m.steadyThroughput !== null && m.steadyThroughput >= target.minSteadyThroughput
-    parts.push(`steady ${rate(m.steadyThroughput)} req/s`)
+    parts.push(`steady ${perSecond(m.steadyThroughput)} req/s`)
   }
   return { text: target.text, met, measured: parts.join(', ') }
 }
@@ -155,22 +103,26 @@ export function resultText(r: BenchResult): string {
   const m = r.metrics
   const bound = o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`
   const lines = [
-    `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ${bound} · cap ${o.capS} s`,
+    `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ` +
+      `${bound} · cap ${o.capS} s`,
     r.summary,
   ]
   if (r.cpu) {
     lines.push(
-      `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
+      `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ` +
+        `ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
     )
   }
-  const limit = r.limit ? ` (limit ${rate(r.limit.throughput)}, ratio ${r.limit.ratio?.toFixed(3) ?? '–'})` : ''
+  const limit = r.limit ? ` (limit ${perSecond(r.limit.throughput)}, ratio ${r.limit.ratio?.toFixed(3) ?? DASH})` : ''
   lines.push(
-    `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${rate(m.throughput)} req/s${limit} = completed / (last completion − first send)`,
+    `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${perSecond(m.throughput)} req/s${limit} = completed / (last ` +
+      `completion − first send)`,
   )
   if (m.steadyThroughput !== null) {
     const ratio = r.limit?.steadyRatio != null ? ` (ratio ${r.limit.steadyRatio.toFixed(3)})` : ''
     lines.push(
-      `steady state ${rate(m.steadyThroughput)} req/s${ratio} = sum over connections of their own rate, ramp left out`,
+      `steady state ${perSecond(m.steadyThroughput)} req/s${ratio} = sum over connections of their own ` +
+        `rate, ramp left out`,
     )
   }
   lines.push(latencyLine(r.cpu ? 'CPU task latency' : 'latency', m))
@@ -181,18 +133,20 @@ export function resultText(r: BenchResult): string {
       : ''
     lines.push(
       latencyLine(
-        `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} connections${extra})`,
+        `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} ` +
+          `connections${extra})`,
         r.probe,
       ),
     )
   }
   lines.push(
-    `errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
+    `errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ` +
+      `${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
   )
   const s = r.server
   if (s) {
     const extras = [
-      s.cpuMs !== null && r.loadMs > 0 ? `CPU ${((s.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core` : '',
+      s.cpuMs !== null && r.loadMs > 0 ? `CPU ${percent(s.cpuMs / r.loadMs)} of a core` : '',
       s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '',
       s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '',
     ]
@@ -211,19 +165,18 @@ export function resultText(r: BenchResult): string {
   }
   if (r.generator) {
     const ac = r.autocannon
-      ? `; autocannon's own figures: ${rate(r.autocannon.requestsAverage)} req/s (per-second average), p99 ${r.autocannon.latencyP99} ms`
+      ? `; autocannon's own figures: ${perSecond(r.autocannon.requestsAverage)} req/s (per-second average), ` +
+        `p99 ${r.autocannon.latencyP99} ms`
       : ''
     const cpu =
-      r.generator.cpuMs !== null && r.loadMs > 0
-        ? `, CPU ${((r.generator.cpuMs / r.loadMs) * 100).toFixed(0)}% of a core`
-        : ''
+      r.generator.cpuMs !== null && r.loadMs > 0 ? `, CPU ${percent(r.generator.cpuMs / r.loadMs)} of a core` : ''
     lines.push(
-      `generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first send: not counted in the span or in latencies)${cpu}${ac}`,
+      `generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first ` +
+        `send: not counted in the span or in latencies)${cpu}${ac}`,
     )
   }
   const target = checkTarget(r)
-  if (target)
-    lines.push(`target (issue #3, for step 3): ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
+  if (target) lines.push(`step 3's target: ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
   return lines.join('\n')
 }
 
@@ -249,18 +202,18 @@ function columnsFor(results: BenchResult[]): Column[] {
   if (results.some((r) => r.server?.threadsSpawned != null))
     server.push({
       title: 'threads spawned',
-      value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : '–'),
+      value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : DASH),
     })
   if (results.some((r) => r.server?.cpuCap != null))
-    server.push({ title: 'CPU cap', value: (r) => (r.server?.cpuCap != null ? String(r.server.cpuCap) : '–') })
+    server.push({ title: 'CPU cap', value: (r) => (r.server?.cpuCap != null ? String(r.server.cpuCap) : DASH) })
   if (cpuMix) {
     return [
       { title: 'step', value: stepLabel },
-      { title: 'CPU tasks/s', value: (r) => rate(r.metrics.throughput) },
+      { title: 'CPU tasks/s', value: (r) => perSecond(r.metrics.throughput) },
       { title: 'I/O p50 ms', value: (r) => ms(r.probe?.latency?.p50) },
       { title: 'I/O p99 ms', value: (r) => ms(r.probe?.latency?.p99) },
       { title: 'I/O max ms', value: (r) => ms(r.probe?.latency?.max) },
-      { title: 'probe done', value: (r) => (r.probe ? count(r.probe.completed) : '–') },
+      { title: 'probe done', value: (r) => (r.probe ? count(r.probe.completed) : DASH) },
       {
         title: 'errors (conn/timeout/non-2xx)',
         value: (r) => (r.probe ? `${failures(r.metrics)} · probe ${failures(r.probe)}` : failures(r.metrics)),
@@ -271,17 +224,17 @@ function columnsFor(results: BenchResult[]): Column[] {
   }
   const columns: Column[] = [
     { title: 'step', value: stepLabel },
-    { title: 'req/s', value: (r) => rate(r.metrics.throughput) },
+    { title: 'req/s', value: (r) => perSecond(r.metrics.throughput) },
   ]
   if (results.some((r) => r.limit !== null))
-    columns.push({ title: 'ratio to limit', value: (r) => r.limit?.ratio?.toFixed(3) ?? '–' })
+    columns.push({ title: 'ratio to limit', value: (r) => r.limit?.ratio?.toFixed(3) ?? DASH })
   if (results.some((r) => r.metrics.steadyThroughput !== null))
-    columns.push({ title: 'steady req/s', value: (r) => rate(r.metrics.steadyThroughput) })
+    columns.push({ title: 'steady req/s', value: (r) => perSecond(r.metrics.steadyThroughput) })
   columns.push(
     { title: 'p50 ms', value: (r) => ms(r.metrics.latency?.p50) },
     { title: 'p99 ms', value: (r) => ms(r.metrics.latency?.p99) },
     { title: 'max ms', value: (r) => ms(r.metrics.latency?.max) },
-    { title: 'last done s', value: (r) => (r.metrics.spanMs === null ? '–' : (r.metrics.spanMs / 1000).toFixed(3)) },
+    { title: 'last done s', value: (r) => (r.metrics.spanMs === null ? DASH : (r.metrics.spanMs / 1000).toFixed(3)) },
     { title: 'errors (conn/timeout/non-2xx)', value: (r) => failures(r.metrics) },
     ...server,
     { title: 'done/asked', value: doneOfAsked },
@@ -304,28 +257,35 @@ export function comparisonTable(results: BenchResult[]): string {
 export function tableNotes(results: BenchResult[]): string[] {
   const cpuMix = results.some((r) => r.options.cpuMix !== null)
   const notes = [
-    'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so req/s = connections ÷ latency by construction.',
+    'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so ' +
+      'req/s = connections ÷ latency by construction.',
   ]
   if (cpuMix) {
     const r = results.find((x) => x.cpu)
     notes.push(
-      `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ${r?.cpu?.targetMs ?? 60} ms here.`,
-      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+      `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per ` +
+        `core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ` +
+        `${r?.cpu?.targetMs ?? 60} ms here.`,
+      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
+        'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
     )
   } else {
     notes.push(
-      "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's per-second average); latencies from an HDR histogram of every response, to the microsecond.",
+      "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's " +
+        'per-second average); latencies from an HDR histogram of every response, to the microsecond.',
     )
     if (results.some((r) => r.limit))
       notes.push('ratio to limit: req/s ÷ (connections × 1000 / ms), the most a closed loop of /<ms> requests can do.')
     if (results.some((r) => r.metrics.steadyThroughput !== null))
       notes.push(
-        "steady req/s: each connection's own rate between its first and last completion, summed: the ramp (connecting, first wave) left out.",
+        "steady req/s: each connection's own rate between its first and last completion, summed: the ramp " +
+          '(connecting, first wave) left out.',
       )
     notes.push('last done s: last completion − first send.')
   }
   notes.push(
-    "errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen (polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
+    'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen ' +
+      "(polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
   return notes
@@ -347,24 +307,27 @@ export function markdownReport(doc: BenchComparison): string {
   const lines = [
     `# \`${doc.scenario}\`${scenario ? `: ${scenario.title}` : ''}`,
     '',
-    `Recorded ${doc.recordedAt} with \`${doc.command}\` on ${machineLine(doc.machine)}.`,
+    recordedLine(doc),
     '',
     comparisonTable(doc.results),
     '',
-    ...doc.results.map(
-      (r) =>
-        `- ${stepLabel(r)}: ${r.summary}${r.generator ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)` : ''}`,
-    ),
+    ...doc.results.map((r) => {
+      const setup = r.generator
+        ? ` (load generator: ${ms(r.generator.setupMs)} ms creating its clients, before the first send)`
+        : ''
+      return `- ${stepLabel(r)}: ${r.summary}${setup}`
+    }),
     '',
     ...tableNotes(doc.results).map((n) => `- ${n}`),
   ]
   const targets = targetLines(doc.results)
   if (scenario?.target && targets.length) {
-    lines.push('', `Issue #3's target for step 3: ${scenario.target.text}.`, '', ...targets.map((t) => `- ${t}`))
+    lines.push('', `Step 3's target: ${scenario.target.text}.`, '', ...targets.map((t) => `- ${t}`))
     lines.push(
       '',
-      "The server and the load generator share the machine's cores, and the load average above includes the runs before this one; the target is checked by the bench, not promised by it.",
+      "The server and the load generator share the machine's cores, and the load average above includes the " +
+        'runs before this one; the target is checked by the bench, not promised by it.',
     )
   }
-  return lines.join('\n') + '\n'
+  return `${lines.join('\n')}\n`
 }

@@ -1,7 +1,9 @@
 // The registry of servers the bench and the tests know: the talk's steps, in order. A step added
-// here joins `npm test`'s protocol suite and `npm run bench:all` without further changes.
-
-import { fileURLToPath } from 'node:url'
+// here joins `npm test`'s protocol suite and `npm run bench:all` without further changes, and the
+// deck's components take its title from here.
+//
+// Plain data, importable anywhere: the deck's components load it in the browser, so it imports
+// nothing (paths are relative to the repository root, which repo-root.ts finds under Node).
 
 export interface StepEntry {
   /** What `--step` takes: '1'..'5' (and names of peers added later). */
@@ -36,8 +38,6 @@ export const STEPS: readonly StepEntry[] = [
   // Peers: the same protocol served another way, measured beside the steps (not part of the talk).
   { id: 'piscina', title: 'piscina peer of step 5', entry: 'bench/peers/piscina-server.ts' },
 ]
-
-export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url))
 
 export function findStep(id: string): StepEntry | undefined {
   return STEPS.find((s) => s.id === id)

@@ -1,23 +1,19 @@
-// The shapes the bench hands to its front ends: the progress snapshots of a running benchmark and
-// the result of a finished one. All plain JSON (numbers, strings, arrays, plain objects), so the
-// CLI can write them to a file and the deck's dev-server plugin can send them to the browser
-// unchanged. Types only: importing this file loads nothing.
-//
-// Bump SCHEMA_VERSION when a field changes meaning or disappears; adding a field does not need it.
+// The shapes the bench hands to its front ends: the progress snapshots of a running benchmark, the
+// result of a finished one, and the recorded comparison of several. All plain JSON (numbers,
+// strings, arrays, plain objects), so the CLI can write them to a file and the deck's dev-server
+// plugin can send them to the browser unchanged. Types, and one schema name: importing this file
+// loads nothing, in Node or in the browser.
 
-export const SCHEMA_VERSION = 1
+import type { MachineInfo, Recording } from './recording.ts'
 
-export interface MachineInfo {
-  cpuModel: string
-  /** Cores Node may use (`os.availableParallelism()`). */
-  cores: number
-  totalMemoryBytes: number
-  node: string
-  /** e.g. `linux 6.1.0-18-amd64 (x64)`. */
-  os: string
-  /** One-minute load average when the run started: a busy machine makes noisy numbers. */
-  loadAverage1m: number
-}
+export type { MachineInfo }
+
+/**
+ * bench/results/<scenario>.json, and `npm run bench -- --json FILE`: one scenario run against one
+ * or more steps, one after another, in the envelope of every recorded file (recording.ts).
+ */
+export const BENCH_COMPARISON = 'bench-comparison/2'
+export type BenchComparison = Recording<typeof BENCH_COMPARISON, { scenario: string; results: BenchResult[] }>
 
 /** Latency percentiles in milliseconds, to the microsecond, from an HDR histogram of every response. */
 export interface LatencySummary {
@@ -88,7 +84,10 @@ export interface CpuCalibration {
 
 /** What autocannon itself reported, kept to show why the bench does not use it. */
 export interface AutocannonSummary {
-  /** Its per-second-bucket average: wrong for short or slow runs (see NOTES.md). */
+  /**
+   * Its per-second-bucket average: wrong for short or slow runs, which count the ramp and the empty
+   * last second (one wave of 150 × /1000 reads 75 req/s).
+   */
   requestsAverage: number
   /** Its latency percentiles, whole milliseconds. */
   latencyP50: number
@@ -109,8 +108,6 @@ export interface TimelinePoint {
 export type EndedBy = 'completed' | 'duration' | 'cap' | 'aborted'
 
 export interface BenchResult {
-  schemaVersion: typeof SCHEMA_VERSION
-  kind: 'bench-result'
   /** ISO time the run started. */
   startedAt: string
   machine: MachineInfo

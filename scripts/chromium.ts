@@ -37,7 +37,8 @@ export function findChromium(): string | undefined {
 }
 
 export const MISSING_CHROMIUM =
-  'Chromium not found: install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a Chrome/Chromium binary'
+  'Chromium not found: install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROMIUM_PATH to a ' +
+  'Chrome/Chromium binary'
 
 /** Like findChromium, but a missing browser is an error, never a silent skip. */
 export function requireChromium(): string {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 
 export interface DevServer {
   url: string

@@ -1,4 +1,4 @@
-// `npm run bench:live`: the two targets of the deck's live benchmarks (issue #7), measured the way
+// `npm run bench:live`: the two targets of the deck's live benchmarks, measured the way
 // the audience sees them — `slidev --port 3032`, a presenter window and an audience window in the
 // system Chromium, the presenter's buttons clicked:
 //
@@ -76,7 +76,8 @@ try {
   }
   const sorted = [...latencies].sort((a, b) => a - b)
   console.log(
-    `1. click → first live point: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${sorted.at(-1)} ms (target ≤ 1500 ms)`,
+    `1. click → first live point: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ` +
+      `${sorted.at(-1)} ms (target ≤ 1500 ms)`,
   )
 
   await runButton.waitFor({ timeout: 30_000 })

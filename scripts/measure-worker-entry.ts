@@ -13,14 +13,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { parseArgs } from 'node:util'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
 
-const { values } = parseArgs({ options: { workers: { type: 'string', default: '30' } } })
-const count = Number(values.workers)
-if (!Number.isInteger(count) || count < 5 || count > 200) {
-  console.error('workers:measure: --workers takes an integer from 5 to 200')
-  process.exit(2)
-}
+const { workers: count } = readFlagsOrExit('workers:measure', {
+  workers: { kind: 'int', default: 30, min: 5, max: 200, help: 'workers per kind and round' },
+}).flags
 
 const JS_MODULE = `export function answer(work) { return 'slept ' + work.ms + ' ms\\n' }\n`
 const TS_MODULE = `export interface Work { kind: 'sleep'; ms: number }

@@ -8,8 +8,8 @@
 
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { parseArgs } from 'node:util'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { launchWatched } from '../test/browser/browser.ts'
 import { waitForSlide } from '../test/browser/slide-checks.ts'
 import { serveStatic } from '../test/browser/static-server.ts'
@@ -20,16 +20,14 @@ function fail(message: string): never {
   process.exit(2)
 }
 
-let parsed
-try {
-  parsed = parseArgs({
-    allowPositionals: true,
-    options: { dark: { type: 'boolean', default: false }, out: { type: 'string', default: 'screenshots' } },
-  })
-} catch (error) {
-  fail((error as Error).message)
-}
-const { values, positionals } = parsed
+const { flags: values, positionals } = readFlagsOrExit(
+  'screenshot',
+  {
+    dark: { kind: 'bool', help: "switch Slidev's colour mode to dark first" },
+    out: { kind: 'text', default: 'screenshots', value: 'DIR', help: 'where the PNGs go' },
+  },
+  { usage: 'usage: npm run screenshot -- [slide numbers...] [flags]   (no numbers: every slide)', positionals: true },
+)
 const count = (await loadDeck()).length
 const wanted = positionals.length > 0 ? positionals.map(Number) : Array.from({ length: count }, (_, i) => i + 1)
 for (const no of wanted)

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { parseBenchArgs, UsageError } from '../bench/cli-args.ts'
-import { BenchOptionError, resolveRunOptions, type RunInput } from '../bench/scenarios.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { parseBenchArgs, UsageError } from '../bench/cli/args.ts'
+import { BenchOptionError, resolveRunOptions, type RunInput } from '../bench/options.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 
 const oneLine = (e: unknown) => e instanceof Error && e.message.length > 0 && !e.message.includes('\n')
 
@@ -88,7 +88,7 @@ describe('bench flags', () => {
 
 describe('npm run bench on the command line', () => {
   const bench = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), ...args], {
+    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/cli/bench.ts'), ...args], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
       timeout: 30_000,

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test'
 import { Recorder } from '../bench/metrics.ts'
 import { parseAnswer } from '../bench/probe.ts'
 import { checkTarget, comparisonTable, summaryLine } from '../bench/report.ts'
-import { resolveRunOptions, throughputLimit } from '../bench/scenarios.ts'
+import { resolveRunOptions, throughputLimit } from '../bench/options.ts'
 import type { BenchResult, Metrics } from '../bench/types.ts'
 
 /** Within a relative tolerance: the histogram keeps 4 significant digits. */
@@ -132,7 +132,7 @@ describe('limits, summaries, targets', () => {
     )
   })
 
-  test('issue #3 targets are checked against the measured figures', () => {
+  test("the scenarios' targets for step 3 are checked against the measured figures", () => {
     const metrics = (throughput: number, p99: number): Metrics => ({
       ...new Recorder().metrics(),
       completed: 150,
@@ -179,7 +179,7 @@ describe("the probe's answer parser", () => {
     const answer = 'HTTP/1.1 200 OK\r\nContent-Length: 12\r\n\r\nslept 0 ms\n\n'
     assert.equal(parseAnswer(Buffer.from(answer.slice(0, 20))), null)
     assert.equal(parseAnswer(Buffer.from(answer.slice(0, -1))), null)
-    assert.deepEqual(parseAnswer(Buffer.from(answer + 'HTTP/1.1')), {
+    assert.deepEqual(parseAnswer(Buffer.from(`${answer}HTTP/1.1`)), {
       status: 200,
       length: answer.length,
       close: false,

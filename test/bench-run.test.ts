@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { isRunning, liveChildren } from '../bench/child-processes.ts'
 import { runScenario, type BenchProgress } from '../bench/index.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 
 function assertGone(pids: { server: number | null; generator: number | null }): void {
   for (const [name, pid] of Object.entries(pids)) {
@@ -38,28 +38,32 @@ function childrenOf(pid: number): number[] {
 }
 
 describe('bench runs against real servers', () => {
-  test('20 connections × 20 requests of /200: p50 in 200–300 ms, throughput within 25% of 100 req/s, nothing left running', async () => {
-    const progress: BenchProgress[] = []
-    const result = await runScenario(
-      { step: '3', scenario: 'drill', connections: 20, requests: 20, path: '/200' },
-      { onProgress: (p) => progress.push(p) },
-    )
-    assert.equal(result.endedBy, 'completed')
-    assert.equal(result.partial, false)
-    assert.deepEqual([result.done, result.asked], [20, 20])
-    assert.deepEqual([result.metrics.errors, result.metrics.timeouts, result.metrics.non2xx], [0, 0, 0])
-    const p50 = result.metrics.latency!.p50
-    assert.ok(p50 >= 200 && p50 <= 300, `p50 ${p50} ms`)
-    const throughput = result.metrics.throughput!
-    assert.ok(Math.abs(throughput - 100) <= 25, `throughput ${throughput} req/s`)
-    assert.equal(result.limit?.throughput, 100)
-    assert.ok(result.server !== null && result.server.peakRssBytes! > 1e6, 'the server reported /__stats')
-    // Plain JSON, and progress came while it ran.
-    assert.deepEqual(JSON.parse(JSON.stringify(result)), result)
-    assert.ok(progress.some((p) => p.phase === 'running'))
-    assert.equal(progress.at(-1)?.completed, 20)
-    assertGone(result.pids)
-  })
+  test(
+    '20 connections × 20 requests of /200: p50 in 200–300 ms, throughput within 25% of 100 req/s, ' +
+      'nothing left running',
+    async () => {
+      const progress: BenchProgress[] = []
+      const result = await runScenario(
+        { step: '3', scenario: 'drill', connections: 20, requests: 20, path: '/200' },
+        { onProgress: (p) => progress.push(p) },
+      )
+      assert.equal(result.endedBy, 'completed')
+      assert.equal(result.partial, false)
+      assert.deepEqual([result.done, result.asked], [20, 20])
+      assert.deepEqual([result.metrics.errors, result.metrics.timeouts, result.metrics.non2xx], [0, 0, 0])
+      const p50 = result.metrics.latency!.p50
+      assert.ok(p50 >= 200 && p50 <= 300, `p50 ${p50} ms`)
+      const throughput = result.metrics.throughput!
+      assert.ok(Math.abs(throughput - 100) <= 25, `throughput ${throughput} req/s`)
+      assert.equal(result.limit?.throughput, 100)
+      assert.ok(result.server !== null && result.server.peakRssBytes! > 1e6, 'the server reported /__stats')
+      // Plain JSON, and progress came while it ran.
+      assert.deepEqual(JSON.parse(JSON.stringify(result)), result)
+      assert.ok(progress.some((p) => p.phase === 'running'))
+      assert.equal(progress.at(-1)?.completed, 20)
+      assertGone(result.pids)
+    },
+  )
 
   test('an aborted run resolves at once with what was done, and kills the server and the generator', async () => {
     const controller = new AbortController()
@@ -109,7 +113,7 @@ describe('npm run bench and Ctrl-C', () => {
   test('SIGINT stops the run, prints what was done, exits 130 and leaves no child behind', async () => {
     const cli = spawn(
       process.execPath,
-      ['--import', 'tsx', join(REPO_ROOT, 'bench/cli.ts'), '--scenario', 'drill', '--path', '/5000'],
+      ['--import', 'tsx', join(REPO_ROOT, 'bench/cli/bench.ts'), '--scenario', 'drill', '--path', '/5000'],
       {
         cwd: REPO_ROOT,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { parseFlags, UsageError } from '../examples/shared/cli.ts'
-import { REPO_ROOT, STEPS } from '../bench/steps.ts'
+import { STEPS } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 
 describe('parseFlags', () => {
   const spec = {

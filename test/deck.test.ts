@@ -2,7 +2,7 @@
 // - every `<<<` snippet import names an existing file, and the `#region` it names is in that file;
 // - every line highlight on an import (`{2-5|7|all}`) lands inside its region and on a line that
 //   is not blank, counted the way Slidev counts them (test/helpers/snippets.ts);
-// - every `#region` marker in examples/ and in the recorded text of bench/results/ is imported by
+// - every `#region` marker in examples/ and in the recorded text of recordings/ is imported by
 //   some slide: a region nobody shows is noise in the code a learner reads;
 // - every `npm run X` on a slide (or in its notes) is a script in package.json;
 // - every `examples/...` path named on a slide exists;
@@ -17,7 +17,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { before, describe, test } from 'node:test'
 import { checkRunRequest } from '../bench/live/requests.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
 import {
   filesUnder,
@@ -124,10 +124,10 @@ describe('the deck (static checks)', () => {
     assert.deepEqual(regionLines(nested.join('\n'), 'outer'), ['a()', 'b()'])
   })
 
-  test('every #region marker in examples/ and in the recorded text of bench/results/ is imported by a slide', () => {
+  test('every #region marker in examples/ and in the recorded text of recordings/ is imported by a slide', () => {
     const files = [
       ...filesUnder(join(REPO_ROOT, 'examples'), ['.ts', '.mjs', '.js']),
-      ...filesUnder(join(REPO_ROOT, 'bench/results'), ['.txt']),
+      ...filesUnder(join(REPO_ROOT, 'recordings'), ['.txt']),
     ]
     const markers = regionMarkers(REPO_ROOT, files)
     const imported = new Set<string>()
@@ -247,16 +247,17 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded step-4 trace is real --trace output, with a header and the parts the slides import', () => {
-    const text = readFileSync(join(REPO_ROOT, 'bench/results/step4-trace.txt'), 'utf8')
+    const text = readFileSync(join(REPO_ROOT, 'recordings/step4-trace.txt'), 'utf8')
     const lines = text.trimEnd().split('\n')
-    assert.match(lines[0]!, /^# step 4 --trace: one GET \/\d+/)
-    assert.match(text, /^# Recorded .+ Node v\d+/m)
-    assert.match(text, /^# Command: npm run trace:record/m)
+    assert.equal(lines[0], '# schema: step4-trace/1')
+    assert.match(text, /^# machine: .+ Node v\d+/m)
+    assert.match(text, /^# command: npm run trace:record$/m)
+    assert.match(text, /^# step 4 --trace: one GET \/\d+/m)
     for (const part of ['startup', 'accept', 'request', 'answer', 'close']) {
       assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
     }
     // Every other line is a line the server printed: time, who, what.
-    const other = lines.filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
+    const other = lines.filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3} {2}\S/.test(l))
     assert.deepEqual(other, [])
     for (const step of ['reading -> sleeping', 'sleeping -> writing', 'writing -> reading', 'closing -> closed'])
       assert.ok(text.includes(step), step)
@@ -264,17 +265,18 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded --read-once trace is real --trace output: a wait with bytes left, then only the deadline', () => {
-    const text = readFileSync(join(REPO_ROOT, 'bench/results/step4-read-once-trace.txt'), 'utf8')
-    assert.match(text, /^# step 4 --trace --read-once: /)
-    assert.match(text, /^# Recorded .+ Node v\d+/m)
-    assert.match(text, /^# Command: npm run trace:read-once = /m)
+    const text = readFileSync(join(REPO_ROOT, 'recordings/step4-read-once-trace.txt'), 'utf8')
+    assert.match(text, /^# schema: step4-read-once-trace\/1$/m)
+    assert.match(text, /^# machine: .+ Node v\d+/m)
+    assert.match(text, /^# command: npm run trace:read-once$/m)
+    assert.match(text, /^# step 4 --trace --read-once: /m)
     assert.match(text, /^#\s+the client got "HTTP\/1\.1 408 /m)
     for (const part of ['hang', 'deadline'])
       assert.match(text, new RegExp(`^# #region ${part}\\n[\\s\\S]+?^# #endregion ${part}$`, 'm'), `part ${part}`)
     const other = text
       .trimEnd()
       .split('\n')
-      .filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3}  \S/.test(l))
+      .filter((l) => !l.startsWith('#') && !/^\s*\d+\.\d{3} {2}\S/.test(l))
     assert.deepEqual(other, [])
     const hang = regionLines(text, 'hang')!.join('\n')
     assert.match(hang, /\d+ bytes, \d+ left unread; waits \(--read-once\)/)
@@ -284,9 +286,10 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded demo:microtasks run is what the demo prints, with its machine and the counted race', () => {
-    const text = readFileSync(join(REPO_ROOT, 'bench/results/demo-microtasks.txt'), 'utf8')
-    assert.match(text, /^# Recorded .+ Node v\d+/m)
-    assert.match(text, /^# Command: npm run microtasks:record = /m)
+    const text = readFileSync(join(REPO_ROOT, 'recordings/demo-microtasks.txt'), 'utf8')
+    assert.match(text, /^# schema: demo-microtasks\/1$/m)
+    assert.match(text, /^# machine: .+ Node v\d+/m)
+    assert.match(text, /^# command: npm run microtasks:record$/m)
     const io = regionLines(text, 'io')!
     assert.match(io[0]!, /^in an I\/O callback/)
     assert.deepEqual(
@@ -301,7 +304,7 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded thread cost the deck renders is there, measured on a named machine', () => {
-    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/thread-cost.json'), 'utf8')) as {
+    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/thread-cost.json'), 'utf8')) as {
       schema: string
       command: string
       machine: { cpuModel: string; node: string }
@@ -327,13 +330,13 @@ describe('the deck (static checks)', () => {
   })
 
   test('the recorded demo:buffers result the deck renders is there, measured on a named machine', () => {
-    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/demo-buffers.json'), 'utf8')) as {
+    const recorded = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/demo-buffers.json'), 'utf8')) as {
       schema: string
-      machine: { cpu: string; node: string }
+      machine: { cpuModel: string; node: string }
       results: { strategy: string; perConnection: { arrayBuffersBytes: number } }[]
     }
-    assert.equal(recorded.schema, 'demo-buffers/1')
-    assert.ok(recorded.machine.cpu && recorded.machine.node)
+    assert.equal(recorded.schema, 'demo-buffers/2')
+    assert.ok(recorded.machine.cpuModel && recorded.machine.node)
     assert.deepEqual(
       recorded.results.map((r) => r.strategy),
       ['readiness', 'completion'],

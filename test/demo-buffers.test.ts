@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { measureStrategy, startSilentPeer, type SilentPeer } from '../examples/demo-buffers/measure.ts'
 import { READ_BUFFER_BYTES } from '../examples/demo-buffers/strategy.ts'
 

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { describe, test } from 'node:test'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { KINDS, type Ran } from '../examples/demo-microtasks/order.ts'
 
 function demo(args: string[]) {
@@ -63,7 +63,7 @@ describe('demo:microtasks', () => {
       ])
   })
 
-  test("at an ES module's top level: the promise callbacks first, then nextTick, then the two macrotasks in either order", () => {
+  test("at an ES module's top level: promise callbacks, then nextTick, then both macrotasks in either order", () => {
     for (const ran of runs) {
       const order = orderIn(ran, 'main module')
       assert.deepEqual(order.slice(0, 3), ['Promise.then', 'queueMicrotask', 'process.nextTick'])

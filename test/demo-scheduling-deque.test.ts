@@ -141,7 +141,9 @@ describe('the work-stealing deque, on real threads', () => {
     const wrong = once.findIndex((n) => n !== 1)
     assert.equal(wrong, -1, wrong >= 0 ? `round ${wrong + 1}: the job was taken ${once[wrong]} times` : '')
     assert.equal(owner!.took + thief!.took, rounds, 'one job per round, no more, no less')
-    const report = `${rounds} rounds: owner got ${owner!.took}, thief ${thief!.took}; compare-exchange lost by the owner ${owner!.lost}, by the thief ${thief!.lost}`
+    const report =
+      `${rounds} rounds: owner got ${owner!.took}, thief ${thief!.took}; ` +
+      `compare-exchange lost by the owner ${owner!.lost}, by the thief ${thief!.lost}`
     // The race was really run: both sides won, and the compare-exchange on TOP decided rounds.
     assert.ok(owner!.took > 0 && thief!.took > 0, report)
     assert.ok(owner!.lost + thief!.lost > 0, report)

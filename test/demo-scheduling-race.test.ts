@@ -13,7 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { JOBS_PER_WORKER, jobRounds, makeJobSet, totalUnits } from '../examples/demo-scheduling/jobs.ts'
 import { ratiosOf } from '../examples/demo-scheduling/race.ts'
 import { SCHEDULERS } from '../examples/demo-scheduling/protocol.ts'
@@ -203,10 +203,8 @@ describe('demo:scheduling: the command line', () => {
 })
 
 describe('demo:scheduling: the recording the slide replays', () => {
-  test('bench/results/scheduling.json is a whole run of the seeded job set, consistent with itself', () => {
-    const rec = JSON.parse(
-      readFileSync(join(REPO_ROOT, 'bench/results/scheduling.json'), 'utf8'),
-    ) as SchedulingRecording
+  test('recordings/scheduling.json is a whole run of the seeded job set, consistent with itself', () => {
+    const rec = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/scheduling.json'), 'utf8')) as SchedulingRecording
     assert.equal(rec.schema, 'scheduling/1')
     assert.match(rec.command, /^npm run demo:scheduling( -- .*)?--record/)
     assert.ok(rec.machine.cpuModel && rec.machine.cores > 0 && /^v\d+/.test(rec.machine.node))

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { WebSocketClient } from 'vite'
 import { isRunning, liveChildren } from '../bench/child-processes.ts'
-import { REPO_ROOT } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { LiveBenchHost, type HostDeps } from '../bench/live/host.ts'
 import { isDeckOrigin, isLoopbackAddress, refusePeer } from '../bench/live/origin.ts'
 import { attach, liveBench, type DevServerLike } from '../bench/live/plugin.ts'
@@ -27,7 +27,7 @@ import {
   type RunView,
 } from '../bench/live/protocol.ts'
 import { checkRunRequest, LIVE_CAP_S, LIVE_MAX_STEPS } from '../bench/live/requests.ts'
-import type { RunInput } from '../bench/scenarios.ts'
+import type { RunInput } from '../bench/options.ts'
 import type { BenchProgress, BenchResult, RunHooks } from '../bench/types.ts'
 import { connectHmr, viteToken, type HmrMessage } from './helpers/hmr-client.ts'
 
@@ -237,31 +237,34 @@ describe('live bench: the host (one run at a time, caps, replay)', () => {
     bench.calls[0]!.finish()
   })
 
-  test('a comparison runs its steps one after another; cpu-mix calibrates once; a failed step does not stop the rest', async () => {
-    const { host, bench, updates } = makeHost()
-    host.run({ requestId: 'a', kind: 'compare', scenario: 'cpu-mix', steps: ['3', '5', 'piscina'] })
-    await settle()
-    assert.equal(bench.calls.length, 1, 'one step at a time')
-    bench.calls[0]!.finish({ cpu: { n: 12345 } as BenchResult['cpu'] })
-    await settle()
-    assert.equal(bench.calls.length, 2)
-    assert.deepEqual(bench.calls[1]!.input, { scenario: 'cpu-mix', step: '5', capS: 10, cpuN: 12345 })
-    bench.calls[1]!.fail(new Error('server exited (1) before listening'))
-    await settle()
-    assert.equal(bench.calls.length, 3)
-    bench.calls[2]!.finish()
-    await settle()
-    await settle()
-    const finished = updates().at(-1)
-    assert.ok(finished?.type === 'finished')
-    assert.deepEqual([finished.status, finished.message], ['failed', '1 of 3 steps failed'])
-    const view = host.snapshot().finished[0]!
-    assert.deepEqual(
-      view.legs.map((l) => l.status),
-      ['done', 'failed', 'done'],
-    )
-    assert.equal(view.legs[1]!.error, 'server exited (1) before listening')
-  })
+  test(
+    'a comparison runs its steps one after another; cpu-mix calibrates once; a failed step does not stop ' + 'the rest',
+    async () => {
+      const { host, bench, updates } = makeHost()
+      host.run({ requestId: 'a', kind: 'compare', scenario: 'cpu-mix', steps: ['3', '5', 'piscina'] })
+      await settle()
+      assert.equal(bench.calls.length, 1, 'one step at a time')
+      bench.calls[0]!.finish({ cpu: { n: 12345 } as BenchResult['cpu'] })
+      await settle()
+      assert.equal(bench.calls.length, 2)
+      assert.deepEqual(bench.calls[1]!.input, { scenario: 'cpu-mix', step: '5', capS: 10, cpuN: 12345 })
+      bench.calls[1]!.fail(new Error('server exited (1) before listening'))
+      await settle()
+      assert.equal(bench.calls.length, 3)
+      bench.calls[2]!.finish()
+      await settle()
+      await settle()
+      const finished = updates().at(-1)
+      assert.ok(finished?.type === 'finished')
+      assert.deepEqual([finished.status, finished.message], ['failed', '1 of 3 steps failed'])
+      const view = host.snapshot().finished[0]!
+      assert.deepEqual(
+        view.legs.map((l) => l.status),
+        ['done', 'failed', 'done'],
+      )
+      assert.equal(view.legs[1]!.error, 'server exited (1) before listening')
+    },
+  )
 
   test('stop aborts the run; the steps not reached are skipped', async () => {
     const { host, bench, updates } = makeHost()
@@ -384,47 +387,55 @@ function fakeServer(port = 3032) {
 }
 
 describe('live bench: the plugin on the WebSocket', () => {
-  test('a page of another origin, a window on another machine and a client without Origin are refused, and start nothing', async () => {
-    const { server, broadcast, connect } = fakeServer()
-    const host = await attach(server)
-    const run = { requestId: 'r', kind: 'single', scenario: 'drill', step: '3' }
-    for (const [origin, address, reason] of [
-      ['http://evil.example', '127.0.0.1', /not this deck/],
-      ['http://localhost:9999', '127.0.0.1', /not this deck/],
-      ['http://localhost:3032', '192.168.1.20', /only from this machine/],
-      [undefined, '127.0.0.1', /no Origin/],
-    ] as const) {
-      const window = connect(origin, address)
-      window.send(EVENTS.run, run)
-      const reply = window.reply()
-      assert.deepEqual([reply.ok, reply.reason, reply.requestId], [false, 'refused', 'r'])
-      assert.match(reply.message, reason)
-      window.send(EVENTS.mode, { mode: 'recorded' })
-    }
-    assert.equal(host.busy, false)
-    assert.equal(liveChildren(), 0)
-    assert.deepEqual(broadcast, [], 'nothing was started, and no mode change reached the windows')
-    // Watching is open to any window the dev server lets in (the audience's phones with --remote).
-    const phone = connect('http://192.168.1.10:3032', '192.168.1.10')
-    phone.send(EVENTS.hello, {})
-    assert.equal(phone.received[0]!.event, EVENTS.state)
-    assert.equal((phone.received[0]!.data as BenchSnapshot).current, null)
-    await host.close()
-  })
+  test(
+    'a page of another origin, a window on another machine and a client without Origin are refused, and ' +
+      'start nothing',
+    async () => {
+      const { server, broadcast, connect } = fakeServer()
+      const host = await attach(server)
+      const run = { requestId: 'r', kind: 'single', scenario: 'drill', step: '3' }
+      for (const [origin, address, reason] of [
+        ['http://evil.example', '127.0.0.1', /not this deck/],
+        ['http://localhost:9999', '127.0.0.1', /not this deck/],
+        ['http://localhost:3032', '192.168.1.20', /only from this machine/],
+        [undefined, '127.0.0.1', /no Origin/],
+      ] as const) {
+        const window = connect(origin, address)
+        window.send(EVENTS.run, run)
+        const reply = window.reply()
+        assert.deepEqual([reply.ok, reply.reason, reply.requestId], [false, 'refused', 'r'])
+        assert.match(reply.message, reason)
+        window.send(EVENTS.mode, { mode: 'recorded' })
+      }
+      assert.equal(host.busy, false)
+      assert.equal(liveChildren(), 0)
+      assert.deepEqual(broadcast, [], 'nothing was started, and no mode change reached the windows')
+      // Watching is open to any window the dev server lets in (the audience's phones with --remote).
+      const phone = connect('http://192.168.1.10:3032', '192.168.1.10')
+      phone.send(EVENTS.hello, {})
+      assert.equal(phone.received[0]!.event, EVENTS.state)
+      assert.equal((phone.received[0]!.data as BenchSnapshot).current, null)
+      await host.close()
+    },
+  )
 
-  test("the deck's own window is answered: an unknown step is refused and starts no process; mode changes reach every window", async () => {
-    const { server, broadcast, connect } = fakeServer()
-    const host = await attach(server)
-    const presenter = connect('http://localhost:3032')
-    presenter.send(EVENTS.run, { requestId: 'r', kind: 'single', scenario: 'drill', step: '42' })
-    assert.equal(presenter.reply().reason, 'refused')
-    assert.match(presenter.reply().message, /unknown step '42'/)
-    assert.equal(host.busy, false)
-    assert.equal(liveChildren(), 0)
-    presenter.send(EVENTS.mode, { mode: 'recorded' })
-    assert.deepEqual(broadcast, [{ event: EVENTS.mode, data: { mode: 'recorded' } }])
-    await host.close()
-  })
+  test(
+    "the deck's own window is answered: an unknown step is refused and starts no process; mode changes " +
+      'reach every window',
+    async () => {
+      const { server, broadcast, connect } = fakeServer()
+      const host = await attach(server)
+      const presenter = connect('http://localhost:3032')
+      presenter.send(EVENTS.run, { requestId: 'r', kind: 'single', scenario: 'drill', step: '42' })
+      assert.equal(presenter.reply().reason, 'refused')
+      assert.match(presenter.reply().message, /unknown step '42'/)
+      assert.equal(host.busy, false)
+      assert.equal(liveChildren(), 0)
+      presenter.send(EVENTS.mode, { mode: 'recorded' })
+      assert.deepEqual(broadcast, [{ event: EVENTS.mode, data: { mode: 'recorded' } }])
+      await host.close()
+    },
+  )
 })
 
 describe('live bench: a real dev server with the plugin, and real runs', () => {
@@ -437,60 +448,64 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
     return out.split('\n').filter((line) => /examples\/|bench\/(generator|peers)/.test(line))
   }
 
-  test("a run streams to every window, a late window gets it replayed, and closing the server kills the run's processes", async () => {
-    const { createServer } = await import('vite')
-    const plugin = liveBench()
-    const server = await createServer({
-      configFile: false,
-      root,
-      logLevel: 'silent',
-      plugins: [plugin],
-      server: { host: '127.0.0.1', port: 0, strictPort: false },
-      optimizeDeps: { noDiscovery: true, include: [] },
-    })
-    await server.listen()
-    const port = (server.httpServer!.address() as { port: number }).port
-    try {
-      const token = await viteToken(port)
-      const origin = `http://127.0.0.1:${port}`
-      // A page of another origin holding Vite's token gets through Vite, and the plugin refuses it.
-      const foreign = await connectHmr(port, { origin: 'http://127.0.0.1:1', token })
-      foreign.send(EVENTS.run, { requestId: 'x', kind: 'single', scenario: 'drill', step: '3' })
-      const refused = (await foreign.next((m) => m.event === EVENTS.reply)).data as Reply
-      assert.equal(refused.reason, 'refused')
-      assert.equal(plugin.api.host()!.busy, false)
-      assert.deepEqual(benchChildren(), [])
-      // Without the token, Vite refuses a connection that has an Origin.
-      await assert.rejects(connectHmr(port, { origin }), /handshake refused/)
+  test(
+    'a run streams to every window, a late window gets it replayed, and closing the server kills the ' +
+      "run's processes",
+    async () => {
+      const { createServer } = await import('vite')
+      const plugin = liveBench()
+      const server = await createServer({
+        configFile: false,
+        root,
+        logLevel: 'silent',
+        plugins: [plugin],
+        server: { host: '127.0.0.1', port: 0, strictPort: false },
+        optimizeDeps: { noDiscovery: true, include: [] },
+      })
+      await server.listen()
+      const port = (server.httpServer!.address() as { port: number }).port
+      try {
+        const token = await viteToken(port)
+        const origin = `http://127.0.0.1:${port}`
+        // A page of another origin holding Vite's token gets through Vite, and the plugin refuses it.
+        const foreign = await connectHmr(port, { origin: 'http://127.0.0.1:1', token })
+        foreign.send(EVENTS.run, { requestId: 'x', kind: 'single', scenario: 'drill', step: '3' })
+        const refused = (await foreign.next((m) => m.event === EVENTS.reply)).data as Reply
+        assert.equal(refused.reason, 'refused')
+        assert.equal(plugin.api.host()!.busy, false)
+        assert.deepEqual(benchChildren(), [])
+        // Without the token, Vite refuses a connection that has an Origin.
+        await assert.rejects(connectHmr(port, { origin }), /handshake refused/)
 
-      const presenter = await connectHmr(port, { origin, token })
-      const audience = await connectHmr(port, { origin, token })
-      // Step 1 on drill: 150 requests one at a time, far more than the test waits for.
-      presenter.send(EVENTS.run, { requestId: 'p1', kind: 'single', scenario: 'drill', step: '1' })
-      const started = (await presenter.next((m) => m.event === EVENTS.reply)).data as Reply
-      assert.equal(started.ok, true, started.message)
-      const isProgressPoint = (m: HmrMessage) =>
-        m.event === EVENTS.update &&
-        (m.data as BenchUpdate).type === 'progress' &&
-        (m.data as { progress: BenchProgress }).progress.phase === 'running'
-      await audience.next(isProgressPoint, 20_000)
-      const late = await connectHmr(port, { origin, token })
-      late.send(EVENTS.hello, {})
-      const state = (await late.next((m) => m.event === EVENTS.state)).data as BenchSnapshot
-      assert.equal(state.current?.id, started.runId)
-      assert.ok(state.current!.legs[0]!.points.length >= 1, 'the late window gets the points drawn so far')
-      assert.ok(state.children >= 2, `the run has its server and load generator running (${state.children})`)
-      assert.equal(benchChildren().length, 2, benchChildren().join('\n'))
+        const presenter = await connectHmr(port, { origin, token })
+        const audience = await connectHmr(port, { origin, token })
+        // Step 1 on drill: 150 requests one at a time, far more than the test waits for.
+        presenter.send(EVENTS.run, { requestId: 'p1', kind: 'single', scenario: 'drill', step: '1' })
+        const started = (await presenter.next((m) => m.event === EVENTS.reply)).data as Reply
+        assert.equal(started.ok, true, started.message)
+        const isProgressPoint = (m: HmrMessage) =>
+          m.event === EVENTS.update &&
+          (m.data as BenchUpdate).type === 'progress' &&
+          (m.data as { progress: BenchProgress }).progress.phase === 'running'
+        await audience.next(isProgressPoint, 20_000)
+        const late = await connectHmr(port, { origin, token })
+        late.send(EVENTS.hello, {})
+        const state = (await late.next((m) => m.event === EVENTS.state)).data as BenchSnapshot
+        assert.equal(state.current?.id, started.runId)
+        assert.ok(state.current!.legs[0]!.points.length >= 1, 'the late window gets the points drawn so far')
+        assert.ok(state.children >= 2, `the run has its server and load generator running (${state.children})`)
+        assert.equal(benchChildren().length, 2, benchChildren().join('\n'))
 
-      for (const client of [foreign, presenter, audience, late]) client.close()
-      await server.close()
-      assert.equal(plugin.api.host()!.busy, false)
-      assert.equal(liveChildren(), 0, 'no child left in the accounting')
-      assert.deepEqual(benchChildren(), [], 'and none in the process list')
-    } finally {
-      await server.close()
-    }
-  })
+        for (const client of [foreign, presenter, audience, late]) client.close()
+        await server.close()
+        assert.equal(plugin.api.host()!.busy, false)
+        assert.equal(liveChildren(), 0, 'no child left in the accounting')
+        assert.deepEqual(benchChildren(), [], 'and none in the process list')
+      } finally {
+        await server.close()
+      }
+    },
+  )
 
   test('every run caps its load at 10 s, and the result says how far it got', { timeout: 60_000 }, async () => {
     const { createServer } = await import('vite')

@@ -79,7 +79,8 @@ describe('RequestParser', () => {
     const p = new RequestParser()
     p.push(
       Buffer.from(
-        'POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n',
+        'POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nGET /b ' +
+          'HTTP/1.1\r\nHost: a\r\n\r\n',
       ),
     )
     const results = drain(p)
@@ -89,7 +90,7 @@ describe('RequestParser', () => {
 
   test('a head of exactly 8 KiB passes; one byte more is 431, with or without its end', () => {
     const prefix = 'GET / HTTP/1.1\r\nHost: a\r\nX: '
-    const fill = (n: number) => prefix + 'a'.repeat(n - prefix.length - 4) + '\r\n\r\n'
+    const fill = (n: number) => `${prefix + 'a'.repeat(n - prefix.length - 4)}\r\n\r\n`
     const ok = new RequestParser()
     ok.push(Buffer.from(fill(MAX_HEAD_BYTES)))
     assert.equal(ok.next().kind, 'request')

@@ -1,4 +1,5 @@
-// The workload protocol (DESIGN.md), written once and run against every step in bench/steps.ts.
+// The workload protocol (README.md, "The workload every step serves"), written once and run
+// against every step in bench/steps.ts.
 // A step added to the registry is held to the same table without a line changed here.
 
 import assert from 'node:assert/strict'
@@ -81,7 +82,7 @@ for (const step of STEPS) {
       )
     })
 
-    test('GET /await/<n> and /await-yield/<n>: served where GET / lists them (step 3 must), 404 elsewhere', async () => {
+    test('GET /await/<n> and /await-yield/<n>: served where GET / lists them (step 3), 404 elsewhere', async () => {
       const serves = /GET \/await\/<n>/.test((await get(port, '/')).body)
       if ((step.reportsAs ?? step.id) === '3') assert.ok(serves, 'step 3 serves the microtask trap')
       if (serves) {
@@ -206,25 +207,30 @@ for (const step of STEPS) {
       assert.equal(responses[0]?.body, 'slept 7 ms\n')
     })
 
-    test('after malformed requests, oversized heads and resets, it still serves and its connections drop to zero', async () => {
-      const abuse: Promise<unknown>[] = []
-      for (let i = 0; i < 20; i++) {
-        abuse.push(exchange(port, ['BROKEN REQUEST LINE\r\n\r\n'], { waitForCloseMs: 500 }).catch(() => {}))
-        abuse.push(
-          exchange(port, [`GET / HTTP/1.1\r\nX: ${'z'.repeat(9000)}\r\n\r\n`], { waitForCloseMs: 500 }).catch(() => {}),
-        )
-        abuse.push(resetMidRequest(port, i % 2 === 0 ? 'GET /20' : 'GET /50 HTTP/1.1\r\nHost: t\r\n\r\n'))
-      }
-      await Promise.all(abuse)
-      assert.equal((await get(port, '/0')).body, 'slept 0 ms\n')
-      let stats: { connections: number; inFlight: number } = { connections: -1, inFlight: -1 }
-      for (let i = 0; i < 50; i++) {
-        stats = JSON.parse((await get(port, '/__stats')).body)
-        if (stats.connections === 0 && stats.inFlight === 0) break
-        await sleep(100)
-      }
-      assert.deepEqual({ connections: stats.connections, inFlight: stats.inFlight }, { connections: 0, inFlight: 0 })
-    })
+    test(
+      'after malformed requests, oversized heads and resets, it still serves and its connections drop to ' + 'zero',
+      async () => {
+        const abuse: Promise<unknown>[] = []
+        for (let i = 0; i < 20; i++) {
+          abuse.push(exchange(port, ['BROKEN REQUEST LINE\r\n\r\n'], { waitForCloseMs: 500 }).catch(() => {}))
+          abuse.push(
+            exchange(port, [`GET / HTTP/1.1\r\nX: ${'z'.repeat(9000)}\r\n\r\n`], { waitForCloseMs: 500 }).catch(
+              () => {},
+            ),
+          )
+          abuse.push(resetMidRequest(port, i % 2 === 0 ? 'GET /20' : 'GET /50 HTTP/1.1\r\nHost: t\r\n\r\n'))
+        }
+        await Promise.all(abuse)
+        assert.equal((await get(port, '/0')).body, 'slept 0 ms\n')
+        let stats: { connections: number; inFlight: number } = { connections: -1, inFlight: -1 }
+        for (let i = 0; i < 50; i++) {
+          stats = JSON.parse((await get(port, '/__stats')).body)
+          if (stats.connections === 0 && stats.inFlight === 0) break
+          await sleep(100)
+        }
+        assert.deepEqual({ connections: stats.connections, inFlight: stats.inFlight }, { connections: 0, inFlight: 0 })
+      },
+    )
   })
 }
 

@@ -73,7 +73,8 @@ describe('step 3: awaiting settled promises is not a turn of the event loop', ()
     const stats = JSON.parse((await get(port, '/__stats')).body) as Stats
     t.diagnostic(
       `a /0 sent at ${probe.sentAt.toFixed(0)} ms, answered at ${probe.doneAt.toFixed(0)} ms; the awaits ` +
-        `answered at ${chain.doneAt.toFixed(0)} ms; event-loop delay max ${stats.eventLoopDelayMaxMs} ms (run ${attempt})`,
+        `answered at ${chain.doneAt.toFixed(0)} ms; ` +
+        `event-loop delay max ${stats.eventLoopDelayMaxMs} ms (run ${attempt})`,
     )
     assert.equal(chain.body, `awaited ${N}\n`)
     assert.ok(probe.sentAt < chain.doneAt - 10, 'the /0 was sent while the awaits ran')

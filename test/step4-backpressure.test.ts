@@ -2,7 +2,7 @@
 // server holds at most one partial write plus Node's high-water mark of it in memory.
 //
 // The answer comes from a test-only future on the real runtime (accept, then `WriteAll` part after
-// part), not from a public route: the protocol stays what DESIGN.md says.
+// part), not from a public route: the protocol stays the one README.md describes.
 
 import assert from 'node:assert/strict'
 import { once } from 'node:events'

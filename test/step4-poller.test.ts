@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { Poll, READ_CLOSED, READABLE, WRITABLE } from '../examples/04-poller/poller.ts'
-import { EOF, MAX_WRITE_BYTES, TcpListener, TcpStream, WOULD_BLOCK } from '../examples/04-poller/sources.ts'
+import { EOF, MAX_WRITE_BYTES, TcpListener, type TcpStream, WOULD_BLOCK } from '../examples/04-poller/sources.ts'
 import { delay, FakeSource, loopback, pollOnce } from './helpers/step4.ts'
 
 /** A listener registered under token 0, one client, and the server side of its connection. */
@@ -104,45 +104,48 @@ describe('step 4 poller', () => {
     }
   })
 
-  test('writable readiness after backpressure: WOULD_BLOCK while the reader is stalled, an event once it reads', async () => {
-    const poll = new Poll()
-    const { net, stream, client } = await oneConnection(poll)
-    try {
-      poll.registry.register(stream, 1, READABLE | WRITABLE)
-      await pollOnce(poll, 0) // the initial readiness of a fresh socket (writable)
-      client.pause() // the client reads nothing: kernel buffers fill, then Node's
-      const part = Buffer.alloc(MAX_WRITE_BYTES, 'x')
-      let written = 0
-      for (;;) {
-        const result = stream.write(part)
-        if (result === WOULD_BLOCK) break
-        assert.equal(typeof result, 'number')
-        written += result as number
-        assert.ok(written < 256 * 1024 * 1024, 'the connection never pushed back')
-        if (written % (4 * 1024 * 1024) === 0) await delay(1) // let libuv move bytes into the kernel
+  test(
+    'writable readiness after backpressure: WOULD_BLOCK while the reader is stalled, an event once it ' + 'reads',
+    async () => {
+      const poll = new Poll()
+      const { net, stream, client } = await oneConnection(poll)
+      try {
+        poll.registry.register(stream, 1, READABLE | WRITABLE)
+        await pollOnce(poll, 0) // the initial readiness of a fresh socket (writable)
+        client.pause() // the client reads nothing: kernel buffers fill, then Node's
+        const part = Buffer.alloc(MAX_WRITE_BYTES, 'x')
+        let written = 0
+        for (;;) {
+          const result = stream.write(part)
+          if (result === WOULD_BLOCK) break
+          assert.equal(typeof result, 'number')
+          written += result as number
+          assert.ok(written < 256 * 1024 * 1024, 'the connection never pushed back')
+          if (written % (4 * 1024 * 1024) === 0) await delay(1) // let libuv move bytes into the kernel
+        }
+        assert.ok(
+          stream.bufferedBytes <= MAX_WRITE_BYTES + stream.socket.writableHighWaterMark,
+          `buffered ${stream.bufferedBytes}`,
+        )
+
+        const stalled = await pollOnce(poll, 200)
+        assert.ok(!stalled.some((e) => e.readiness & WRITABLE), 'no writable event while nobody reads')
+        assert.equal(stream.write(part), WOULD_BLOCK, 'still full')
+
+        let received = 0
+        client.on('data', (chunk: Buffer) => (received += chunk.length))
+        client.resume()
+        let writable = false
+        for (let i = 0; i < 50 && !writable; i++)
+          writable = (await pollOnce(poll, 2000)).some((e) => e.token === 1 && e.readiness & WRITABLE)
+        assert.ok(writable, 'drain was reported as writable readiness')
+        assert.equal(stream.write(part), MAX_WRITE_BYTES, 'and the connection takes bytes again')
+        assert.ok(received > 0)
+      } finally {
+        await net.close()
       }
-      assert.ok(
-        stream.bufferedBytes <= MAX_WRITE_BYTES + stream.socket.writableHighWaterMark,
-        `buffered ${stream.bufferedBytes}`,
-      )
-
-      const stalled = await pollOnce(poll, 200)
-      assert.ok(!stalled.some((e) => e.readiness & WRITABLE), 'no writable event while nobody reads')
-      assert.equal(stream.write(part), WOULD_BLOCK, 'still full')
-
-      let received = 0
-      client.on('data', (chunk: Buffer) => (received += chunk.length))
-      client.resume()
-      let writable = false
-      for (let i = 0; i < 50 && !writable; i++)
-        writable = (await pollOnce(poll, 2000)).some((e) => e.token === 1 && e.readiness & WRITABLE)
-      assert.ok(writable, 'drain was reported as writable readiness')
-      assert.equal(stream.write(part), MAX_WRITE_BYTES, 'and the connection takes bytes again')
-      assert.ok(received > 0)
-    } finally {
-      await net.close()
-    }
-  })
+    },
+  )
 
   test('a deregistered source reports nothing, not even readiness queued before', async () => {
     const poll = new Poll()

@@ -103,7 +103,14 @@ describe('step 4 executor', () => {
 
   test('tasks that took a waker but that nothing can wake are named when the runtime stops', async () => {
     const rt = new Runtime()
-    rt.spawn(new Scripted((_, cx) => (cx.waker, PENDING)), 'lost waker') // takes the waker, gives it to no one
+    // Takes the waker, gives it to no one.
+    rt.spawn(
+      new Scripted((_, cx) => {
+        void cx.waker
+        return PENDING
+      }),
+      'lost waker',
+    )
     await assert.rejects(runToEnd(rt), /1 task is pending but nothing can wake it .*lost waker/)
   })
 
@@ -113,7 +120,11 @@ describe('step 4 executor', () => {
     const bad = new Scripted(() => {
       throw new Error('boom')
     })
-    const good = new Scripted((poll, cx) => (poll < 3 ? (cx.waker.wake(), PENDING) : 'ok'))
+    const good = new Scripted((poll, cx) => {
+      if (poll >= 3) return 'ok'
+      cx.waker.wake()
+      return PENDING
+    })
     rt.spawn(bad, 'bad')
     rt.spawn(good, 'good')
     await runToEnd(rt)
@@ -236,7 +247,14 @@ describe('step 4 budget', () => {
     let firedAt = NaN
     const timer = new Sleep(rt.timers, t0 + 20)
     rt.spawn(spinner, 'always ready')
-    rt.spawn({ poll: (cx) => (timer.poll(cx) === PENDING ? PENDING : void (firedAt = rt.now())) }, 'timer')
+    const watch = {
+      poll: (cx: Context) => {
+        if (timer.poll(cx) === PENDING) return PENDING
+        firedAt = rt.now()
+        return undefined
+      },
+    }
+    rt.spawn(watch, 'timer')
     await runToEnd(rt)
     return { lateMs: firedAt - (t0 + 20), steps: spinner.steps, yields: rt.executor.budgetYields }
   }

@@ -131,10 +131,10 @@ describe('step 4 server', () => {
         from += match.index + match[0].length
       }
       for (const line of timeline.trimEnd().split('\n'))
-        assert.match(line, /^ +\d+\.\d{3}  \S/, 'every line starts with its time')
+        assert.match(line, /^ +\d+\.\d{3} {2}\S/, 'every line starts with its time')
       assert.match(
         timeline,
-        /^ +0\.0\d\d  poll +returned/,
+        /^ +0\.0\d\d {2}poll +returned/,
         'the timeline of a connection to an idle server starts at 0',
       )
     }))

@@ -173,7 +173,7 @@ describe('CpuLimit', () => {
     assert.equal(noLine.acquire(), null, '--max-queue 0 refuses when every slot is taken')
   })
 
-  test('worker threads releasing while the main thread acquires: cap held, FCFS, never negative, nothing lost', async (t) => {
+  test('threads release while the main thread acquires: cap held, FCFS, never negative, nothing lost', async (t) => {
     const CAP = 3
     const THREADS = 4
     const TASKS = 6000

@@ -42,10 +42,12 @@ test('while CPU tasks fill every slot, GET /0 answers at once on step 5 and wait
   const slowest5 = Math.max(...step5.probes.map((p) => p.latency))
   const first3 = step3.probes[0]!.latency
   t.diagnostic(
-    `step 5: /0 answered in ${step5.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done at ${step5.firstCpuDone.toFixed(0)} ms`,
+    `step 5: /0 answered in ${step5.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done ` +
+      `at ${step5.firstCpuDone.toFixed(0)} ms`,
   )
   t.diagnostic(
-    `step 3: /0 answered in ${step3.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done at ${step3.firstCpuDone.toFixed(0)} ms`,
+    `step 3: /0 answered in ${step3.probes.map((p) => p.latency.toFixed(1)).join(', ')} ms; first /cpu done ` +
+      `at ${step3.firstCpuDone.toFixed(0)} ms`,
   )
 
   // Step 5: every probe is answered while the hashing goes on, and quickly.

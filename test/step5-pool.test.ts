@@ -11,7 +11,8 @@ import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
-import { findStep, REPO_ROOT } from '../bench/steps.ts'
+import { findStep } from '../bench/steps.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 import { cpuHash } from '../examples/shared/work.mjs'
 import { exchange, get, request, sleep, type RawResponse } from './helpers/raw-http.ts'
 
@@ -131,7 +132,7 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       t.diagnostic(`most in line ${s.queueLengthMax}, check/wait races ${s.wakeRaces}`)
     }))
 
-  test('one slot, 4000 tiny tasks from 100 connections: none stuck, admitted in arrival order, woken by notify', (t) => {
+  test('one slot, 4000 tiny tasks, 100 connections: none stuck, admitted in arrival order, woken by notify', (t) => {
     const admissions = join(mkdtempSync(join(tmpdir(), 'step5-')), 'admissions.txt')
     return withStep5(
       ['--cpu-limit', '1', '--max-queue', '100000'],
@@ -197,7 +198,10 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       )
       const queued = await statsWhen(port, (s) => s.queueLength === 6)
       assert.equal(queued.queueLength, 6, 'the six are in line behind the holder')
-      leavers.forEach((socket, i) => (i % 2 === 0 ? socket.destroy() : socket.resetAndDestroy()))
+      for (const [i, socket] of leavers.entries()) {
+        if (i % 2 === 0) socket.destroy()
+        else socket.resetAndDestroy()
+      }
       await sleep(50)
       const stayer = timedGet(port, '/cpu/20000000') // joins behind them, and waits for its answer
       const [held, stayed] = await Promise.all([holder, stayer])

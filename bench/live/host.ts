@@ -3,16 +3,15 @@
 //
 // plugin.ts wires it to Vite's HMR WebSocket; the tests drive it directly. It knows nothing of
 // sockets or origins (the plugin checks those before a request gets here) and starts processes
-// only through the bench library's `runScenario`, which has stopped every process it started by
-// the time it settles. So "no child outlives the dev server" comes down to: abort the run, and
-// wait for it (`close`).
+// only through the bench library's comparison runner (compare.ts) and `runScenario`, which has
+// stopped every process it started by the time it settles. So "no child outlives the dev server"
+// comes down to: abort the run, and wait for it (`close`).
 //
 // State: the run in progress (`current`) and, for each target (kind + scenario + steps), the last
 // finished run. Both are `RunView`s changed only through `applyUpdate`, the reducer every window
 // runs on the same updates (protocol.ts).
 
-import type { RunInput } from '../scenarios.ts'
-import type { BenchResult, RunHooks } from '../types.ts'
+import { type Runner, runComparison } from '../compare.ts'
 import {
   applyUpdate,
   EVENTS,
@@ -29,7 +28,7 @@ import { checkMode, checkRunRequest, checkStopRequest, LIVE_CAP_S, requestIdOf }
 
 export interface HostDeps {
   /** The bench's `runScenario` (tests pass a stand-in). */
-  runScenario(input: RunInput, hooks: RunHooks): Promise<BenchResult>
+  runScenario: Runner
   /** Tell every window. */
   broadcast(event: string, data: unknown): void
   /** Processes the bench has running (bench/child-processes.ts), for the snapshot. */
@@ -135,59 +134,35 @@ export class LiveBenchHost {
     return view
   }
 
-  /** The steps one after another; a step that fails does not stop the others, an abort does. */
+  /**
+   * The steps one after another (compare.ts): a step that fails does not stop the others, an abort
+   * or the watchdog does; cpu-mix calibrates once for all of them.
+   */
   private async execute(view: RunView, signal: AbortSignal): Promise<void> {
     const emit = (update: BenchUpdate) => {
       applyUpdate(view, update)
       this.deps.broadcast(EVENTS.update, update)
     }
-    const watchdogMs = this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000
-    let cpuN: number | undefined
-    let failures = 0
-    let stoppedBy: string | null = null
-    for (let leg = 0; leg < view.steps.length && !signal.aborted; leg++) {
-      emit({ type: 'leg-started', runId: view.id, leg })
-      // One controller per step, so the watchdog can stop a stuck step; a stop request or the
-      // dev server closing stops it through `signal`.
-      const legController = new AbortController()
-      const onAbort = () => legController.abort(signal.reason)
-      signal.addEventListener('abort', onAbort, { once: true })
-      const watchdog = setTimeout(
-        () =>
-          legController.abort(
-            new Error(`stopped: step ${view.steps[leg]} had not finished after ${watchdogMs / 1000} s`),
-          ),
-        watchdogMs,
-      )
-      watchdog.unref() // the run itself keeps the process busy; the watchdog alone must not
-      try {
-        const input: RunInput = { scenario: view.scenario, step: view.steps[leg], capS: LIVE_CAP_S }
-        // cpu-mix: one calibration for the whole comparison, the same task for every step.
-        if (cpuN !== undefined) input.cpuN = cpuN
-        const result = await this.deps.runScenario(input, {
-          signal: legController.signal,
-          onProgress: (progress) => emit({ type: 'progress', runId: view.id, leg, progress }),
-        })
-        if (result.cpu) cpuN = result.cpu.n
-        emit({ type: 'leg-done', runId: view.id, leg, result })
-      } catch (error) {
-        failures++
-        emit({ type: 'leg-failed', runId: view.id, leg, error: error instanceof Error ? error.message : String(error) })
-      } finally {
-        clearTimeout(watchdog)
-        signal.removeEventListener('abort', onAbort)
-      }
-      if (legController.signal.aborted) {
-        const reason: unknown = legController.signal.reason
-        stoppedBy = reason instanceof Error ? reason.message : 'stopped'
-        break
-      }
-    }
+    const runId = view.id
+    const outcome = await runComparison(
+      { scenario: view.scenario, steps: view.steps, overrides: { capS: LIVE_CAP_S } },
+      {
+        signal,
+        keepGoing: true,
+        legTimeoutMs: this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000,
+        onLegStart: (leg) => emit({ type: 'leg-started', runId, leg }),
+        onProgress: (leg, progress) => emit({ type: 'progress', runId, leg, progress }),
+        onLegDone: (leg, result) => emit({ type: 'leg-done', runId, leg, result }),
+        onLegFailed: (leg, error) =>
+          emit({ type: 'leg-failed', runId, leg, error: error instanceof Error ? error.message : String(error) }),
+      },
+      this.deps.runScenario,
+    )
+    const { failures, stoppedBy } = outcome
     const status = stoppedBy !== null ? 'stopped' : failures > 0 ? 'failed' : 'done'
-    const message =
-      stoppedBy ??
-      (failures > 0 ? `${failures} of ${view.steps.length} step${view.steps.length > 1 ? 's' : ''} failed` : null)
-    emit({ type: 'finished', runId: view.id, status, message, at: Date.now() })
+    const steps = view.steps.length
+    const message = stoppedBy ?? (failures > 0 ? `${failures} of ${steps} step${steps > 1 ? 's' : ''} failed` : null)
+    emit({ type: 'finished', runId, status, message, at: Date.now() })
   }
 }
 

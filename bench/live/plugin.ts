@@ -135,7 +135,9 @@ function hookSignals(host: LiveBenchHost): () => void {
     process.once(signal, handler)
     return () => process.off(signal, handler)
   })
-  return () => handlers.forEach((off) => off())
+  return () => {
+    for (const off of handlers) off()
+  }
 }
 
 function devPort(server: DevServerLike): number | null {

@@ -14,6 +14,7 @@
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
 
+import { connectionsOf } from '../options.ts'
 import { findScenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
@@ -45,7 +46,8 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
   // No `url`, `path`, `connections`, flags or anything else: names only.
   if (extra.length > 0)
     return fail(
-      `unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a live run takes a step and a scenario name only`,
+      `unexpected field${extra.length > 1 ? 's' : ''} ${extra.map((k) => `'${short(k)}'`).join(', ')}: a ` +
+        `live run takes a step and a scenario name only`,
     )
   if (requestIdOf(data) === '') return fail('requestId must be 1-64 letters, digits, _ or -')
 
@@ -89,9 +91,11 @@ function checkScenario(name: unknown): Checked<string> {
   const scenario = findScenario(name)
   if (scenario === undefined)
     return fail(`unknown scenario '${short(name)}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
-  if (scenario.connections > LIVE_MAX_CONNECTIONS) {
+  const connections = connectionsOf(scenario)
+  if (connections > LIVE_MAX_CONNECTIONS) {
     return fail(
-      `${scenario.name} opens ${scenario.connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): run it with npm run bench -- --scenario ${scenario.name}`,
+      `${scenario.name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ` +
+        `run it with npm run bench -- --scenario ${scenario.name}`,
     )
   }
   return { ok: true, value: scenario.name }

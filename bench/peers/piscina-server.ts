@@ -98,7 +98,9 @@ startServer(
   {
     number: 'piscina',
     name: 'piscina peer of step 5',
-    summary: `Step 5's server with piscina in place of its pool: ${flags['cpu-limit']} piscina threads, up to ${flags['max-queue']} tasks queued.`,
+    summary:
+      `Step 5's server with piscina in place of its pool: ${flags['cpu-limit']} piscina threads, up ` +
+      `to ${flags['max-queue']} tasks queued.`,
     extraStats: () => ({
       cpuLimit: flags['cpu-limit'],
       cpuRunning: handedOver - pool.queueSize,

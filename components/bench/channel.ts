@@ -37,15 +37,12 @@ export interface BenchChannel {
   capS: number
 }
 
-const channel = reactive<BenchChannel>({
-  available: false,
-  synced: false,
-  mode: 'recorded',
-  current: null,
-  finished: [],
-  lastReply: null,
-  capS: 10,
-})
+/** What a window knows before it hears from a dev server, and forever without one: recorded results only. */
+export function quietChannel(): BenchChannel {
+  return { available: false, synced: false, mode: 'recorded', current: null, finished: [], lastReply: null, capS: 10 }
+}
+
+const channel = reactive<BenchChannel>(quietChannel())
 
 let started = false
 let requests = 0
@@ -103,12 +100,13 @@ function follow(update: BenchUpdate): void {
   }
 }
 
+/** What a component asks the plugin to run: a run request without its id. */
+export type RunAsk =
+  | Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'>
+  | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>
+
 /** Ask for a run; resolves with the plugin's answer (or a refusal of our own if none comes). */
-export function requestRun(
-  request:
-    | Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'>
-    | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>,
-): Promise<Reply> {
+export function requestRun(request: RunAsk): Promise<Reply> {
   return ask(EVENTS.run, request)
 }
 

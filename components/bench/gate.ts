@@ -13,7 +13,7 @@
 
 import { useIsSlideActive, useNav, useSlideContext } from '@slidev/client'
 import { computed, type ComputedRef } from 'vue'
-import { useBenchChannel, type BenchChannel } from './channel.ts'
+import { type BenchChannel, quietChannel, useBenchChannel } from './channel.ts'
 
 export interface BenchGate {
   channel: BenchChannel
@@ -29,17 +29,7 @@ export function useBenchGate(): BenchGate {
   const { isPrintMode } = useNav()
   const printing = isPrintMode.value
   // A printed page never listens: it shows bench/results/ and sends nothing.
-  const channel = printing
-    ? ({
-        available: false,
-        synced: false,
-        mode: 'recorded',
-        current: null,
-        finished: [],
-        lastReply: null,
-        capS: 10,
-      } satisfies BenchChannel)
-    : useBenchChannel()
+  const channel = printing ? quietChannel() : useBenchChannel()
   const showLive = computed(() => !isPrintMode.value && channel.available && channel.mode === 'live')
   const canControl = computed(
     () => showLive.value && channel.synced && $renderContext.value === 'presenter' && active.value,

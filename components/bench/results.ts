@@ -1,64 +1,56 @@
 // What a bench component shows: a result (recorded in bench/results/, or from a live run), or the
 // figures so far of a run in progress, reduced to the same few numbers and chart points.
 //
-// The recorded results are imported as JSON, so the static build and the PDF carry them inside
-// the bundle: no request, nothing to fail. `npm run bench:record` rewrites those files; the deck
-// picks them up on the next build.
+// The recorded results are every bench/results/*.json, found by Vite at build time
+// (`import.meta.glob`, eager): the static build and the PDF carry them inside the bundle, with no
+// request and nothing to fail, and a comparison recorded for a new scenario shows up without a
+// line changed here. `npm run bench:record` rewrites those files; the deck picks them up on the
+// next build.
 
 import type { LegView, LivePoint, RunView } from '../../bench/live/protocol.ts'
-import type { BenchComparison } from '../../bench/report.ts'
-import type { BenchProgress, BenchResult } from '../../bench/types.ts'
-import burst512 from '../../bench/results/burst512.json' with { type: 'json' }
-import cpuMix from '../../bench/results/cpu-mix.json' with { type: 'json' }
-import drill from '../../bench/results/drill.json' with { type: 'json' }
-import hello from '../../bench/results/hello.json' with { type: 'json' }
+import { clockTime, day } from '../../bench/format.ts'
+import { isRecording } from '../../bench/recording.ts'
+import { SCENARIOS } from '../../bench/scenarios.ts'
+import { BENCH_COMPARISON, type BenchComparison, type BenchProgress, type BenchResult } from '../../bench/types.ts'
 import type { BenchChannel } from './channel.ts'
 
-const RECORDED: Record<string, BenchComparison> = {
-  drill: drill as unknown as BenchComparison,
-  burst512: burst512 as unknown as BenchComparison,
-  hello: hello as unknown as BenchComparison,
-  'cpu-mix': cpuMix as unknown as BenchComparison,
+const files = import.meta.glob<unknown>('../../bench/results/*.json', { eager: true, import: 'default' })
+
+/** Every recorded comparison, by scenario, in the order of the bench's scenarios. */
+const RECORDED = new Map<string, BenchComparison>(
+  Object.values(files)
+    .filter((file): file is BenchComparison => isRecording(file, BENCH_COMPARISON))
+    .sort((a, b) => scenarioOrder(a.scenario) - scenarioOrder(b.scenario))
+    .map((doc) => [doc.scenario, doc]),
+)
+
+function scenarioOrder(name: string): number {
+  const i = SCENARIOS.findIndex((s) => s.name === name)
+  return i === -1 ? SCENARIOS.length : i
 }
 
-/** The scenarios with recorded results, in the order the summary shows them. */
-export const RECORDED_SCENARIOS = ['drill', 'burst512', 'hello', 'cpu-mix'] as const
+/** The scenarios with recorded results, in the bench's order. */
+export function recordedScenarios(): string[] {
+  return [...RECORDED.keys()]
+}
 
 export function recorded(scenario: string): BenchComparison | null {
-  return RECORDED[scenario] ?? null
+  return RECORDED.get(scenario) ?? null
+}
+
+/**
+ * Where a card's recorded numbers come from: "recorded 2026-11-23 on 2 cores, Node v26.12.1 ·
+ * npm run bench:record" (`withNode` false leaves the Node version out, for a narrow card).
+ */
+export function recordedCaption(scenario: string, withNode = true): string {
+  const doc = recorded(scenario)
+  if (doc === null) return 'not recorded: npm run bench:record'
+  const { cores, node } = doc.machine
+  return `recorded ${day(doc.recordedAt)} on ${cores} cores${withNode ? `, Node ${node}` : ''} · ${doc.command}`
 }
 
 export function recordedResult(scenario: string, step: string): BenchResult | null {
   return recorded(scenario)?.results.find((r) => r.step?.id === step) ?? null
-}
-
-// ---- steps: names and colours ----------------------------------------------------------------
-
-const COLOURS: Record<string, string> = {
-  '1': '#dc2626',
-  '2': '#ea580c',
-  '2-pool': '#a16207',
-  '3': '#2563eb',
-  '4': '#7c3aed',
-  '5': '#16a34a',
-  piscina: '#0d9488',
-}
-
-export function stepColour(step: string): string {
-  return COLOURS[step] ?? '#6b7280'
-}
-
-/**
- * "3 event loop": the title comes from the result at hand, else from any recorded result of that
- * step (the registry, bench/steps.ts, is Node-only).
- */
-export function stepName(step: string, result?: BenchResult | null): string {
-  if (result?.step?.title) return `${step} ${result.step.title}`
-  for (const doc of Object.values(RECORDED)) {
-    const title = doc.results.find((r) => r.step?.id === step)?.step?.title
-    if (title) return `${step} ${title}`
-  }
-  return `step ${step}`
 }
 
 // ---- figures ------------------------------------------------------------------------------
@@ -159,6 +151,17 @@ export function liveLeg(channel: BenchChannel, scenario: string, step: string): 
     return { run, leg }
   }
   return null
+}
+
+/** "live · all steps run in 42 s · 14:03:07": how a finished live run ended, how long it took, when. */
+export function finishedCaption(run: RunView, done: string): string {
+  const took = run.finishedAt === null ? '' : ` in ${((run.finishedAt - run.startedAt) / 1000).toFixed(0)} s`
+  return `live · ${run.status === 'done' ? done : (run.message ?? run.status)}${took} · ${clockTime(run.startedAt)}`
+}
+
+/** The badge in a card's heading: live (● while running) or recorded. */
+export function badgeText(run: RunView | null): string {
+  return run?.status === 'running' ? 'live ●' : run ? 'live' : 'recorded'
 }
 
 /** The live comparison of exactly these steps on `scenario`: in progress, else the last one. */

@@ -8,19 +8,25 @@
 // second each, which is the lesson of the slide.
 
 import { Worker } from 'node:worker_threads'
+import { Fifo } from '../shared/fifo.ts'
 import type { Work } from '../shared/work-types.ts'
 
 type Done = (error: Error | null, body?: string) => void
 
+interface Job {
+  work: Work
+  done: Done
+}
+
 interface Slot {
   worker: Worker
-  job: { work: Work; done: Done } | undefined
+  job: Job | undefined
 }
 
 export class FixedThreadPool {
   private readonly slots: Slot[] = []
-  private readonly queue: { work: Work; done: Done }[] = []
-  private queueHead = 0 // index of the oldest waiting job; avoids O(n) Array.shift
+  /** Jobs waiting for a free thread, oldest first. */
+  private readonly queue = new Fifo<Job>()
 
   constructor(
     readonly size: number,
@@ -32,7 +38,7 @@ export class FixedThreadPool {
   }
 
   get queueLength(): number {
-    return this.queue.length - this.queueHead
+    return this.queue.length
   }
 
   run(work: Work, done: Done): void {
@@ -68,14 +74,11 @@ export class FixedThreadPool {
   // Give each idle thread the oldest waiting job. Called on every new job and every answer.
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (this.queueLength === 0) break
       if (slot.job !== undefined) continue
-      slot.job = this.queue[this.queueHead++]!
-      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-        this.queue.splice(0, this.queueHead)
-        this.queueHead = 0
-      }
-      slot.worker.postMessage(slot.job.work)
+      const job = this.queue.shift()
+      if (job === undefined) break // nobody waiting
+      slot.job = job
+      slot.worker.postMessage(job.work)
     }
   }
   // #endregion dispatch

@@ -2,7 +2,7 @@
 //
 // Started per request (the work arrives as `workerData`, the thread exits when done) or, with
 // `--pool N`, kept alive to take one job after another from `message` events.
-// Plain JavaScript on purpose: see the note at the top of ../shared/work.mjs.
+// Plain JavaScript on purpose: see the note at the top of examples/shared/work.mjs.
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { doWorkBlocking } from '../shared/work.mjs'

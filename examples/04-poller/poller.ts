@@ -174,7 +174,7 @@ export class Poll {
   private ready: Registration[] = []
   private spare: Registration[] = []
   /** The continuation of a poll in progress; null when nobody is polling. */
-  private then: (() => void) | null = null
+  private continuation: (() => void) | null = null
   private events: Events | null = null
   private immediateScheduled = false
   /** One libuv timer serves as the poll timeout; `timerDeadline` is when it fires. */
@@ -188,8 +188,8 @@ export class Poll {
    * readiness arrived, or once `timeoutMs` has passed (null: no timeout).
    */
   poll(events: Events, timeoutMs: number | null, then: () => void): void {
-    if (this.then !== null) throw new Error('poll() called while a poll is in progress')
-    this.then = then
+    if (this.continuation !== null) throw new Error('poll() called while a poll is in progress')
+    this.continuation = then
     this.events = events
     if (this.ready.length > 0 || timeoutMs === 0) {
       // Something is ready already, or the caller must not wait: still go round Node's loop once
@@ -206,7 +206,7 @@ export class Poll {
     this.ready.push(registration)
     // The first readiness of this loop iteration schedules the end of the poll; the rest of this
     // iteration's readiness joins the same batch.
-    if (this.then !== null) this.scheduleImmediate()
+    if (this.continuation !== null) this.scheduleImmediate()
   }
 
   private scheduleImmediate(): void {
@@ -246,10 +246,10 @@ export class Poll {
 
   /** Ends the poll in progress: hands out the batch of readiness, then runs the continuation. */
   private complete(): void {
-    const then = this.then
+    const then = this.continuation
     const events = this.events
     if (then === null || events === null) return // a stale timer or immediate: nobody is polling
-    this.then = null
+    this.continuation = null
     this.events = null
     events.clear()
 

@@ -86,7 +86,8 @@ export class Runtime {
   private stuck(): Error {
     const tasks = this.executor.pendingTasks()
     return new Error(
-      `${tasks.length} task${tasks.length === 1 ? ' is' : 's are'} pending but nothing can wake ${tasks.length === 1 ? 'it' : 'them'} ` +
+      `${tasks.length} task${tasks.length === 1 ? ' is' : 's are'} pending but nothing can wake ` +
+        `${tasks.length === 1 ? 'it' : 'them'} ` +
         `(no timer pending, no source registered): ${tasks.map(String).join(', ')}`,
     )
   }

@@ -73,7 +73,8 @@ const step: StepInfo = {
   number: 4,
   name: 'readiness poller + futures',
   summary:
-    'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state machines, a timer heap.',
+    'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state ' +
+    'machines, a timer heap.',
   extraStats: () => rt.stats(),
 }
 const stats = new StatsProbe(step, step.extraStats)

@@ -17,6 +17,7 @@
 // behind); the poller coalesces the events of one loop iteration into one.
 
 import type { Server, Socket } from 'node:net'
+import { Fifo } from '../shared/fifo.ts'
 import { CLOSED, READ_CLOSED, READABLE, WRITABLE, type ReadinessSink, type Source } from './poller.ts'
 
 /** The operation cannot make progress now: wait for readiness, then try again. */
@@ -143,8 +144,8 @@ export class TcpStream implements Source {
  */
 export class TcpListener implements Source {
   private sink: ReadinessSink | null = null
-  private readonly backlog: (TcpStream | undefined)[] = []
-  private head = 0
+  /** Connections accepted by Node and not yet taken by `accept()`, oldest first. */
+  private readonly backlog = new Fifo<TcpStream>()
 
   constructor(readonly server: Server) {
     server.on('connection', (socket: Socket) => {
@@ -156,19 +157,12 @@ export class TcpListener implements Source {
 
   /** The next established connection, or WOULD_BLOCK if there is none. */
   accept(): TcpStream | WouldBlock {
-    if (this.head === this.backlog.length) return WOULD_BLOCK
-    const stream = this.backlog[this.head]!
-    this.backlog[this.head++] = undefined // taken: let it be collected when its connection ends
-    if (this.head === this.backlog.length) {
-      this.backlog.length = 0
-      this.head = 0
-    }
-    return stream
+    return this.backlog.shift() ?? WOULD_BLOCK
   }
 
   watch(sink: ReadinessSink): void {
     this.sink = sink
-    if (this.head < this.backlog.length) sink.report(READABLE)
+    if (this.backlog.length > 0) sink.report(READABLE)
   }
 
   unwatch(): void {

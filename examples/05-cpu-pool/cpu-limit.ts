@@ -59,7 +59,7 @@
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)
 
 import { createCounter, RUNNING } from './cpu-slot.mjs'
-import { TaskQueue } from './task-queue.ts'
+import { Fifo } from '../shared/fifo.ts'
 
 /** One request in line: how to let it in (or turn it away), and whether its client still wants it. */
 interface Waiting {
@@ -72,7 +72,7 @@ const stillWanted = () => false
 export class CpuLimit {
   /** Shared with the worker threads, which give slots back (cpu-slot.mjs). */
   readonly counter: Int32Array = createCounter()
-  private readonly line: TaskQueue<Waiting>
+  private readonly line: Fifo<Waiting>
   /** For /__stats. */
   mostEverRunning = 0
   mostEverQueued = 0
@@ -87,7 +87,7 @@ export class CpuLimit {
     readonly cap: number,
     readonly maxQueue: number,
   ) {
-    this.line = new TaskQueue(maxQueue)
+    this.line = new Fifo(maxQueue)
   }
 
   get running(): number {

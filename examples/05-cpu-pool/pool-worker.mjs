@@ -19,7 +19,7 @@
 // `n` nobody else asks for; with the variable unset (always, outside the tests) nothing here fails
 // on purpose.
 //
-// Plain JavaScript on purpose: see the note at the top of ../shared/work.mjs.
+// Plain JavaScript on purpose: see the note at the top of examples/shared/work.mjs.
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { cpuHash } from '../shared/work.mjs'

@@ -7,7 +7,7 @@
 //
 //   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count, so every core
 //                   may hash and the loop shares them; CPUs − 1 keeps a core for the loop); the
-//                   rest wait in a bounded line (task-queue.ts), first come first served, woken by
+//                   rest wait in a bounded line (shared/fifo.ts), first come first served, woken by
 //                   Atomics.notify from the thread that frees a slot (cpu-slot.mjs)
 //   worker-pool.ts  min(2 × CPUs, 40) threads, started once; a thread that dies fails only its own
 //                   request (500) and is replaced
@@ -56,7 +56,8 @@ const { server: options, flags } = parseFlagsOrExit('step:5', {
 })
 if (flags['cpu-limit'] > flags['pool-size']) {
   console.error(
-    `step:5: --cpu-limit ${flags['cpu-limit']} exceeds --pool-size ${flags['pool-size']}: a slot needs a thread (try --help)`,
+    `step:5: --cpu-limit ${flags['cpu-limit']} exceeds --pool-size ${flags['pool-size']}: a slot needs a ` +
+      `thread (try --help)`,
   )
   process.exit(2)
 }
@@ -123,7 +124,9 @@ startServer(
   {
     number: 5,
     name: 'async CPU-bounded pool',
-    summary: `The event loop serves I/O; /cpu runs on ${pool.size} worker threads, at most ${limit.cap} at once, the rest waiting in line (up to ${limit.maxQueue}).`,
+    summary:
+      `The event loop serves I/O; /cpu runs on ${pool.size} worker threads, at most ${limit.cap} at ` +
+      `once, the rest waiting in line (up to ${limit.maxQueue}).`,
     extraStats: () => ({
       cpuLimit: limit.cap,
       cpuRunning: limit.running,

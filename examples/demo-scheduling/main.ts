@@ -5,7 +5,7 @@
 // with work stealing (deque.mjs). It prints each scheduler's makespan, each worker's jobs, busy
 // and idle time, steals and failed steal attempts, and how work stealing compares with the other
 // two. `--json` prints the same as JSON, with every job's start and end; `--record` writes it to
-// bench/results/scheduling.json for the slide; `--check` exits 1 when a ratio misses its target.
+// recordings/scheduling.json for the slide; `--check` exits 1 when a ratio misses its target.
 //
 // This file only reads the flags and hands over to demo.ts.
 
@@ -30,7 +30,7 @@ const USAGE = `usage: npm run demo:scheduling -- [flags]
   --rounds N    run the three heats N times, in rotated order; ratios are the median (default 1, at most 9)
   --check       exit 1 if a median ratio misses its target (5 rounds unless --rounds says otherwise)
   --json        print the result as JSON instead of a table
-  --record      also write bench/results/scheduling.json`
+  --record      also write recordings/scheduling.json`
 
 interface Flags {
   workers: number
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   else console.log(`\n${formatReport(recording)}`)
   if (f.record) {
     writeRecording(recording)
-    if (!f.json) console.log('\nrecorded in bench/results/scheduling.json')
+    if (!f.json) console.log('\nrecorded in recordings/scheduling.json')
   }
   if (f.check) {
     const met = meetsTargets(recording.ratios)

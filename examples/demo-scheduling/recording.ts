@@ -1,17 +1,17 @@
-// The race as data: what `--json` prints and `--record` writes to bench/results/scheduling.json,
+// The race as data: what `--json` prints and `--record` writes to recordings/scheduling.json,
 // which the slide's component (components/SchedulingRace.vue) renders and replays. Nothing in it
 // is typed by hand: every number comes from the run it describes, with the machine it ran on.
 
 import { writeFileSync } from 'node:fs'
-import { machineInfo } from '../../bench/machine.ts'
-import type { MachineInfo } from '../../bench/types.ts'
+import { newEnvelope } from '../../bench/machine.ts'
+import type { Recording } from '../../bench/recording.ts'
 import { LONG_UNITS, SHORT_UNITS, totalUnits, type JobSet } from './jobs.ts'
 import { LABELS, type SchedulerName } from './protocol.ts'
 import { medianRatios, TARGETS, type Ratios, type Round } from './race.ts'
 import type { WorkerStats } from './run.ts'
 import { FIELDS, type Lane } from './timeline.ts'
 
-export const RESULT_FILE = new URL('../../bench/results/scheduling.json', import.meta.url)
+export const RESULT_FILE = new URL('../../recordings/scheduling.json', import.meta.url)
 
 export interface RecordedHeat {
   scheduler: SchedulerName
@@ -26,11 +26,9 @@ export interface RecordedHeat {
   timeline: { fields: typeof FIELDS; lanes: Lane[] }
 }
 
-export interface SchedulingRecording {
-  schema: 'scheduling/1'
-  recordedAt: string
-  command: string
-  machine: MachineInfo
+export type SchedulingRecording = Recording<'scheduling/1', SchedulingBody>
+
+interface SchedulingBody {
   jobSet: {
     seed: number
     workers: number
@@ -69,10 +67,7 @@ export function buildRecording(args: {
   const { jobSet } = args
   const longUnits = jobSet.long.reduce((sum, id) => sum + jobSet.units[id]!, 0)
   return {
-    schema: 'scheduling/1',
-    recordedAt: new Date().toISOString(),
-    command: args.command,
-    machine: machineInfo(),
+    ...newEnvelope('scheduling/1', args.command),
     jobSet: {
       seed: jobSet.seed,
       workers: jobSet.workers,

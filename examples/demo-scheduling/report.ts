@@ -16,8 +16,10 @@ const SHARED_BELOW = 0.9
 export function formatReport(rec: SchedulingRecording): string {
   const { jobSet: set, machine } = rec
   const lines = [
-    `${set.workers} workers, ${set.jobs} jobs (${set.long.length} long ones carry ${pct(set.longWorkShare)} of the work), seed ${set.seed}`,
-    `ideal makespan ${ms(set.idealMakespanMs)} (all the work shared out perfectly); ${(set.roundsPerMs / 1000).toFixed(0)}k cpuHash rounds/ms here`,
+    `${set.workers} workers, ${set.jobs} jobs (${set.long.length} long ones carry ${pct(set.longWorkShare)} ` +
+      `of the work), seed ${set.seed}`,
+    `ideal makespan ${ms(set.idealMakespanMs)} (all the work shared out perfectly); ` +
+      `${(set.roundsPerMs / 1000).toFixed(0)}k cpuHash rounds/ms here`,
     `Node ${machine.node}, ${machine.cpuModel} (${machine.cores} cores), load average ${machine.loadAverage1m}` +
       (set.workers > availableParallelism() ? ' — more workers than cores: the OS time-slices them' : ''),
     '',
@@ -65,8 +67,10 @@ export function formatRatios(r: Ratios, rounds: number): string[] {
   const of = rounds > 1 ? ` (median of ${rounds} rounds)` : ''
   const within = TARGETS.stealingToGlobalWithin
   return [
-    `work stealing ÷ a queue per worker: ${r.stealingToPerWorker.toFixed(2)}  target ≤ ${TARGETS.stealingToPerWorkerMax.toFixed(2)}  ${met.perWorker ? 'met' : 'MISSED'}${of}`,
-    `work stealing ÷ one global queue:   ${r.stealingToGlobal.toFixed(2)}  target ${(1 - within).toFixed(2)}–${(1 + within).toFixed(2)}  ${met.global ? 'met' : 'MISSED'}${of}`,
+    `work stealing ÷ a queue per worker: ${r.stealingToPerWorker.toFixed(2)}  ` +
+      `target ≤ ${TARGETS.stealingToPerWorkerMax.toFixed(2)}  ${met.perWorker ? 'met' : 'MISSED'}${of}`,
+    `work stealing ÷ one global queue:   ${r.stealingToGlobal.toFixed(2)}  ` +
+      `target ${(1 - within).toFixed(2)}–${(1 + within).toFixed(2)}  ${met.global ? 'met' : 'MISSED'}${of}`,
   ]
 }
 

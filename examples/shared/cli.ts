@@ -1,20 +1,23 @@
 // Command-line flags for the step servers: `--host`, `--port`, `--header-timeout`, plus the flags a
 // step adds (`--pool`, `--trace`, ...). A bad flag gets one line on stderr and exit code 2, never a
-// stack trace: the audience should see the talk, not our argument parsing.
+// stack trace: the audience should see the talk, not our argument parsing. The parsing itself is
+// flags.ts, shared with every other command of the repository.
 
+import {
+  type BoolFlag,
+  flagLines,
+  type FlagSpecs,
+  type IntFlag as AnyIntFlag,
+  orExit,
+  parseNumber,
+  readFlags,
+} from './flags.ts'
 import { DEFAULT_HEADER_TIMEOUT_MS } from './limits.ts'
 
-export interface IntFlag {
-  kind: 'int'
-  default: number
-  min: number
-  max: number
-  help: string
-}
-export interface BoolFlag {
-  kind: 'bool'
-  help: string
-}
+export { UsageError } from './flags.ts'
+export type { BoolFlag }
+/** A step's own number flag always has a default. */
+export type IntFlag = AnyIntFlag & { default: number }
 export type FlagSpec = IntFlag | BoolFlag
 
 type FlagValues<S extends Record<string, FlagSpec>> = {
@@ -27,9 +30,21 @@ export interface ServerOptions {
   headerTimeoutMs: number
 }
 
-export class UsageError extends Error {}
-
 const DEFAULT_PORT = 6969
+
+/** The flags every server takes. `--port` defaults to `$PORT`, else 6969. */
+const SERVER_FLAGS = {
+  host: { kind: 'text', default: '127.0.0.1', value: 'HOST', help: 'address to bind' },
+  port: { kind: 'int', min: 0, max: 65535, help: `port, 0 picks a free one (default $PORT or ${DEFAULT_PORT})` },
+  'header-timeout': {
+    kind: 'int',
+    default: DEFAULT_HEADER_TIMEOUT_MS,
+    min: 1,
+    max: 3_600_000,
+    value: 'MS',
+    help: 'time allowed for a request head',
+  },
+} as const satisfies FlagSpecs
 
 /**
  * Parses `argv` (without node and the script). Returns the common server options and the step's
@@ -40,56 +55,20 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
   stepFlags: S,
   env: NodeJS.ProcessEnv = process.env,
 ): { server: ServerOptions; flags: FlagValues<S> } {
-  const portDefault = env.PORT !== undefined ? parseIntFlag('PORT', env.PORT, 0, 65535) : DEFAULT_PORT
-  const server: ServerOptions = { host: '127.0.0.1', port: portDefault, headerTimeoutMs: DEFAULT_HEADER_TIMEOUT_MS }
-  const flags: Record<string, number | boolean> = {}
-  for (const [name, spec] of Object.entries(stepFlags)) flags[name] = spec.kind === 'int' ? spec.default : false
-
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument '${arg}'`)
-    const eq = arg.indexOf('=')
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1)
-    const spec = stepFlags[name]
-    const takesValue = name === 'host' || name === 'port' || name === 'header-timeout' || spec?.kind === 'int'
-    if (!takesValue && spec === undefined) throw new UsageError(`unknown flag --${name}`)
-    if (!takesValue) {
-      if (inline !== undefined) throw new UsageError(`--${name} takes no value`)
-      flags[name] = true
-      continue
-    }
-    const value = inline ?? argv[++i]
-    if (value === undefined || (inline === undefined && value.startsWith('--')))
-      throw new UsageError(`--${name} needs a value`)
-    if (name === 'host') server.host = value
-    else if (name === 'port') server.port = parseIntFlag('--port', value, 0, 65535)
-    else if (name === 'header-timeout') server.headerTimeoutMs = parseIntFlag('--header-timeout', value, 1, 3_600_000)
-    else if (spec?.kind === 'int') flags[name] = parseIntFlag(`--${name}`, value, spec.min, spec.max)
+  const portDefault = env.PORT !== undefined ? parseNumber('PORT', env.PORT, SERVER_FLAGS.port) : DEFAULT_PORT
+  // One parse over both sets, so a flag of neither is an error; then each set takes its own.
+  const all: Record<string, unknown> = readFlags(argv, { ...stepFlags, ...SERVER_FLAGS }).flags
+  const server: ServerOptions = {
+    host: all.host as string,
+    port: (all.port as number | undefined) ?? portDefault,
+    headerTimeoutMs: all['header-timeout'] as number,
   }
+  const flags = Object.fromEntries(Object.keys(stepFlags).map((name) => [name, all[name]]))
   return { server, flags: flags as FlagValues<S> }
 }
 
-function parseIntFlag(name: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${name} must be a whole number, got '${text}'`)
-  const n = Number(text)
-  if (n < min || n > max) throw new UsageError(`${name} must be between ${min} and ${max}, got ${n}`)
-  return n
-}
-
 export function usage(script: string, stepFlags: Record<string, FlagSpec>): string {
-  const lines = [
-    `usage: ${script} [flags]`,
-    `  --host HOST              address to bind (default 127.0.0.1)`,
-    `  --port N                 port, 0 picks a free one (default $PORT or ${DEFAULT_PORT})`,
-    `  --header-timeout MS      time allowed for a request head (default ${DEFAULT_HEADER_TIMEOUT_MS})`,
-  ]
-  for (const [name, spec] of Object.entries(stepFlags)) {
-    const left = spec.kind === 'int' ? `--${name} N` : `--${name}`
-    const def = spec.kind === 'int' ? ` (default ${spec.default})` : ''
-    lines.push(`  ${left.padEnd(24)} ${spec.help}${def}`)
-  }
-  return lines.join('\n')
+  return [`usage: ${script} [flags]`, ...flagLines({ ...SERVER_FLAGS, ...stepFlags })].join('\n')
 }
 
 /**
@@ -97,15 +76,10 @@ export function usage(script: string, stepFlags: Record<string, FlagSpec>): stri
  */
 export function parseFlagsOrExit<S extends Record<string, FlagSpec>>(script: string, stepFlags: S) {
   const argv = process.argv.slice(2)
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage(script, stepFlags))
-    process.exit(0)
-  }
-  try {
-    return parseFlags(argv, stepFlags)
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error
-    console.error(`${script}: ${error.message} (try --help)`)
-    process.exit(2)
-  }
+  return orExit(
+    script,
+    argv,
+    () => usage(script, stepFlags),
+    () => parseFlags(argv, stepFlags),
+  )
 }

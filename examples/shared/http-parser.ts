@@ -38,6 +38,8 @@ const CR = 0x0d
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // A request target: visible ASCII, no spaces. We serve origin-form only (`/path?query`).
 const TARGET = /^\/[\x21-\x7e]*$/
+// The optional whitespace (spaces and tabs) before and after a header value.
+const OWS_AROUND = /^[ \t]+|[ \t]+$/g
 
 export class RequestParser {
   // Unparsed bytes live in buf[start..end). A fresh chunk is used as is when nothing is pending
@@ -171,7 +173,9 @@ export class RequestParser {
       const name = line.slice(0, colon)
       if (!TOKEN.test(name)) return this.fail(400, 'malformed header name')
       const key = name.toLowerCase()
-      const value = line.slice(colon + 1).trim()
+      // Only spaces and tabs around a value are optional whitespace (RFC 9110 §5.6.3): not
+      // String.prototype.trim, which also takes a 0xA0 byte (NBSP in latin1) off the value.
+      const value = line.slice(colon + 1).replace(OWS_AROUND, '')
       const earlier = headers.get(key)
       headers.set(key, earlier === undefined ? value : `${earlier}, ${value}`)
     }
@@ -190,7 +194,7 @@ export class RequestParser {
       const values = headers
         .get('content-length')!
         .split(',')
-        .map((v) => v.trim())
+        .map((v) => v.replace(OWS_AROUND, ''))
       if (!values.every((v) => /^\d{1,15}$/.test(v) && v === values[0])) return this.fail(400, 'bad Content-Length')
       this.skipBody = Number(values[0])
       this.discardBody()

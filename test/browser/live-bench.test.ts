@@ -21,7 +21,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import type { BenchSnapshot, BenchUpdate, Reply } from '../../bench/live/protocol.ts'
 import type { BenchResult } from '../../bench/types.ts'
-import { count, doneOfAsked, duration, megabytes, perSecond } from '../../components/bench/format.ts'
+import { count, doneOfAsked, duration, megabytes, perSecond } from '../../bench/format.ts'
 import { loadDeck } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
 import { benchProcesses, startDevServer, type DevServer } from '../../scripts/dev-server.ts'
@@ -67,7 +67,8 @@ async function askOverHmr(
     const socket = new WebSocket(${JSON.stringify(url)}, 'vite-hmr')
     let opened = false, reply = null, settled = false
     const finish = (state) => { if (settled) return; settled = true; socket.close(); resolve({ opened, reply, state }) }
-    socket.onopen = () => { opened = true; socket.send(JSON.stringify({ type: 'custom', event: ${JSON.stringify(event)}, data: ${JSON.stringify(data)} })) }
+    const message = { type: 'custom', event: ${JSON.stringify(event)}, data: ${JSON.stringify(data)} }
+    socket.onopen = () => { opened = true; socket.send(JSON.stringify(message)) }
     socket.onmessage = (message) => {
       const parsed = JSON.parse(String(message.data))
       if (parsed.event === 'live-bench:reply') {
@@ -128,132 +129,139 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     assert.equal(await presenter.locator('[data-bench-control]').count(), 0)
   })
 
-  test('the presenter starts a run; the audience follows within 2 s; the final table is the result the plugin sent', async (t) => {
-    await presenter.goto(`${server.url}/presenter/${stepOneSlide}`)
-    await audience.goto(`${server.url}/${stepOneSlide}`)
-    const run = presenter.locator(`[data-slidev-no="${stepOneSlide}"] [data-bench-control="run"]:enabled`).first()
-    await run.waitFor({ timeout: 60_000 })
-    await live(audience, stepOneSlide).waitFor({ timeout: 60_000 })
-    assert.equal(
-      await live(audience, stepOneSlide).getAttribute('data-source'),
-      'recorded',
-      'before any run, the recorded result',
-    )
-    assert.equal(await audience.locator('[data-bench-control]').count(), 0, 'no run button in the audience window')
-    // As on a stage, the windows have finished loading (the dev server compiles the slides they
-    // preload; a click during that waits for it).
-    await Promise.all([presenter.waitForLoadState('networkidle'), audience.waitForLoadState('networkidle')])
-
-    await run.click()
-    const clickedAt = await presenter.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt)
-    const seenAt = await audience.waitForFunction(
-      (no) =>
-        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live'
-          ? Date.now()
-          : 0,
-      stepOneSlide,
-      { polling: 20, timeout: 10_000 },
-    )
-    const firstPointAt = await audience.waitForFunction(
-      (no) =>
-        Number(document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.points) > 0
-          ? Date.now()
-          : 0,
-      stepOneSlide,
-      { polling: 20, timeout: 15_000 },
-    )
-    const followedMs = (await seenAt.jsonValue()) - clickedAt
-    const firstPointMs = (await firstPointAt.jsonValue()) - clickedAt
-    t.diagnostic(`click → audience shows the run: ${followedMs} ms; → first live point: ${firstPointMs} ms`)
-    assert.ok(followedMs <= 2000, `the audience showed the run ${followedMs} ms after the click`)
-    // The 1.5 s target is measured by `npm run bench:live`; here only a generous bound.
-    assert.ok(firstPointMs <= 6000, `first live point ${firstPointMs} ms after the click`)
-
-    // Step 1 answers one request a second: stop it once two are done (a partial result).
-    await audience.waitForFunction(
-      (no) =>
-        /^[2-9]\//.test(
-          document.querySelector(`[data-slidev-no="${no}"] [data-live-bench] [data-field="done"]`)?.textContent ?? '',
-        ),
-      stepOneSlide,
-      { timeout: 20_000 },
-    )
-    await presenter.locator(`[data-slidev-no="${stepOneSlide}"] [data-bench-control="stop"]`).click()
-    await audience.waitForFunction(
-      (no) =>
-        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.phase === 'done',
-      stepOneSlide,
-      { timeout: 15_000 },
-    )
-
-    const done = audienceFrames.find(
-      (f) => f.event === 'live-bench:update' && (f.data as BenchUpdate).type === 'leg-done',
-    )
-    assert.ok(done, 'the audience received the result over the WebSocket')
-    const result = (done.data as { result: BenchResult }).result
-    assert.equal(result.endedBy, 'aborted')
-    const cells = await live(audience, stepOneSlide)
-      .locator('[data-field]')
-      .evaluateAll((els) =>
-        Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.field, e.textContent?.trim()])),
+  test(
+    'the presenter starts a run; the audience follows within 2 s; the final table is the result the ' + 'plugin sent',
+    async (t) => {
+      await presenter.goto(`${server.url}/presenter/${stepOneSlide}`)
+      await audience.goto(`${server.url}/${stepOneSlide}`)
+      const run = presenter.locator(`[data-slidev-no="${stepOneSlide}"] [data-bench-control="run"]:enabled`).first()
+      await run.waitFor({ timeout: 60_000 })
+      await live(audience, stepOneSlide).waitFor({ timeout: 60_000 })
+      assert.equal(
+        await live(audience, stepOneSlide).getAttribute('data-source'),
+        'recorded',
+        'before any run, the recorded result',
       )
-    assert.deepEqual(
-      {
-        done: cells.done,
-        rate: cells.rate,
-        p50: cells.p50,
-        p99: cells.p99,
-        max: cells.max,
-        errors: cells.errors,
-        rss: cells.rss,
-        loopDelay: cells.loopDelay,
-      },
-      {
-        done: `${doneOfAsked(result.done, result.asked)} (stopped)`,
-        rate: perSecond(result.metrics.throughput),
-        p50: duration(result.metrics.latency?.p50),
-        p99: duration(result.metrics.latency?.p99),
-        max: duration(result.metrics.latency?.max),
-        errors: `${count(result.metrics.errors)}/${count(result.metrics.timeouts)}/${count(result.metrics.non2xx)}`,
-        rss: megabytes(result.server?.peakRssBytes),
-        loopDelay: duration(result.server?.eventLoopDelayP99Ms),
-      },
-    )
-    assert.ok(result.done >= 2 && result.done < 150, result.summary)
-    assert.match(cells.caption ?? '', new RegExp(result.summary.replace(/[()]/g, '\\$&')))
-  })
+      assert.equal(await audience.locator('[data-bench-control]').count(), 0, 'no run button in the audience window')
+      // As on a stage, the windows have finished loading (the dev server compiles the slides they
+      // preload; a click during that waits for it).
+      await Promise.all([presenter.waitForLoadState('networkidle'), audience.waitForLoadState('networkidle')])
 
-  test('a window that opens after the run gets it replayed; a printed page shows the recorded run and asks for nothing', async () => {
-    const late = await browser.newPage()
-    await late.goto(`${server.url}/${stepOneSlide}`)
-    await live(late, stepOneSlide).waitFor({ timeout: 60_000 })
-    await late.waitForFunction(
-      (no) =>
-        document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live',
-      stepOneSlide,
-      { timeout: 10_000 },
-    )
-    assert.equal(
-      await live(late, stepOneSlide).locator('[data-field="done"]').textContent(),
-      await live(audience, stepOneSlide).locator('[data-field="done"]').textContent(),
-    )
-    await late.close()
+      await run.click()
+      const clickedAt = await presenter.evaluate(() => (window as unknown as { clickedAt: number }).clickedAt)
+      const seenAt = await audience.waitForFunction(
+        (no) =>
+          document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live'
+            ? Date.now()
+            : 0,
+        stepOneSlide,
+        { polling: 20, timeout: 10_000 },
+      )
+      const firstPointAt = await audience.waitForFunction(
+        (no) =>
+          Number(document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.points) > 0
+            ? Date.now()
+            : 0,
+        stepOneSlide,
+        { polling: 20, timeout: 15_000 },
+      )
+      const followedMs = (await seenAt.jsonValue()) - clickedAt
+      const firstPointMs = (await firstPointAt.jsonValue()) - clickedAt
+      t.diagnostic(`click → audience shows the run: ${followedMs} ms; → first live point: ${firstPointMs} ms`)
+      assert.ok(followedMs <= 2000, `the audience showed the run ${followedMs} ms after the click`)
+      // The 1.5 s target is measured by `npm run bench:live`; here only a generous bound.
+      assert.ok(firstPointMs <= 6000, `first live point ${firstPointMs} ms after the click`)
 
-    const printed = await browser.newPage()
-    const sent: string[] = []
-    printed.on('websocket', (socket) => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
-    await printed.goto(`${server.url}/${stepOneSlide}?print`)
-    await live(printed, stepOneSlide).waitFor({ timeout: 60_000 })
-    await printed.waitForTimeout(500)
-    assert.equal(await live(printed, stepOneSlide).getAttribute('data-source'), 'recorded')
-    assert.equal(await printed.locator('[data-bench-control]').count(), 0)
-    assert.deepEqual(
-      sent.filter((s) => s.includes('live-bench')),
-      [],
-      'a printed page sends nothing to the live bench',
-    )
-    await printed.close()
-  })
+      // Step 1 answers one request a second: stop it once two are done (a partial result).
+      await audience.waitForFunction(
+        (no) =>
+          /^[2-9]\//.test(
+            document.querySelector(`[data-slidev-no="${no}"] [data-live-bench] [data-field="done"]`)?.textContent ?? '',
+          ),
+        stepOneSlide,
+        { timeout: 20_000 },
+      )
+      await presenter.locator(`[data-slidev-no="${stepOneSlide}"] [data-bench-control="stop"]`).click()
+      await audience.waitForFunction(
+        (no) =>
+          document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.phase === 'done',
+        stepOneSlide,
+        { timeout: 15_000 },
+      )
+
+      const done = audienceFrames.find(
+        (f) => f.event === 'live-bench:update' && (f.data as BenchUpdate).type === 'leg-done',
+      )
+      assert.ok(done, 'the audience received the result over the WebSocket')
+      const result = (done.data as { result: BenchResult }).result
+      assert.equal(result.endedBy, 'aborted')
+      const cells = await live(audience, stepOneSlide)
+        .locator('[data-field]')
+        .evaluateAll((els) =>
+          Object.fromEntries(els.map((e) => [(e as HTMLElement).dataset.field, e.textContent?.trim()])),
+        )
+      assert.deepEqual(
+        {
+          done: cells.done,
+          rate: cells.rate,
+          p50: cells.p50,
+          p99: cells.p99,
+          max: cells.max,
+          errors: cells.errors,
+          rss: cells.rss,
+          loopDelay: cells.loopDelay,
+        },
+        {
+          done: `${doneOfAsked(result.done, result.asked)} (stopped)`,
+          rate: perSecond(result.metrics.throughput),
+          p50: duration(result.metrics.latency?.p50),
+          p99: duration(result.metrics.latency?.p99),
+          max: duration(result.metrics.latency?.max),
+          errors: `${count(result.metrics.errors)}/${count(result.metrics.timeouts)}/${count(result.metrics.non2xx)}`,
+          rss: megabytes(result.server?.peakRssBytes),
+          loopDelay: duration(result.server?.eventLoopDelayP99Ms),
+        },
+      )
+      assert.ok(result.done >= 2 && result.done < 150, result.summary)
+      assert.match(cells.caption ?? '', new RegExp(result.summary.replace(/[()]/g, '\\$&')))
+    },
+  )
+
+  test(
+    'a window that opens after the run gets it replayed; a printed page shows the recorded run and asks ' +
+      'for nothing',
+    async () => {
+      const late = await browser.newPage()
+      await late.goto(`${server.url}/${stepOneSlide}`)
+      await live(late, stepOneSlide).waitFor({ timeout: 60_000 })
+      await late.waitForFunction(
+        (no) =>
+          document.querySelector<HTMLElement>(`[data-slidev-no="${no}"] [data-live-bench]`)?.dataset.source === 'live',
+        stepOneSlide,
+        { timeout: 10_000 },
+      )
+      assert.equal(
+        await live(late, stepOneSlide).locator('[data-field="done"]').textContent(),
+        await live(audience, stepOneSlide).locator('[data-field="done"]').textContent(),
+      )
+      await late.close()
+
+      const printed = await browser.newPage()
+      const sent: string[] = []
+      printed.on('websocket', (socket) => socket.on('framesent', ({ payload }) => sent.push(String(payload))))
+      await printed.goto(`${server.url}/${stepOneSlide}?print`)
+      await live(printed, stepOneSlide).waitFor({ timeout: 60_000 })
+      await printed.waitForTimeout(500)
+      assert.equal(await live(printed, stepOneSlide).getAttribute('data-source'), 'recorded')
+      assert.equal(await printed.locator('[data-bench-control]').count(), 0)
+      assert.deepEqual(
+        sent.filter((s) => s.includes('live-bench')),
+        [],
+        'a printed page sends nothing to the live bench',
+      )
+      await printed.close()
+    },
+  )
 
   test('Shift+L switches every window between live and recorded results', async () => {
     await presenter.bringToFront()

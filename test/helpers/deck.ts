@@ -4,7 +4,7 @@
 
 import { load } from '@slidev/parser/fs'
 import { join } from 'node:path'
-import { REPO_ROOT } from '../../bench/steps.ts'
+import { REPO_ROOT } from '../../bench/repo-root.ts'
 
 export interface DeckSlide {
   /** 1-based, as in the URL `/7` and the PDF. */

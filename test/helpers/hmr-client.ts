@@ -162,7 +162,8 @@ function client(socket: Socket, head: Buffer): HmrClient {
           done()
           reject(
             new Error(
-              `no matching message within ${timeoutMs} ms (got: ${messages.map((m) => m.event).join(', ') || 'nothing'})`,
+              `no matching message within ${timeoutMs} ms (got: ` +
+                `${messages.map((m) => m.event).join(', ') || 'nothing'})`,
             ),
           )
         }, timeoutMs)

@@ -81,7 +81,8 @@ function collect(socket: Socket, count: number, timeoutMs: number, waitForCloseM
       socket.destroy()
       reject(
         new Error(
-          `timed out after ${timeoutMs} ms with ${responses.length} of ${count} answers: ${JSON.stringify(buffer.toString('latin1'))}`,
+          `timed out after ${timeoutMs} ms with ${responses.length} of ${count} answers: ` +
+            `${JSON.stringify(buffer.toString('latin1'))}`,
         ),
       )
     }, timeoutMs)

@@ -3,7 +3,7 @@
 //
 // `npm run threads:record` compiles this file with the system C compiler into a temporary
 // directory (no binary is committed), runs it beside step 2, and records both in
-// bench/results/thread-cost.json. Usage: thread-cost <live threads> <sequential starts>.
+// recordings/thread-cost.json. Usage: thread-cost <live threads> <sequential starts>.
 // It prints one JSON object on stdout.
 //
 // - Start time: pthread_create, then the new thread reads the clock as its first act. That is the
@@ -122,7 +122,9 @@ int main(int argc, char **argv) {
 
   printf("{\"sequential\":{\"spawned\":%d,\"startUsAvg\":%.2f,\"startUsMedian\":%.2f},"
          "\"burst\":{\"spawned\":%d,\"startUsAvg\":%.2f},"
-         "\"live\":{\"threads\":%d,\"idleRssBytes\":%ld,\"liveRssBytes\":%ld,\"idleVmSizeBytes\":%ld,\"liveVmSizeBytes\":%ld}}\n",
-         sequential, one_sum / sequential, one[sequential / 2], live, burst_sum / live, live, rss_before, rss_live, vsz_before, vsz_live);
+         "\"live\":{\"threads\":%d,\"idleRssBytes\":%ld,\"liveRssBytes\":%ld,"
+         "\"idleVmSizeBytes\":%ld,\"liveVmSizeBytes\":%ld}}\n",
+         sequential, one_sum / sequential, one[sequential / 2], live, burst_sum / live,
+         live, rss_before, rss_live, vsz_before, vsz_live);
   return 0;
 }

@@ -2,8 +2,8 @@
 // bench:crosscheck): rewritten in place on a terminal, one plain line a second when piped.
 // Progress goes to stderr so stdout holds only results.
 
-import { megabytes, ms, rate } from './report.ts'
-import type { BenchProgress } from './types.ts'
+import { doneOfAsked, megabytes, ms, perSecond } from '../format.ts'
+import type { BenchProgress } from '../types.ts'
 
 const tty = process.stderr.isTTY === true
 let lineShown = false
@@ -31,14 +31,11 @@ export function clearProgressLine(): void {
 
 function progressText(prefix: string, p: BenchProgress): string {
   if (p.phase !== 'running') return `${prefix}: ${p.phase}…`
-  const done =
-    p.asked === null
-      ? `${p.completed.toLocaleString('en-US')} done`
-      : `${p.completed.toLocaleString('en-US')}/${p.asked.toLocaleString('en-US')} done`
+  const done = `${doneOfAsked(p.completed, p.asked)} done`
   const parts = [
     `${prefix} ${(p.elapsedMs / 1000).toFixed(1)} s`,
     done,
-    `${rate(p.ratePerSec)} req/s`,
+    `${perSecond(p.ratePerSec)} req/s`,
     `p50 ${ms(p.p50Ms)} p99 ${ms(p.p99Ms)} ms`,
   ]
   if (p.errors + p.timeouts + p.non2xx > 0) parts.push(`err ${p.errors}/${p.timeouts}/${p.non2xx}`)

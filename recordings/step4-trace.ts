@@ -1,12 +1,13 @@
 // `npm run trace:record`: the life of one request in step 4, as its `--trace` prints it, recorded in
-// bench/results/step4-trace.txt for section 7 of the deck.
+// recordings/step4-trace.txt for section 7 of the deck.
 //
 // Starts step 4 with `--trace --port 0`, sends one `GET /100` on a fresh connection the way curl
 // does (keep-alive, then the client closes once it has its answer), waits until the connection's
 // task is done, stops the server and writes the server's trace lines, as they came, under a header
-// saying where and how they were recorded. Nothing is edited: the only lines added are `#` comments,
-// the header and region markers (`# #region request` ... `# #endregion request`) that cut the
-// timeline into the parts the slides import with `<<< @/bench/results/step4-trace.txt#request`.
+// saying where and how they were recorded (the envelope of every recording, as `#` lines). Nothing
+// is edited: the only lines added are `#` comments, the header and region markers
+// (`# #region request` ... `# #endregion request`) that cut the timeline into the parts the slides
+// import with `<<< @/recordings/step4-trace.txt#request`.
 //
 // The parts, each a run of whole turns of the runtime's loop (a turn ends where the runtime hands
 // control back to Node: "runtime   poll(timeout ...)"):
@@ -21,14 +22,18 @@
 import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { machineInfo } from './machine.ts'
-import { startServer } from './server-process.ts'
-import { findStep, REPO_ROOT } from './steps.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
+import { newEnvelope } from '../bench/machine.ts'
+import { envelopeLines } from '../bench/recording.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
+import { startServer } from '../bench/server-process.ts'
+import { findStep } from '../bench/steps.ts'
 
+const SCHEMA = 'step4-trace/1'
 const PATH = '/100'
-const OUTPUT = join(REPO_ROOT, 'bench/results/step4-trace.txt')
+const OUTPUT = join(REPO_ROOT, 'recordings/step4-trace.txt')
 /** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
-const TRACE_LINE = /^\s*\d+\.\d{3}  \S/
+const TRACE_LINE = /^\s*\d+\.\d{3} {2}\S/
 
 /** One request on its own connection, as curl sends it; closes once the whole answer is in. */
 function curlLike(port: number): Promise<string> {
@@ -44,7 +49,8 @@ function curlLike(port: number): Promise<string> {
       answer += text
       const head = answer.indexOf('\r\n\r\n')
       const length = /content-length:\s*(\d+)/i.exec(answer)
-      if (head >= 0 && length && answer.length >= head + 4 + Number(length[1])) socket.end() // done: close, as curl does
+      // The whole answer is in: close, as curl does.
+      if (head >= 0 && length && answer.length >= head + 4 + Number(length[1])) socket.end()
     })
     socket.on('error', (error) => {
       clearTimeout(timer)
@@ -67,7 +73,7 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
 
 type Part = 'startup' | 'accept' | 'request' | 'answer' | 'close'
 
-/** Cuts the timeline into whole turns and the turns into the five parts; throws if the shape is not the expected one. */
+/** Cuts the timeline into whole turns, and the turns into the five parts; throws on any other shape. */
 function parts(lines: string[]): Map<Part, string[]> {
   const turns: string[][] = [[]]
   for (const line of lines) {
@@ -98,10 +104,8 @@ function parts(lines: string[]): Map<Part, string[]> {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.length > 2) {
-    console.error('trace:record: takes no flags (usage: npm run trace:record)')
-    process.exit(2)
-  }
+  readFlagsOrExit('trace:record', {}, { usage: 'usage: npm run trace:record  (no flags)' })
+  const envelope = newEnvelope(SCHEMA, 'npm run trace:record')
   const server = await startServer(findStep('4')!, ['--trace'])
   let lines: string[]
   let answer: string
@@ -120,12 +124,11 @@ async function main(): Promise<void> {
   if (!answer.startsWith('HTTP/1.1 200') || !answer.trimEnd().endsWith(`slept ${PATH.slice(1)} ms`))
     throw new Error(`unexpected answer:\n${answer}`)
 
-  const m = machineInfo()
   const header = [
+    ...envelopeLines(envelope),
     `# step 4 --trace: one GET ${PATH} on a fresh server, poll by poll, as the server printed it (nothing edited).`,
-    `# Recorded ${new Date().toISOString()} on ${m.cpuModel} (${m.cores} cores), Node ${m.node}, ${m.os}, load average ${m.loadAverage1m}.`,
-    `# Command: npm run trace:record = node --import tsx ${findStep('4')!.entry} --trace --port 0,`,
-    `#   one GET ${PATH} (keep-alive, the client closes after the answer), then the server is stopped.`,
+    `# The command starts node --import tsx ${findStep('4')!.entry} --trace --port 0,`,
+    `#   sends one GET ${PATH} (keep-alive, the client closes after the answer), then stops the server.`,
     '# Columns: ms since the first readiness of the connection (the startup lines have their own clock), who, what.',
     '# The "# #region" lines mark the parts the slides import.',
   ]

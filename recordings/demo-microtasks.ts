@@ -1,5 +1,5 @@
 // `npm run microtasks:record`: what `npm run demo:microtasks` prints, recorded in
-// bench/results/demo-microtasks.txt for section 5 of the deck, with the machine and Node it ran on.
+// recordings/demo-microtasks.txt for section 5 of the deck, with the machine and Node it ran on.
 //
 // One run as the demo prints it (the two tables the slide imports, `# #region main` and
 // `# #region io`), then RUNS more runs with `--json`, each in a fresh process, counted: in how many
@@ -11,12 +11,13 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KINDS, type Ran } from '../examples/demo-microtasks/order.ts'
-import { machineInfo } from './machine.ts'
-import { REPO_ROOT } from './steps.ts'
+import { newEnvelope } from '../bench/machine.ts'
+import { envelopeLines } from '../bench/recording.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
 
 const RUNS = 20
 const ENTRY = 'examples/demo-microtasks/main.ts'
-const OUTPUT = join(REPO_ROOT, 'bench/results/demo-microtasks.txt')
+const OUTPUT = join(REPO_ROOT, 'recordings/demo-microtasks.txt')
 
 function run(args: string[]): string {
   const result = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
@@ -55,11 +56,10 @@ function main(): void {
     }
   }
 
-  const m = machineInfo()
   const header = [
+    ...envelopeLines(newEnvelope('demo-microtasks/1', 'npm run microtasks:record')),
     '# npm run demo:microtasks: five callbacks queued at once, in the order Node ran them.',
-    `# Recorded ${new Date().toISOString()} on ${m.cpuModel} (${m.cores} cores), Node ${m.node}, ${m.os}.`,
-    `# Command: npm run microtasks:record = node --import tsx ${ENTRY} (shown), then ${RUNS} fresh runs with --json (counted).`,
+    `# The command runs node --import tsx ${ENTRY} once (shown), then ${RUNS} fresh runs with --json (counted).`,
     '# The "# #region" lines mark the parts the slides import.',
   ]
   const race = [`in ${RUNS} fresh runs:`]

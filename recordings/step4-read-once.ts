@@ -1,5 +1,5 @@
 // `npm run trace:read-once`: step 4 with `--read-once`, the edge-triggered bug on purpose, as its
-// `--trace` prints it, recorded in bench/results/step4-read-once-trace.txt for section 8 of the deck.
+// `--trace` prints it, recorded in recordings/step4-read-once-trace.txt for section 8 of the deck.
 //
 // Starts step 4 with `--trace --read-once --header-timeout 2000 --port 0`, sends one `GET /100` the
 // way curl does (the whole request in one write, then it waits for the answer), and waits for the
@@ -10,20 +10,23 @@
 // recorded; `# #region` markers (`hang`, `deadline`) cut out the two parts the slide imports. If
 // the timeline does not have that shape, the script says what it found and writes nothing.
 //
-// (It follows `npm run trace:record`, bench/record-trace.ts, which records a healthy request.)
+// (It follows `npm run trace:record`, recordings/step4-trace.ts, which records a healthy request.)
 
 import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { machineInfo } from './machine.ts'
-import { startServer } from './server-process.ts'
-import { findStep, REPO_ROOT } from './steps.ts'
+import { newEnvelope } from '../bench/machine.ts'
+import { envelopeLines } from '../bench/recording.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
+import { startServer } from '../bench/server-process.ts'
+import { findStep } from '../bench/steps.ts'
 
 const PATH = '/100'
 const HEADER_TIMEOUT_MS = 2000
-const OUTPUT = join(REPO_ROOT, 'bench/results/step4-read-once-trace.txt')
+const OUTPUT = join(REPO_ROOT, 'recordings/step4-read-once-trace.txt')
+const SCHEMA = 'step4-read-once-trace/1'
 /** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
-const TRACE_LINE = /^\s*\d+\.\d{3}  \S/
+const TRACE_LINE = /^\s*\d+\.\d{3} {2}\S/
 
 /** One request in one write, as curl sends it; resolves with whatever the server answered before it closed. */
 function curlLike(port: number): Promise<{ answer: string; afterMs: number }> {
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const args = ['--trace', '--read-once', '--header-timeout', String(HEADER_TIMEOUT_MS)]
+  const envelope = newEnvelope(SCHEMA, 'npm run trace:read-once')
   const server = await startServer(findStep('4')!, args)
   let lines: string[]
   let result: { answer: string; afterMs: number }
@@ -104,15 +108,17 @@ async function main(): Promise<void> {
   }
   if (!result.answer.startsWith('HTTP/1.1 408') || result.afterMs < HEADER_TIMEOUT_MS - 100)
     throw new Error(
-      `expected a 408 after the ${HEADER_TIMEOUT_MS} ms deadline, got after ${result.afterMs.toFixed(0)} ms:\n${result.answer}`,
+      `expected a 408 after the ${HEADER_TIMEOUT_MS} ms deadline, ` +
+        `got after ${result.afterMs.toFixed(0)} ms:\n${result.answer}`,
     )
 
-  const m = machineInfo()
   const header = [
-    `# step 4 --trace --read-once: one GET ${PATH} sent in one write; the server reads a few bytes per readiness event, then waits.`,
-    `# Recorded ${new Date().toISOString()} on ${m.cpuModel} (${m.cores} cores), Node ${m.node}, ${m.os}, load average ${m.loadAverage1m}.`,
-    `# Command: npm run trace:read-once = node --import tsx ${findStep('4')!.entry} ${args.join(' ')} --port 0;`,
-    `#   the client got "${result.answer.split('\r\n')[0]}" after ${Math.round(result.afterMs)} ms, then the server was stopped.`,
+    ...envelopeLines(envelope),
+    `# step 4 --trace --read-once: one GET ${PATH} sent in one write; the server reads a few bytes per`,
+    '#   readiness event, then waits.',
+    `# The command starts node --import tsx ${findStep('4')!.entry} ${args.join(' ')} --port 0;`,
+    `#   the client got "${result.answer.split('\r\n')[0]}" after ${Math.round(result.afterMs)} ms, ` +
+      'then the server was stopped.',
     '# Columns: ms since the first readiness of the connection (the startup lines have their own clock), who, what.',
     '# The "# #region" lines mark the parts the slides import; every line the server printed is here.',
   ]

@@ -15,13 +15,16 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { adopt, stopChild } from './child-processes.ts'
-import { findStep, runScenario, type BenchResult, type RunInput } from './index.ts'
-import { machineInfo } from './machine.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
+import { adopt, stopChild } from '../child-processes.ts'
+import { count, ms, perSecond } from '../format.ts'
+import { type BenchResult, findStep, type RunInput, runScenario } from '../index.ts'
+import { newEnvelope } from '../machine.ts'
+import { recordedLine } from '../recording.ts'
+import { REPO_ROOT } from '../repo-root.ts'
+import { startServer } from '../server-process.ts'
+import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
-import { machineLine, ms, rate } from './report.ts'
-import { startServer } from './server-process.ts'
-import { REPO_ROOT } from './steps.ts'
 
 const WRK = '/usr/bin/wrk'
 const DURATION_S = 5
@@ -61,33 +64,31 @@ interface Row {
 }
 
 async function main(): Promise<number> {
+  readFlagsOrExit('bench:crosscheck', {}, { usage: 'usage: npm run bench:crosscheck  (no flags)' })
   if (!existsSync(WRK)) {
     console.error(`bench:crosscheck: ${WRK} not found (apt-get install -y wrk)`)
     return 1
   }
-  const controller = new AbortController()
-  process.on('SIGINT', () => controller.abort())
+  const signal = stopOnCtrlC()
+  const envelope = newEnvelope('crosscheck/1', 'npm run bench:crosscheck') // the machine as the check starts
   const server = await startServer(findStep('3')!, [])
   const sections: string[] = []
   try {
     for (const load of LOADS) {
       const rows: Row[] = []
       for (const tool of ['harness', 'wrk', 'wrk', 'harness'] as const) {
-        controller.signal.throwIfAborted()
-        rows.push(
-          tool === 'harness'
-            ? await harness(server.url, load, controller.signal)
-            : await wrk(server.url, load, controller.signal),
-        )
+        signal.throwIfAborted()
+        rows.push(tool === 'harness' ? await harness(server.url, load, signal) : await wrk(server.url, load, signal))
         console.log(
-          `${load.name} · ${rows.at(-1)!.tool}: ${rate(rows.at(-1)!.reqPerSec)} req/s, p50 ${ms(rows.at(-1)!.p50)} ms, p99 ${ms(rows.at(-1)!.p99)} ms`,
+          `${load.name} · ${rows.at(-1)!.tool}: ${perSecond(rows.at(-1)!.reqPerSec)} req/s, p50 ` +
+            `${ms(rows.at(-1)!.p50)} ms, p99 ${ms(rows.at(-1)!.p99)} ms`,
         )
       }
       sections.push(`## ${load.name}\n\n${table(rows)}\n`)
     }
   } catch (error) {
     clearProgressLine()
-    if (controller.signal.aborted) return 130
+    if (signal.aborted) return 130
     console.error(`bench:crosscheck: ${error instanceof Error ? error.message : String(error)}`)
     return 1
   } finally {
@@ -97,15 +98,20 @@ async function main(): Promise<number> {
   const doc = [
     '# Cross-check: the harness against wrk, on step 3',
     '',
-    `Recorded ${new Date().toISOString()} with \`npm run bench:crosscheck\` on ${machineLine(machineInfo())}.`,
-    `Each load ran four times on one step-3 server, in the order harness, wrk, wrk, harness. wrk: \`${WRK} -t2 -c<connections> -d${DURATION_S}s --latency\`.`,
+    recordedLine(envelope),
+    `Each load ran four times on one step-3 server, in the order harness, wrk, wrk, harness. wrk: \`${WRK} ` +
+      `-t2 -c<connections> -d${DURATION_S}s --latency\`.`,
     '',
     ...sections,
-    '- req/s: the harness divides by first send → last completion; wrk divides by its whole test time, ramp and the last, unfinished wave included.',
+    '- req/s: the harness divides by first send → last completion; wrk divides by its whole test time, ramp ' +
+      'and the last, unfinished wave included.',
     "- steady: the harness's per-connection steady-state rate (bench/metrics.ts); wrk has no such figure.",
-    '- Latencies: the harness from an HDR histogram of every response (µs); wrk from its own histogram, printed to three significant digits: around 1 s that is 10 ms steps (1.00s, 1.01s).',
-    '- wrk opens its connections thread by thread, so its waves of /1000 are spread out and a 5 s test holds more than four of them; autocannon opens all at once: exactly four waves finish, the fifth is cut at 5 s.',
-    '- errors: connection errors / timeouts / non-2xx (wrk: socket errors connect+read+write / timeouts / non-2xx-or-3xx).',
+    '- Latencies: the harness from an HDR histogram of every response (µs); wrk from its own histogram, ' +
+      'printed to three significant digits: around 1 s that is 10 ms steps (1.00s, 1.01s).',
+    '- wrk opens its connections thread by thread, so its waves of /1000 are spread out and a 5 s test ' +
+      'holds more than four of them; autocannon opens all at once: exactly four waves finish, the fifth is cut at 5 s.',
+    '- errors: connection errors / timeouts / non-2xx (wrk: socket errors connect+read+write / timeouts / ' +
+      'non-2xx-or-3xx).',
     '',
   ].join('\n')
   mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true })
@@ -182,7 +188,8 @@ function table(rows: Row[]): string {
   ]
   rows.forEach((r, i) => {
     lines.push(
-      `| ${i + 1} | ${r.tool} | ${r.requests.toLocaleString('en-US')} | ${rate(r.reqPerSec)} | ${rate(r.steady)} | ${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} |`,
+      `| ${i + 1} | ${r.tool} | ${count(r.requests)} | ${perSecond(r.reqPerSec)} | ${perSecond(r.steady)} | ` +
+        `${ms(r.p50)} | ${ms(r.p90)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.errors} |`,
     )
   })
   return lines.join('\n')

@@ -1,5 +1,5 @@
 // `npm run threads:record`: what a thread costs, a Node Worker beside a native thread, recorded in
-// bench/results/thread-cost.json for section 3 of the deck (components/ThreadCost.vue renders it).
+// recordings/thread-cost.json for section 3 of the deck (components/ThreadCost.vue renders it).
 //
 // Node: step 2's own server, measured by itself through `/__stats` (threadStartMsAvg: `new Worker`
 // to 'online'; threadsAlive; rss), in three phases:
@@ -9,7 +9,7 @@
 //   3. all at once: LIVE requests of `/HOLD_MS` sent together; while every thread is alive and
 //      parked in Atomics.wait, the RSS minus the idle RSS, divided by the threads alive, is what
 //      a live thread costs. The average start time of this burst shows what contention does.
-// Native: bench/native/thread-cost.c, compiled here with the system `cc` into a temporary
+// Native: recordings/thread-cost.c, compiled here with the system `cc` into a temporary
 // directory (no binary is committed) and run with the same counts: pthread_create to the thread's
 // first line, and VmRSS (and VmSize, the reserved stack) with LIVE threads parked on a condvar.
 //
@@ -21,25 +21,27 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { get } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { machineInfo } from './machine.ts'
-import { startServer, type ServerProcess } from './server-process.ts'
-import { fetchStats, type StatsBody } from './server-stats.ts'
-import { findStep, REPO_ROOT } from './steps.ts'
-import type { MachineInfo } from './types.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
+import { kibibytes, mebibytes, microseconds, ms } from '../bench/format.ts'
+import { newEnvelope } from '../bench/machine.ts'
+import type { Recording } from '../bench/recording.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
+import { fetchStats, type StatsBody } from '../bench/server-stats.ts'
+import { type ServerProcess, startServer } from '../bench/server-process.ts'
+import { findStep } from '../bench/steps.ts'
 
 const LIVE = 50
 const HOLD_MS = 3000
 const WARMUP = 3
 const SEQUENTIAL = 20
 const NATIVE_SEQUENTIAL = 200
-const OUTPUT = join(REPO_ROOT, 'bench/results/thread-cost.json')
-const C_SOURCE = join(REPO_ROOT, 'bench/native/thread-cost.c')
+const OUTPUT = join(REPO_ROOT, 'recordings/thread-cost.json')
+const C_SOURCE = join(REPO_ROOT, 'recordings/thread-cost.c')
+const SCHEMA = 'thread-cost/1'
 
-export interface ThreadCostRecord {
-  schema: 'thread-cost/1'
-  recordedAt: string
-  command: string
-  machine: MachineInfo
+export type ThreadCostRecord = Recording<typeof SCHEMA, ThreadCosts>
+
+interface ThreadCosts {
   node: {
     what: string
     idleRssBytes: number
@@ -48,20 +50,28 @@ export interface ThreadCostRecord {
     live: { threads: number; rssBytes: number; rssPerThreadBytes: number; holdMs: number }
   }
   native:
-    | {
+    | (Pick<NativeRun, 'sequential' | 'burst'> & {
         what: string
         compiler: string
-        sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
-        burst: { spawned: number; startUsAvg: number }
-        live: {
-          threads: number
-          idleRssBytes: number
-          liveRssBytes: number
+        live: Pick<NativeRun['live'], 'threads' | 'idleRssBytes' | 'liveRssBytes'> & {
           rssPerThreadBytes: number
           vmSizePerThreadBytes: number
         }
-      }
+      })
     | { missing: string }
+}
+
+/** What thread-cost.c prints: one JSON object. */
+interface NativeRun {
+  sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
+  burst: { spawned: number; startUsAvg: number }
+  live: {
+    threads: number
+    idleRssBytes: number
+    liveRssBytes: number
+    idleVmSizeBytes: number
+    liveVmSizeBytes: number
+  }
 }
 
 function number(stats: StatsBody | null, key: string): number {
@@ -147,7 +157,9 @@ async function measureNode(): Promise<ThreadCostRecord['node']> {
     const afterBurst = await stats(server)
 
     return {
-      what: `step 2 (examples/02-thread-per-request), its own /__stats: ${SEQUENTIAL} requests of /0 one after another (after ${WARMUP} warm-up), then ${LIVE} requests of /${HOLD_MS} at once`,
+      what:
+        `step 2 (examples/02-thread-per-request), its own /__stats: ${SEQUENTIAL} requests of /0 one after ` +
+        `another (after ${WARMUP} warm-up), then ${LIVE} requests of /${HOLD_MS} at once`,
       idleRssBytes,
       sequential: startMsBetween(beforeSequential, afterSequential),
       burst: startMsBetween(afterSequential, afterBurst),
@@ -171,19 +183,11 @@ function measureNative(): ThreadCostRecord['native'] {
     const binary = join(dir, 'thread-cost')
     execFileSync('cc', ['-O2', '-pthread', '-o', binary, C_SOURCE], { stdio: 'inherit' })
     const out = execFileSync(binary, [String(LIVE), String(NATIVE_SEQUENTIAL)], { encoding: 'utf8', timeout: 60_000 })
-    const raw = JSON.parse(out) as {
-      sequential: { spawned: number; startUsAvg: number; startUsMedian: number }
-      burst: { spawned: number; startUsAvg: number }
-      live: {
-        threads: number
-        idleRssBytes: number
-        liveRssBytes: number
-        idleVmSizeBytes: number
-        liveVmSizeBytes: number
-      }
-    }
+    const raw = JSON.parse(out) as NativeRun
     return {
-      what: `bench/native/thread-cost.c, compiled with cc -O2 -pthread: ${NATIVE_SEQUENTIAL} threads one after another, then ${LIVE} at once, parked on a condition variable`,
+      what:
+        `recordings/thread-cost.c, compiled with cc -O2 -pthread: ${NATIVE_SEQUENTIAL} threads one after ` +
+        `another, then ${LIVE} at once, parked on a condition variable`,
       compiler: version.stdout.split('\n')[0]!.trim(),
       sequential: raw.sequential,
       burst: raw.burst,
@@ -201,33 +205,26 @@ function measureNative(): ThreadCostRecord['native'] {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.length > 2) {
-    console.error('threads:record: takes no flags (usage: npm run threads:record)')
-    process.exit(2)
-  }
-  const machine = machineInfo()
+  readFlagsOrExit('threads:record', {}, { usage: 'usage: npm run threads:record  (no flags)' })
+  const envelope = newEnvelope(SCHEMA, 'npm run threads:record')
   console.log('step 2: idle, one thread at a time, then all at once ...')
   const node = await measureNode()
-  console.log('native threads: compiling and running bench/native/thread-cost.c ...')
+  console.log('native threads: compiling and running recordings/thread-cost.c ...')
   const native = measureNative()
-  const record: ThreadCostRecord = {
-    schema: 'thread-cost/1',
-    recordedAt: new Date().toISOString(),
-    command: 'npm run threads:record',
-    machine,
-    node,
-    native,
-  }
+  const record: ThreadCostRecord = { ...envelope, node, native }
   writeFileSync(OUTPUT, `${JSON.stringify(record, null, 2)}\n`)
-  const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`
   console.log(
-    `Node Worker: start ${node.sequential.startMsAvg} ms one at a time, ${node.burst.startMsAvg} ms when ${node.burst.spawned} start at once; ${mib(node.live.rssPerThreadBytes)} RSS per live thread`,
+    `Node Worker: start ${ms(node.sequential.startMsAvg)} ms one at a time, ` +
+      `${ms(node.burst.startMsAvg)} ms when ${node.burst.spawned} start at once; ` +
+      `${mebibytes(node.live.rssPerThreadBytes)} RSS per live thread`,
   )
   if ('missing' in native) console.log(`native thread: not measured (${native.missing})`)
   else
     console.log(
-      `native thread: start ${native.sequential.startUsAvg} µs one at a time, ${native.burst.startUsAvg} µs when ${native.burst.spawned} start at once; ` +
-        `${(native.live.rssPerThreadBytes / 1024).toFixed(1)} KiB RSS per live thread (${mib(native.live.vmSizePerThreadBytes)} reserved)`,
+      `native thread: start ${microseconds(native.sequential.startUsAvg)} one at a time, ` +
+        `${microseconds(native.burst.startUsAvg)} when ${native.burst.spawned} start at once; ` +
+        `${kibibytes(native.live.rssPerThreadBytes)} RSS per live thread ` +
+        `(${mebibytes(native.live.vmSizePerThreadBytes)} reserved)`,
     )
   console.log(`recorded in ${OUTPUT}`)
 }

@@ -1,4 +1,4 @@
-// Where a burst's time goes: `node --import tsx bench/burst-breakdown.ts [--step 3] [--rounds 3]`.
+// Where a burst's time goes: `node --import tsx bench/cli/burst-breakdown.ts [--step 3] [--rounds 3]`.
 //
 // `drill` and `burst512` open all their connections and send all their requests at once, and the
 // bench counts from the first send to the last answer. That span holds three costs besides the
@@ -14,16 +14,12 @@
 
 import { connect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { findStep } from './steps.ts'
-import { startServer } from './server-process.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
+import { startServer } from '../server-process.ts'
+import { findStep, STEPS } from '../steps.ts'
 
 const REQUEST = Buffer.from('GET /1000 HTTP/1.1\r\nHost: bench\r\n\r\n')
 const WARM = Buffer.from('GET /0 HTTP/1.1\r\nHost: bench\r\n\r\n')
-
-function argValue(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`)
-  return i === -1 ? fallback : (process.argv[i + 1] ?? fallback)
-}
 
 /** Resolves when one whole answer (our servers always send Content-Length) has arrived. */
 function nextAnswer(socket: Socket): Promise<number> {
@@ -81,9 +77,12 @@ async function burst(port: number, n: number, preconnected: boolean): Promise<{ 
   return { first: Math.min(...done) - t0, last: Math.max(...done) - t0 }
 }
 
-const step = findStep(argValue('step', '3'))
-if (!step) throw new Error('unknown --step')
-const rounds = Number(argValue('rounds', '3'))
+const { flags } = readFlagsOrExit('burst-breakdown', {
+  step: { kind: 'text', default: '3', choices: STEPS.map((s) => s.id), value: 'NAME', help: 'the step to start' },
+  rounds: { kind: 'int', default: 3, min: 1, max: 100, help: 'rounds of the four bursts' },
+})
+const step = findStep(flags.step)! // one of the choices
+const { rounds } = flags
 const server = await startServer(step, [])
 try {
   console.log(`step ${step.id} (${step.title}): N × /1000 sent at once; ms from the first send\n`)
@@ -94,7 +93,8 @@ try {
       for (const preconnected of [true, false]) {
         const { first, last } = await burst(server.port, n, preconnected)
         console.log(
-          `| ${n} | ${preconnected ? 'preconnected' : 'cold'} | ${first.toFixed(1)} | ${last.toFixed(1)} | ${((n * 1000) / last).toFixed(1)} |`,
+          `| ${n} | ${preconnected ? 'preconnected' : 'cold'} | ${first.toFixed(1)} | ${last.toFixed(1)} | ` +
+            `${((n * 1000) / last).toFixed(1)} |`,
         )
         await new Promise((r) => setTimeout(r, 200)) // let the closed connections go
       }

@@ -1,0 +1,156 @@
+// A caller's request (`RunInput`: a scenario, a step or a URL, overrides) turned into checked run
+// options, with the limits on what anyone may ask for. Light on purpose: the deck's dev-server
+// plugin imports it to check a request from the browser without loading autocannon or starting
+// anything. A bad option is a `BenchOptionError` with a one-line message.
+
+import { availableParallelism } from 'node:os'
+import { findScenario, type Scenario, SCENARIOS } from './scenarios.ts'
+import { findStep, STEPS } from './steps.ts'
+import type { ResolvedRunOptions } from './types.ts'
+
+/** The most any caller may ask for (the dev-server plugin relies on these too). */
+export const LIMITS = {
+  maxConnections: 10_000,
+  maxRequests: 1_000_000,
+  maxCapS: 300,
+  maxCpuN: 1_000_000_000,
+  maxPathLength: 200,
+} as const
+
+export const DEFAULT_SCENARIO = 'drill'
+export const DEFAULT_STEP = '3'
+
+/** A scenario's load connections on this machine. */
+export function connectionsOf(scenario: Pick<Scenario, 'connections'>): number {
+  return scenario.connections === 'cores' ? availableParallelism() : scenario.connections
+}
+
+/** What a caller may ask for; everything is optional and checked by `resolveRunOptions`. */
+export interface RunInput {
+  scenario?: string
+  /** A step id from bench/steps.ts (default '3'). */
+  step?: string
+  /** Benchmark a server that is already running (an origin such as http://127.0.0.1:6969). */
+  url?: string
+  connections?: number
+  requests?: number
+  durationS?: number
+  path?: string
+  capS?: number
+  /** cpu-mix: use this `n` instead of calibrating. */
+  cpuN?: number
+}
+
+/** A bad option: the message is one line, fit for a CLI error or a reply to the browser. */
+export class BenchOptionError extends Error {
+  override name = 'BenchOptionError'
+}
+
+export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
+  const fail = (message: string): never => {
+    throw new BenchOptionError(message)
+  }
+  const scenarioName = input.scenario ?? DEFAULT_SCENARIO
+  const scenario =
+    findScenario(scenarioName) ??
+    fail(`unknown scenario '${scenarioName}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
+
+  let url: string | null = null
+  let step: string | null = null
+  if (input.url !== undefined) {
+    if (input.step !== undefined)
+      fail('--step and --url exclude each other: --url benchmarks a server that is already running')
+    url = checkOrigin(input.url, fail)
+  } else {
+    step = input.step ?? DEFAULT_STEP
+    if (findStep(step) === undefined) fail(`unknown step '${step}' (known: ${STEPS.map((s) => s.id).join(', ')})`)
+  }
+
+  const capS = input.capS ?? scenario.capS
+  checkNumber('--cap', capS, 1, LIMITS.maxCapS, fail)
+  const connections = input.connections ?? connectionsOf(scenario)
+  checkInt('--connections', connections, 1, LIMITS.maxConnections, fail)
+
+  if (input.requests !== undefined && input.durationS !== undefined) fail('give --requests or --duration, not both')
+  let requests: number | null = null
+  let durationS: number | null = null
+  if (input.requests !== undefined) requests = input.requests
+  else if (input.durationS !== undefined) durationS = input.durationS
+  else if (scenario.requestsPerConnection !== undefined) requests = connections * scenario.requestsPerConnection
+  else durationS = scenario.durationS!
+  if (requests !== null) {
+    checkInt('--requests', requests, 1, LIMITS.maxRequests, fail)
+    // autocannon shares the count among the connections; a connection with nothing to do is an error.
+    if (requests < connections) fail(`--requests (${requests}) must be at least --connections (${connections})`)
+  }
+  if (durationS !== null) {
+    checkNumber('--duration', durationS, 0.1, LIMITS.maxCapS, fail)
+    if (durationS > capS) fail(`--duration ${durationS} s is longer than the ${capS} s cap (raise it with --cap)`)
+  }
+
+  let cpuMix: ResolvedRunOptions['cpuMix'] = null
+  let path = input.path ?? scenario.path
+  if (scenario.cpuMix) {
+    if (input.path !== undefined)
+      fail(`cpu-mix sends /cpu/<n> and a /0 probe: --path does not apply (use --cpu-n to size the task)`)
+    if (input.cpuN !== undefined) checkInt('--cpu-n', input.cpuN, 1, LIMITS.maxCpuN, fail)
+    cpuMix = { targetMs: scenario.cpuMix.targetMs, n: input.cpuN ?? null, probe: { ...scenario.cpuMix.probe } }
+    if (input.cpuN !== undefined) path = `/cpu/${input.cpuN}`
+  } else {
+    if (input.cpuN !== undefined) fail('--cpu-n applies to the cpu-mix scenario only')
+    if (path.length > LIMITS.maxPathLength || !/^\/[\x21-\x7e]*$/.test(path))
+      fail(`--path must start with / and hold printable ASCII only, got '${path}'`)
+  }
+
+  return {
+    scenario: scenario.name,
+    step,
+    url,
+    connections,
+    requests,
+    durationS,
+    path,
+    capS,
+    // The cap ends a run before any request could time out: an answer still missing then is
+    // counted as "not done", and the cap is what the report says.
+    timeoutS: Math.ceil(capS) + 2,
+    maxRequests: LIMITS.maxRequests,
+    cpuMix,
+  }
+}
+
+/**
+ * The closed-loop limit of a `/<ms>` load: each connection can complete at most one request per
+ * `ms`, so no server can beat connections × 1000 / ms requests per second. Null for other paths.
+ */
+export function throughputLimit(options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix'>): number | null {
+  if (options.cpuMix) return null
+  const match = /^\/(\d+)(?:\?.*)?$/.exec(options.path)
+  if (!match) return null
+  const ms = Number(match[1])
+  return ms > 0 ? (options.connections * 1000) / ms : null
+}
+
+function checkOrigin(text: string, fail: (m: string) => never): string {
+  let parsed: URL
+  try {
+    parsed = new URL(text)
+  } catch {
+    return fail(`--url must be a URL like http://127.0.0.1:6969, got '${text}'`)
+  }
+  if (parsed.protocol !== 'http:') fail(`--url must be http://, got '${text}'`)
+  if (parsed.pathname !== '/' || parsed.search !== '' || parsed.hash !== '') {
+    fail(`--url takes an origin such as http://127.0.0.1:6969; give the path with --path`)
+  }
+  return parsed.origin
+}
+
+function checkInt(name: string, value: number, min: number, max: number, fail: (m: string) => never): void {
+  if (!Number.isInteger(value)) fail(`${name} must be a whole number, got ${value}`)
+  checkNumber(name, value, min, max, fail)
+}
+
+function checkNumber(name: string, value: number, min: number, max: number, fail: (m: string) => never): void {
+  if (!Number.isFinite(value) || value < min || value > max)
+    fail(`${name} must be between ${min} and ${max}, got ${value}`)
+}

@@ -1,0 +1,24 @@
+// A step as the deck's cards name and draw it: "3 event loop" (the title from the bench's registry,
+// bench/steps.ts) and one colour per step, the same on every card and chart.
+
+import { findStep } from '../../bench/steps.ts'
+
+const COLOURS: Record<string, string> = {
+  '1': '#dc2626',
+  '2': '#ea580c',
+  '2-pool': '#a16207',
+  '3': '#2563eb',
+  '4': '#7c3aed',
+  '5': '#16a34a',
+  piscina: '#0d9488',
+}
+
+export function stepColour(step: string): string {
+  return COLOURS[step] ?? '#6b7280'
+}
+
+/** "3 event loop", from the registry of steps (bench/steps.ts). */
+export function stepName(step: string): string {
+  const title = findStep(step)?.title
+  return title === undefined ? `step ${step}` : `${step} ${title}`
+}

@@ -1,0 +1,49 @@
+// Every recorded file the deck shows carries the one envelope (bench/recording.ts): schema, time,
+// command, machine. And each bench/results/<scenario>.md is exactly what the bench writes from
+// its JSON, so the table a reader opens and the numbers the slides render cannot disagree.
+
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, test } from 'node:test'
+import { isRecording } from '../bench/recording.ts'
+import { REPO_ROOT } from '../bench/repo-root.ts'
+import { markdownReport } from '../bench/report.ts'
+import { BENCH_COMPARISON, type BenchComparison } from '../bench/types.ts'
+
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8')
+
+describe('recorded files', () => {
+  const comparisons = readdirSync(join(REPO_ROOT, 'bench/results')).filter((f) => f.endsWith('.json'))
+
+  test('bench/results/<scenario>.json: a comparison of that scenario, in the envelope', () => {
+    assert.ok(comparisons.length >= 4, comparisons.join(', '))
+    for (const file of comparisons) {
+      const doc: unknown = JSON.parse(read(`bench/results/${file}`))
+      assert.ok(isRecording(doc, BENCH_COMPARISON), `${file} is a ${BENCH_COMPARISON}`)
+      const comparison = doc as BenchComparison
+      assert.equal(`${comparison.scenario}.json`, file)
+      assert.ok(comparison.results.length > 0)
+      assert.equal(comparison.recordedAt, comparison.results[0]!.startedAt)
+      assert.ok(comparison.machine.cpuModel && comparison.machine.cores > 0 && /^v\d+/.test(comparison.machine.node))
+    }
+  })
+
+  test('bench/results/<scenario>.md is the Markdown the bench writes from the JSON beside it', () => {
+    for (const file of comparisons) {
+      const doc = JSON.parse(read(`bench/results/${file}`)) as BenchComparison
+      assert.equal(read(`bench/results/${file.replace(/\.json$/, '.md')}`), markdownReport(doc), file)
+    }
+  })
+
+  test('recordings/: the thread cost and the buffer demo in the envelope, the trace with it as its header', () => {
+    assert.ok(isRecording(JSON.parse(read('recordings/thread-cost.json')), 'thread-cost/1'))
+    assert.ok(isRecording(JSON.parse(read('recordings/demo-buffers.json')), 'demo-buffers/2'))
+    // envelopeLines' four lines, in its order.
+    const header = read('recordings/step4-trace.txt').split('\n').slice(0, 4)
+    assert.equal(header[0], '# schema: step4-trace/1')
+    assert.match(header[1]!, /^# recordedAt: \d{4}-\d\d-\d\dT/)
+    assert.equal(header[2], '# command: npm run trace:record')
+    assert.match(header[3]!, /^# machine: .+, \d+ cores, .*Node v\d+/)
+  })
+})
