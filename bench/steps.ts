@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url'
 
 export interface StepEntry {
-  /** What `--step` takes: '1'..'5' (and names of peers added later). */
+  /** What `--step` takes: '1'..'6' (and names of peers added later). */
   id: string
   title: string
   /** The server's entry file, relative to the repository root. */
@@ -33,6 +33,17 @@ export const STEPS: readonly StepEntry[] = [
   { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
   { id: '4', title: 'readiness poller + futures', entry: 'examples/04-poller/server.ts' },
   { id: '5', title: 'async CPU-bounded pool', entry: 'examples/05-cpu-pool/server.ts' },
+  // Step 6 dispatches connections from one acceptor thread where the Node can hand a socket to a
+  // thread (26.6+ / 24.20+), and through the kernel (reusePort) elsewhere; '6-kernel' always does
+  // the latter, so the two dispatchers are measured side by side.
+  { id: '6', title: 'every core', entry: 'examples/06-every-core/server.ts' },
+  {
+    id: '6-kernel',
+    title: 'every core, kernel dispatch',
+    entry: 'examples/06-every-core/server.ts',
+    args: ['--dispatch', 'kernel'],
+    reportsAs: '6',
+  },
   // Peers: the same protocol served another way, measured beside the steps (not part of the talk).
   { id: 'piscina', title: 'piscina peer of step 5', entry: 'bench/peers/piscina-server.ts' },
 ]

@@ -12,9 +12,12 @@
 export class TaskQueue<T> {
   private items: T[] = []
   private head = 0 // index of the oldest item still in line
-
   /** `Infinity` for a queue that never refuses. */
-  constructor(readonly capacity: number) {}
+  readonly capacity: number
+
+  constructor(capacity: number) {
+    this.capacity = capacity
+  }
 
   get length(): number {
     return this.items.length - this.head

@@ -15,10 +15,17 @@ export interface BoolFlag {
   kind: 'bool'
   help: string
 }
-export type FlagSpec = IntFlag | BoolFlag
+/** One word out of a fixed list, e.g. `--dispatch acceptor|kernel`. */
+export interface ChoiceFlag {
+  kind: 'choice'
+  choices: readonly string[]
+  default: string
+  help: string
+}
+export type FlagSpec = IntFlag | BoolFlag | ChoiceFlag
 
 type FlagValues<S extends Record<string, FlagSpec>> = {
-  [K in keyof S]: S[K] extends IntFlag ? number : boolean
+  [K in keyof S]: S[K] extends IntFlag ? number : S[K] extends ChoiceFlag ? S[K]['choices'][number] : boolean
 }
 
 export interface ServerOptions {
@@ -35,15 +42,15 @@ const DEFAULT_PORT = 6969
  * Parses `argv` (without node and the script). Returns the common server options and the step's
  * own flags. Throws `UsageError` with a one-line message on anything it does not understand.
  */
-export function parseFlags<S extends Record<string, FlagSpec>>(
+export function parseFlags<const S extends Record<string, FlagSpec>>(
   argv: readonly string[],
   stepFlags: S,
   env: NodeJS.ProcessEnv = process.env,
 ): { server: ServerOptions; flags: FlagValues<S> } {
   const portDefault = env.PORT !== undefined ? parseIntFlag('PORT', env.PORT, 0, 65535) : DEFAULT_PORT
   const server: ServerOptions = { host: '127.0.0.1', port: portDefault, headerTimeoutMs: DEFAULT_HEADER_TIMEOUT_MS }
-  const flags: Record<string, number | boolean> = {}
-  for (const [name, spec] of Object.entries(stepFlags)) flags[name] = spec.kind === 'int' ? spec.default : false
+  const flags: Record<string, number | boolean | string> = {}
+  for (const [name, spec] of Object.entries(stepFlags)) flags[name] = spec.kind === 'bool' ? false : spec.default
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!
@@ -52,7 +59,8 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq)
     const inline = eq === -1 ? undefined : arg.slice(eq + 1)
     const spec = stepFlags[name]
-    const takesValue = name === 'host' || name === 'port' || name === 'header-timeout' || spec?.kind === 'int'
+    const takesValue =
+      name === 'host' || name === 'port' || name === 'header-timeout' || spec?.kind === 'int' || spec?.kind === 'choice'
     if (!takesValue && spec === undefined) throw new UsageError(`unknown flag --${name}`)
     if (!takesValue) {
       if (inline !== undefined) throw new UsageError(`--${name} takes no value`)
@@ -66,6 +74,11 @@ export function parseFlags<S extends Record<string, FlagSpec>>(
     else if (name === 'port') server.port = parseIntFlag('--port', value, 0, 65535)
     else if (name === 'header-timeout') server.headerTimeoutMs = parseIntFlag('--header-timeout', value, 1, 3_600_000)
     else if (spec?.kind === 'int') flags[name] = parseIntFlag(`--${name}`, value, spec.min, spec.max)
+    else if (spec?.kind === 'choice') {
+      if (!spec.choices.includes(value))
+        throw new UsageError(`--${name} takes ${spec.choices.join(' or ')}, got '${value}'`)
+      flags[name] = value
+    }
   }
   return { server, flags: flags as FlagValues<S> }
 }
@@ -85,8 +98,9 @@ export function usage(script: string, stepFlags: Record<string, FlagSpec>): stri
     `  --header-timeout MS      time allowed for a request head (default ${DEFAULT_HEADER_TIMEOUT_MS})`,
   ]
   for (const [name, spec] of Object.entries(stepFlags)) {
-    const left = spec.kind === 'int' ? `--${name} N` : `--${name}`
-    const def = spec.kind === 'int' ? ` (default ${spec.default})` : ''
+    const left =
+      spec.kind === 'int' ? `--${name} N` : spec.kind === 'choice' ? `--${name} ${spec.choices.join('|')}` : `--${name}`
+    const def = spec.kind === 'bool' ? '' : ` (default ${spec.default})`
     lines.push(`  ${left.padEnd(24)} ${spec.help}${def}`)
   }
   return lines.join('\n')
@@ -95,7 +109,7 @@ export function usage(script: string, stepFlags: Record<string, FlagSpec>): stri
 /**
  * The front door for a step's `main`: parse, or print usage / a one-line error and exit.
  */
-export function parseFlagsOrExit<S extends Record<string, FlagSpec>>(script: string, stepFlags: S) {
+export function parseFlagsOrExit<const S extends Record<string, FlagSpec>>(script: string, stepFlags: S) {
   const argv = process.argv.slice(2)
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(usage(script, stepFlags))
