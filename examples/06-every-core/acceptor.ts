@@ -26,14 +26,15 @@ export function startAcceptor(workers: Workers, options: ServerOptions, pick: Pi
   const { threads, table, mainRow } = workers
   const server = createServer({ pauseOnConnect: true, allowHalfOpen: true }, (socket) => {
     const worker = pick()
+    table.add(worker, 'dispatched', 1) // counted before it can arrive: `--pick least` reads this
     try {
       // @types/node 22 types the list without sockets (it predates their transfer).
       threads[worker]!.postMessage({ kind: 'connection', socket } satisfies ToWorker, [
         socket as unknown as TransferListItem,
       ])
-      table.add(worker, 'dispatched', 1)
     } catch {
       // Not transferable any more (the client reset it before we got to it): nothing to serve.
+      table.add(worker, 'dispatched', -1)
       table.add(mainRow, 'transferFailed', 1)
       socket.destroy()
     }

@@ -81,6 +81,7 @@ export function everyCoreStats(
   const mean = (pick: (l: LoopFigures) => number) => round(loops.map(pick).reduce((a, b) => a + b, 0) / loops.length, 3)
 
   return {
+    uptimeMs: Date.now() - table.epochMs,
     dispatch: setup.dispatch,
     ...(setup.dispatch === 'acceptor' ? { pick: setup.pick } : {}),
     workerCount: setup.workers,
