@@ -70,6 +70,16 @@ times.sort((a, b) => a - b)
 console.log(JSON.stringify({ spawnMs: times[n >> 1], mibPerWorker }))
 `
 
+// What Node's stripper costs a process that loads it: the RSS it adds, in a fresh process, after
+// stripping connection.ts once (the alternative to stripping in a child process).
+const STRIP_COST = `import { stripTypeScriptTypes } from 'node:module'
+import { readFileSync } from 'node:fs'
+const source = readFileSync(new URL(process.argv[2]), 'utf8')
+const before = process.memoryUsage().rss
+stripTypeScriptTypes(source)
+console.log(JSON.stringify({ mib: (process.memoryUsage().rss - before) / 2 ** 20 }))
+`
+
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 const PROBE = new URL('./worker-entry-probe.ts', import.meta.url).href
 const THREAD_MODULES = new URL('../examples/shared/thread-modules.ts', import.meta.url).href
@@ -77,6 +87,7 @@ const THREAD_MODULES = new URL('../examples/shared/thread-modules.ts', import.me
 const dir = mkdtempSync(join(tmpdir(), 'worker-entry-'))
 try {
   writeFileSync(join(dir, 'measure.mjs'), MEASURE)
+  writeFileSync(join(dir, 'strip-cost.mjs'), STRIP_COST)
   writeFileSync(join(dir, 'work.mjs'), JS_MODULE)
   writeFileSync(join(dir, 'worker.mjs'), entry('mjs', false))
   writeFileSync(join(dir, 'work.ts'), TS_MODULE)
@@ -123,6 +134,16 @@ try {
     const mib = r.mibPerWorker.map((v) => v.toFixed(1)).join(' / ')
     console.log(`| ${label} | ${ms} | ${mib} |`)
   }
+  const connection = new URL('../examples/shared/connection.ts', import.meta.url).href
+  const stripCost = [1, 2, 3].map(() => {
+    const out = execFileSync(process.execPath, ['--no-warnings', join(dir, 'strip-cost.mjs'), connection], {
+      encoding: 'utf8',
+    })
+    return (JSON.parse(out) as { mib: number }).mib.toFixed(1)
+  })
+  console.log(
+    `\nStripping in the process itself: its RSS grows by ${stripCost.join(' / ')} MiB (three fresh processes).`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

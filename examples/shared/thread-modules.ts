@@ -5,13 +5,14 @@
 // with its own module loader, so by default each thread would load a type stripper of its own:
 // the tsx loader the main thread runs under, or Node's built-in stripper. Measured on Node 26 with
 // `npm run workers:measure` (README, "Decisions"), a thread that imports connection.ts costs about
-// 20 ms and 8 MiB when its TypeScript arrives already stripped, 60–80 ms and 15–17 MiB when the
-// thread strips it itself (tsx or Node's stripper alike): start-up and memory would measure the
-// loader, not the thread. Stripping in the main thread instead, with `module.stripTypeScriptTypes`,
-// would cost the server about 30 MiB for good (the stripper is a WebAssembly build of swc).
+// 20 ms and 8 MiB when its TypeScript arrives already stripped (as much as a plain JavaScript
+// thread), 55–75 ms and 14–16 MiB when the thread strips it itself (tsx or Node's stripper alike):
+// start-up and memory would measure the loader, not the thread. Stripping in the main thread
+// instead, with `module.stripTypeScriptTypes`, would cost the server about 17 MiB of RSS for good
+// (the stripper is a WebAssembly build of swc).
 //
 // So the types are stripped once, before the first thread starts, by a short-lived child process
-// (strip-types.mjs, about 0.1 s on Node 26), and each thread gets the JavaScript in its
+// (strip-types.mjs, about 0.1–0.2 s), and each thread gets the JavaScript in its
 // `workerData`. The thread's entry, thread-entry.mjs, installs a module hook that hands those
 // sources to its loader, then imports the real module. Same code, same files, same line numbers;
 // only the stripping moved.
