@@ -1,4 +1,4 @@
-// Step 2 `--own-socket`: a thread per connection that owns its socket, as in the seed talk's Rust
+// Step 2 `--own-socket`: a thread per connection that owns its socket, as in a Rust
 // thread-per-request server. The main thread only accepts: each new connection is handed, untouched
 // (`pauseOnConnect`), to a brand-new worker thread (connection-thread.ts) in the very message that
 // starts it, and the thread serves that connection until it closes. Needs a Node that can transfer

@@ -1,6 +1,6 @@
-// `--dispatch acceptor`: the seed Rust server's shape. One thread (here, the main thread) owns the
+// `--dispatch acceptor`: the Rust server's shape (server.ts). One thread (here, the main thread) owns the
 // listening socket and accepts every connection, then hands each one to a worker thread, which
-// reads, parses and answers on its own event loop. In the seed, a Crossbeam channel carries the
+// reads, parses and answers on its own event loop. In the Rust server, a Crossbeam channel carries the
 // accepted `TcpStream` to one of the threads; here, `worker.postMessage(socket, [socket])` moves
 // the connection's handle to the worker's loop (Node 26.6+ / 24.20+, Unix).
 //
@@ -9,7 +9,7 @@
 // the 'connection' callback. After the transfer our copy of the socket is destroyed; the worker's
 // copy carries on.
 //
-// The weakness the seed's README names: every new connection goes through this one thread. Its
+// The weakness that comes with it: every new connection goes through this one thread. Its
 // loop does little per connection (an accept, a pick, a message), but it is one loop, on one core,
 // however many workers there are: connection churn (a new connection per request) is capped by it.
 

@@ -1,5 +1,5 @@
 // One cap on CPU work across every worker thread: at most `cap` `/cpu` tasks hash at once in the
-// whole server, whichever workers received them. The seed Rust server has exactly this: one global
+// whole server, whichever workers received them. The Rust server step 6 imitates has exactly this: one global
 // atomic counter of CPU tasks, and a notify when a task ends and frees a slot.
 //
 // The counter is step 5's (../05-cpu-pool/cpu-slot.mjs: one Int32 in a SharedArrayBuffer, and
@@ -48,7 +48,7 @@
 //   (NotifyWaiter → EnqueueResolveInAgentJob), which runs when that loop gets to it. Meanwhile a
 //   newcomer on a third worker whose line is empty may take the slot first (barging), and the woken
 //   front goes back to the end of the waiter list. So across workers the order is "longest sleeper
-//   is woken first", not strict first come, first served; the seed's atomic counter with a notify
+//   is woken first", not strict first come, first served; the Rust server's atomic counter with a notify
 //   behaves the same way. `lostRaces` counts these.
 
 /// <reference lib="es2024.sharedmemory" />

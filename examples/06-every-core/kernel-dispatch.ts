@@ -7,8 +7,9 @@
 //
 // Node has the option since 22.12; libuv offers it only where the kernel balances connections over
 // the listeners (uv__sock_reuseport in libuv's src/unix/core.c): Linux 3.9+, FreeBSD 12+ (there
-// SO_REUSEPORT_LB), DragonFly BSD, AIX 7.2.5, Solaris 11.4. Elsewhere (macOS, Windows) a second
-// socket could bind the port without sharing the load, so libuv refuses with ENOTSUP, and so do we.
+// SO_REUSEPORT_LB), DragonFly BSD, AIX 7.2.5, Solaris 11.4. Elsewhere libuv refuses with ENOTSUP
+// (Windows has no SO_REUSEPORT; on macOS it would let a second socket bind the port without sharing
+// the load), and so do we, with one line (server.ts).
 //
 // With `--port 0` the kernel picks the port, so the first worker binds first and the others bind
 // the port it got.

@@ -1,6 +1,6 @@
 // Which worker gets the next connection, when one thread accepts them all (`--dispatch acceptor`).
 //
-// - round-robin (the default): worker 0, 1, …, N−1, 0, … — what the seed's channel amounts to, and
+// - round-robin (the default): worker 0, 1, …, N−1, 0, … — what the Rust server's channel amounts to, and
 //   what `node:cluster` does by default. Blind to load, like the kernel's hash, but evenly so.
 // - least: the worker with the fewest connections, counting those handed over and not yet picked up
 //   (a worker blocked by a long `/cpu` cannot pick anything up, so its count grows while it is

@@ -1,10 +1,10 @@
-// Step 6 — every core: one event loop per core, the architecture of the seed Rust server.
+// Step 6 — every core: one event loop per core, the shape of a classic multi-threaded Rust server.
 //
-// The seed server has one listener, a channel handing each accepted connection to one of N
-// threads, a Tokio runtime on each thread, and one global atomic cap on CPU tasks with a notify
-// when a slot frees. Its README names its own two weaknesses: the single thread that accepts and
-// forwards every connection, and CPU tasks that hold up the I/O tasks of their thread. Here is the
-// same server in Node, one concept per file:
+// The Rust server this talk started from has one listener, a channel handing each accepted
+// connection to one of N threads, a Tokio runtime on each thread, and one global atomic cap on CPU
+// tasks with a notify when a slot frees. It has two weaknesses by construction: the single thread
+// that accepts and forwards every connection, and CPU tasks that hold up the I/O tasks of their
+// thread. Here is the same server in Node, weaknesses included, one concept per file:
 //
 //   workers.ts          N worker threads (default: the CPU count), started once
 //   worker.ts           one worker: an event loop serving the whole protocol with the shared
@@ -16,7 +16,7 @@
 //   kernel-dispatch.ts  --dispatch kernel: every worker listens on the port (reusePort), the kernel picks
 //   worker-stats.ts     /__stats for the whole server, per worker, from shared memory
 //
-// The default dispatch is the seed's, `acceptor`, where the running Node can hand a socket to a
+// The default dispatch is the Rust server's, `acceptor`, where the running Node can hand a socket to a
 // thread (26.6+ / 24.20+, Unix); elsewhere `kernel`. A mode the running Node or OS lacks is refused
 // with one line saying what it needs (exit 2).
 //

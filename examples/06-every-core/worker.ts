@@ -1,6 +1,6 @@
 // One worker thread of step 6: a whole event loop, serving the whole protocol on the connections it
-// gets, with the same connection code as steps 1, 2, 3 and 5 (../shared/connection.ts). The seed
-// Rust server runs a Tokio runtime on each of its threads; in Node, each worker thread is an
+// gets, with the same connection code as steps 1, 2, 3 and 5 (../shared/connection.ts). The Rust
+// server step 6 imitates runs a Tokio runtime on each of its threads; in Node, each worker thread is an
 // isolate with its own libuv loop, which is the same shape: shared nothing but the CPU cap and the
 // stats table, both in shared memory.
 //
@@ -10,7 +10,7 @@
 //   (`reusePort`), and the kernel spreads new connections over the listeners.
 //
 // `/<ms>` waits on this loop's timers, as in step 3. `/cpu/<n>` hashes right here, on this loop's
-// thread, once the shared cap (cpu-cap.ts) admits it: exactly the seed's design, including its
+// thread, once the shared cap (cpu-cap.ts) admits it: exactly the Rust server's design, including its
 // weakness. While it hashes, every other connection of this worker waits, however idle the other
 // workers are.
 //
