@@ -13,9 +13,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
-import { type BenchResult, SCENARIOS, STEPS } from '../index.ts'
+import { type BenchResult, SCENARIOS } from '../index.ts'
 import { REPO_ROOT } from '../repo-root.ts'
 import { comparison, comparisonTable, markdownReport } from '../report.ts'
+import { runnableSteps } from '../step-support.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
 
@@ -56,7 +57,8 @@ async function main(): Promise<number> {
 
 /** Every step on `scenario`, one after another; cpu-mix calibrates once (compare.ts). */
 async function recordScenario(scenario: string, signal: AbortSignal): Promise<BenchResult[]> {
-  const steps = STEPS.map((s) => s.id)
+  const runnable = runnableSteps()
+  const steps = runnable.map((s) => s.id)
   const printers = steps.map((step) => progressPrinter(`${scenario} step ${step}`))
   const outcome = await runComparison(
     { scenario, steps },
@@ -65,7 +67,7 @@ async function recordScenario(scenario: string, signal: AbortSignal): Promise<Be
       onProgress: (leg, progress) => printers[leg]?.(progress),
       onLegDone: (leg, result) => {
         clearProgressLine()
-        console.log(`${scenario} · step ${steps[leg]} (${STEPS[leg]?.title}): ${result.summary}`)
+        console.log(`${scenario} · step ${steps[leg]} (${runnable[leg]?.title}): ${result.summary}`)
       },
     },
   )
