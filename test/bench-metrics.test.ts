@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { Recorder } from '../bench/metrics.ts'
-import { parseAnswer } from '../bench/probe.ts'
+import { parseAnswer } from '../bench/open-loop.ts'
 import { checkTarget, comparisonTable, summaryLine } from '../bench/report.ts'
 import { resolveRunOptions, throughputLimit } from '../bench/options.ts'
 import type { BenchResult, Metrics } from '../bench/types.ts'
@@ -138,7 +138,7 @@ describe('limits, summaries, targets', () => {
       completed: 150,
       spanMs: 1030,
       throughput,
-      latency: { min: 1000, p50: 1010, p90: 1020, p99, max: p99, mean: 1010 },
+      latency: { min: 1000, p50: 1010, p90: 1020, p99, max: p99, mean: 1010, lowerBound: [] },
     })
     const result = (m: Metrics) => ({ scenario: 'drill', metrics: m, done: 150, asked: 150 }) as BenchResult
     assert.equal(checkTarget(result(metrics(146, 1020)))?.met, true)

@@ -164,6 +164,8 @@ function progress(elapsedMs: number, completed: number): BenchProgress {
     ratePerSec: 100,
     p50Ms: 1000,
     p99Ms: 1020,
+    lowerBound: [],
+    unanswered: 150 - completed,
     errors: 0,
     timeouts: 0,
     non2xx: 0,

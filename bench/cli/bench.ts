@@ -13,6 +13,7 @@ import { runComparison } from '../compare.ts'
 import {
   BenchOptionError,
   type BenchResult,
+  DEFAULT_OPEN_SCENARIO,
   DEFAULT_SCENARIO,
   resolveRunOptions,
   runScenario,
@@ -70,7 +71,8 @@ async function runOne(args: BenchArgs, signal: AbortSignal): Promise<BenchResult
 }
 
 async function runAll(args: BenchArgs, signal: AbortSignal): Promise<BenchResult[]> {
-  const { scenario = DEFAULT_SCENARIO, ...overrides } = args.input
+  const { scenario = args.input.rate === undefined ? DEFAULT_SCENARIO : DEFAULT_OPEN_SCENARIO, ...overrides } =
+    args.input
   const steps = STEPS.map((s) => s.id)
   const printers = steps.map((step) => progressPrinter(`step ${step}`))
   const outcome = await runComparison(
