@@ -28,10 +28,11 @@ import {
 } from './types.ts'
 
 /** A recorded comparison of `results` (one scenario, one step after another), made by `command`. */
-export function comparison(scenario: string, results: BenchResult[], command: string): BenchComparison {
+export function comparison(scenario: string, results: BenchResult[], command: string, note?: string): BenchComparison {
   const first = results[0]
   if (first === undefined) throw new Error('a comparison needs at least one result')
-  return { schema: BENCH_COMPARISON, recordedAt: first.startedAt, command, machine: first.machine, scenario, results }
+  const { startedAt: recordedAt, machine } = first
+  return { schema: BENCH_COMPARISON, recordedAt, command, machine, ...(note ? { note } : {}), scenario, results }
 }
 
 function failures(m: Metrics): string {

@@ -51,8 +51,9 @@ export function recorded(scenario: string): BenchComparison | null {
 export function recordedCaption(scenario: string, withNode = true): string {
   const doc = recorded(scenario)
   if (doc === null) return 'not recorded: npm run bench:record'
-  const { cores, node } = doc.machine
-  return `recorded ${day(doc.recordedAt)} on ${cores} cores${withNode ? `, Node ${node}` : ''} · ${doc.command}`
+  const { cores, node, loadAverage1m } = doc.machine
+  const note = doc.note ? ` · ${doc.note} (load ${loadAverage1m ?? '?'})` : ''
+  return `recorded ${day(doc.recordedAt)} on ${cores} cores${withNode ? `, Node ${node}` : ''} · ${doc.command}${note}`
 }
 
 export function recordedResult(scenario: string, step: string): BenchResult | null {
