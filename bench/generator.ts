@@ -10,7 +10,6 @@
 // Not autocannon's `workers` option: it drops the live events we record and was slower on 2 cores.
 
 import autocannon from 'autocannon'
-import { get } from 'node:http'
 import { createServer, type AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
@@ -19,6 +18,7 @@ import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
+import { timeRequest } from './server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
 if (process.send === undefined) {
@@ -210,20 +210,4 @@ async function calibrate(
     serverMs = null
   }
   return { n: local.n, targetMs, source: givenN === null ? 'calibrated' : 'given', localMs: local.msPerTask, serverMs }
-}
-
-function timeRequest(url: string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
-      res.resume()
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Math.round((performance.now() - t0) * 100) / 100)
-          : reject(new Error(`status ${res.statusCode}`)),
-      )
-    })
-    req.on('timeout', () => req.destroy(new Error('timeout')))
-    req.on('error', reject)
-  })
 }

@@ -13,68 +13,52 @@
 import assert from 'node:assert/strict'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { after, before, describe, test } from 'node:test'
-import { calibrateCpuN } from '../bench/calibrate.ts'
-import { type BenchProgress, type BenchResult, runScenario } from '../bench/index.ts'
 import { Recorder } from '../bench/metrics.ts'
 import { OpenLoopSender } from '../bench/open-loop.ts'
 import { runningServers, type ServerProcess, startServer } from '../bench/server-process.ts'
+import { timeRequest } from '../bench/server-stats.ts'
+import { runWithStall, stallPath } from '../bench/stall.ts'
 import { findStep } from '../bench/steps.ts'
-import { get } from './helpers/raw-http.ts'
 
 describe('a 500 ms stall, measured open loop and closed loop', () => {
   let server: ServerProcess
-  let stallPath: string
-  const stalls: number[] = []
+  let stall: string
 
   before(async () => {
     server = await startServer(findStep('3')!)
-    // About 500 ms of hashing: the task is linear in n, so calibrate a tenth of it (bench/calibrate.ts).
-    stallPath = `/cpu/${calibrateCpuN(50).n * 10}`
-    await get(server.port, '/cpu/1000000') // the server's hash loop compiled, as in the runs
+    stall = stallPath(500)
+    await timeRequest(`${server.url}/cpu/1000000`) // the server's hash loop compiled, as in the runs
   })
   after(() => server.stop())
 
-  /** Runs `input` against the server, and one stall once the load has run for 0.8 s. */
-  async function withStall(input: Parameters<typeof runScenario>[0]): Promise<BenchResult> {
-    let stall: Promise<void> | null = null
-    const onProgress = (p: BenchProgress) => {
-      if (stall !== null || p.phase !== 'running' || p.elapsedMs < 800) return
-      const t0 = performance.now()
-      stall = get(server.port, stallPath).then(() => void stalls.push(performance.now() - t0))
-    }
-    const result = await runScenario({ ...input, url: server.url, durationS: 3 }, { onProgress })
-    assert.ok(stall !== null, 'the stall was sent during the run')
-    await stall
-    return result
-  }
-
   test('open loop at 200 req/s: p99 ≥ 400 ms; closed loop: a few ms at p99, the stall only in its max', async (t) => {
-    const open = await withStall({ rate: 200 })
-    const closed = await withStall({ scenario: 'hello', connections: 4 })
-    const o = open.metrics.latency!
-    const c = closed.metrics.latency!
+    const open = await runWithStall(server.url, { rate: 200, durationS: 3 }, stall)
+    const closed = await runWithStall(server.url, { scenario: 'hello', connections: 4, durationS: 3 }, stall)
+    const o = open.result.metrics.latency!
+    const c = closed.result.metrics.latency!
+    const stalls = [open.stallMs, closed.stallMs]
     t.diagnostic(
-      `stalls ${stalls.map((s) => s.toFixed(0)).join(', ')} ms; open: ${open.done} answers, p50 ${o.p50} p99 ${o.p99} ` +
-        `max ${o.max} ms; closed: ${closed.done} answers, p50 ${c.p50} p99 ${c.p99} max ${c.max} ms`,
+      `stalls ${stalls.join(', ')} ms; open: ${open.result.done} answers, p50 ${o.p50} p99 ${o.p99} max ${o.max} ms; ` +
+        `closed: ${closed.result.done} answers, p50 ${c.p50} p99 ${c.p99} max ${c.max} ms`,
     )
     assert.ok(
       stalls.every((s) => s >= 400),
-      `each stall held the loop ≥ 400 ms: ${stalls.map((s) => s.toFixed(0))}`,
+      `each stall held the loop ≥ 400 ms: ${stalls}`,
     )
 
     // Open loop: every request due in 3 s at 200/s was sent and answered; the stall is in the p99.
-    const schedule = open.generator!.open!
-    assert.equal(open.endedBy, 'duration')
+    const schedule = open.result.generator!.open!
+    assert.equal(open.result.endedBy, 'duration')
     assert.equal(schedule.scheduled, 600)
-    assert.deepEqual([schedule.sent, open.done, open.metrics.unanswered], [600, 600, 0])
+    assert.deepEqual([schedule.sent, open.result.done, open.result.metrics.unanswered], [600, 600, 0])
     assert.equal(schedule.heldAtBound, 0, 'the bound (500 connections) was never reached')
     assert.ok(o.p99 >= 400, `open-loop p99 ${o.p99} ms`)
     assert.deepEqual(o.lowerBound, [], 'every request was answered: the figures are exact')
 
     // Closed loop: the same stall, four requests held, thousands answered in between.
-    assert.equal(closed.endedBy, 'duration')
-    assert.ok(closed.done >= 1000, `${closed.done} closed-loop answers`)
-    assert.ok(c.max >= 0.5 * Math.min(...stalls), `the closed loop's max ${c.max} ms shows the stall`)
+    assert.equal(closed.result.endedBy, 'duration')
+    assert.ok(closed.result.done >= 1000, `${closed.result.done} closed-loop answers`)
+    assert.ok(c.max >= 0.5 * closed.stallMs, `the closed loop's max ${c.max} ms shows the stall`)
     assert.ok(c.p99 <= o.p99 / 4, `closed-loop p99 ${c.p99} ms against open-loop ${o.p99} ms`)
     assert.ok(o.p99 - c.p99 >= 300, `open-loop p99 − closed-loop p99 = ${(o.p99 - c.p99).toFixed(1)} ms`)
   })
