@@ -10,6 +10,7 @@ import { isRecording } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { CROSSCHECK, type CrossCheck, crosscheckMarkdown } from '../bench/crosscheck.ts'
 import { markdownReport } from '../bench/report.ts'
+import type { StallRecord } from '../recordings/stall.ts'
 import { BENCH_COMPARISON, type BenchComparison } from '../bench/types.ts'
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8')
@@ -52,9 +53,15 @@ describe('recorded files', () => {
     assert.equal(read('bench/results/crosscheck.md'), crosscheckMarkdown(check))
   })
 
-  test('recordings/: the thread cost and the buffer demo in the envelope, the trace with it as its header', () => {
+  test('recordings/: the thread cost, the buffer demo and the stall in the envelope, the trace with it as its header', () => {
     assert.ok(isRecording(JSON.parse(read('recordings/thread-cost.json')), 'thread-cost/1'))
     assert.ok(isRecording(JSON.parse(read('recordings/demo-buffers.json')), 'demo-buffers/2'))
+    const stall = JSON.parse(read('recordings/stall.json')) as StallRecord
+    assert.ok(isRecording(stall, 'stall/1'))
+    assert.deepEqual(
+      stall.runs.map((r) => r.loop),
+      ['closed', 'open'],
+    )
     // envelopeLines' four lines, in its order.
     const header = read('recordings/step4-trace.txt').split('\n').slice(0, 4)
     assert.equal(header[0], '# schema: step4-trace/1')
