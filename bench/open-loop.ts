@@ -43,11 +43,12 @@ import type { OpenLoopOptions, OpenLoopStats } from './types.ts'
 /** A request sent this long after it fell due, with a connection free, was sent late by the generator. */
 export const LATE_AFTER_MS = 10
 /**
- * Node's timers have a resolution of 1 ms: a timer set for the moment a request falls due fires up
- * to a millisecond after it, and that lateness would be charged to the server (+0.7 ms on the p50
- * of `/0` at 200 req/s, measured). So the timer aims this much early, a request due within it goes
- * out at once, and its latency counts from when it left if that was before it was due: never from
- * a later moment than the request was really on its way.
+ * Node's timers count in whole milliseconds (libuv's loop time): a timer set for the moment a
+ * request falls due fires up to a millisecond after it, and that lateness would be charged to the
+ * server (+0.7 ms on the p50 of `/0` at 200 req/s, in one run on a shared machine; wrk2's README
+ * gives its own latencies as accurate to ±~1 ms "due to OS sleep time behavior"). So the timer
+ * aims this much early, a request due within it goes out at once, and its latency counts from when
+ * it left if that was before it was due: never from a later moment than it was really on its way.
  */
 const EARLY_MS = 1
 /** The pre-opened connections must have answered their first request within this. */

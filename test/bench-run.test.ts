@@ -98,7 +98,7 @@ describe('bench runs against real servers', () => {
     assert.equal(liveChildren(), 0)
   })
 
-  test('the cap cuts a run: partial, and the requests left unanswered count in its latencies as lower bounds', async () => {
+  test('the cap cuts a run: partial; requests left unanswered count in its latencies, as lower bounds', async () => {
     // Step 1 serves one /300 at a time: 10 of them need 3 s; the cap allows 1 s.
     const result = await runScenario({ step: '1', scenario: 'drill', connections: 10, path: '/300', capS: 1 })
     assert.equal(result.endedBy, 'cap')

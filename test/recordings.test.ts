@@ -53,7 +53,7 @@ describe('recorded files', () => {
     assert.equal(read('bench/results/crosscheck.md'), crosscheckMarkdown(check))
   })
 
-  test('recordings/: the thread cost, the buffer demo and the stall in the envelope, the trace with it as its header', () => {
+  test('recordings/: thread cost, buffer demo and stall in the envelope; the trace with it as its header', () => {
     assert.ok(isRecording(JSON.parse(read('recordings/thread-cost.json')), 'thread-cost/1'))
     assert.ok(isRecording(JSON.parse(read('recordings/demo-buffers.json')), 'demo-buffers/2'))
     const stall = JSON.parse(read('recordings/stall.json')) as StallRecord

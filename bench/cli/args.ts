@@ -35,7 +35,9 @@ const FLAGS = {
   rate: {
     kind: 'number',
     value: 'R',
-    help: `open loop: R requests/s on a fixed schedule for --duration, latency from when each was due (default scenario ${DEFAULT_OPEN_SCENARIO})`,
+    help:
+      'open loop: R requests/s on a fixed schedule for --duration, latency from when each was due ' +
+      `(default scenario ${DEFAULT_OPEN_SCENARIO})`,
   },
   requests: { kind: 'int', help: 'stop after this many requests (count-bounded run)' },
   duration: { kind: 'number', value: 'S', help: 'seconds of load (duration-bounded run)' },

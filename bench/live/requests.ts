@@ -105,10 +105,11 @@ function checkScenario(name: unknown): Checked<string> {
 export function liveRefusal(scenario: Scenario): string | null {
   const elsewhere = `run it with npm run bench -- --scenario ${scenario.name}`
   const connections = connectionsOf(scenario)
+  const name = scenario.name
   if (connections > LIVE_MAX_CONNECTIONS)
-    return `${scenario.name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ${elsewhere}`
+    return `${name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ${elsewhere}`
   if (scenario.open && scenario.open.ratePerSec > LIVE_MAX_RATE)
-    return `${scenario.name} offers ${scenario.open.ratePerSec} req/s, more than a live run may (${LIVE_MAX_RATE}): ${elsewhere}`
+    return `${name} offers ${scenario.open.ratePerSec} req/s, more than a live run may (${LIVE_MAX_RATE}): ${elsewhere}`
   if ((scenario.durationS ?? 0) > LIVE_CAP_S)
     return `${scenario.name} runs longer than a live run may (${LIVE_CAP_S} s): ${elsewhere}`
   return null
