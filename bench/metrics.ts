@@ -190,6 +190,9 @@ function figures(h: Histogram): Record<LatencyField, number> {
   }
 }
 
+/** Reused for every summary with unanswered requests (the generator takes one every 200 ms). */
+let scratch: Histogram | null = null
+
 /**
  * The latency figures of the answered requests (`answered`, in µs) and of the requests that had no
  * answer yet (`waitedMs`, each waited at least that long).
@@ -197,11 +200,11 @@ function figures(h: Histogram): Record<LatencyField, number> {
  * An unanswered request's latency is unknown but at least its wait so far, so it is counted at that
  * wait: leaving it out would report the latency of those that finished, as if they were everyone
  * (step 1 on `drill`: 9 of 150 answered within the 10 s cap; their "p99" was 9 s, while the other
- * 141 had waited 10 s and would have waited up to 150 s). Every figure is computed twice: with each
- * unanswered request at its wait so far (the figure reported), and at an hour (longer than any run);
- * where the two differ, waiting longer for those requests could have raised the figure, and it is
- * marked as a lower bound. Where they agree, the figure is exact: the unanswered requests sit above
- * it whatever their latency turns out to be.
+ * 141 had waited 10 s and would have waited up to 150 s). Every figure is worked out twice: with
+ * each unanswered request at its wait so far (the figure reported), and as if each would never be
+ * answered (`ceiling`); where the two differ, waiting longer for those requests could have raised
+ * the figure, and it is marked as a lower bound. Where they agree, the figure is exact: the
+ * unanswered requests sit above it whatever their latency turns out to be.
  */
 export function latencySummary(answered: Histogram, waitedMs: readonly number[]): LatencySummary | null {
   if (answered.totalCount + waitedMs.length === 0) return null
@@ -210,26 +213,37 @@ export function latencySummary(answered: Histogram, waitedMs: readonly number[])
     const f = figures(answered)
     return { ...mapFields((k) => ms(f[k])), lowerBound: [] }
   }
-  const low = newHistogram()
-  const high = newHistogram()
-  try {
-    low.add(answered)
-    high.add(answered)
-    for (const w of waitedMs) {
-      low.recordValue(toUs(w))
-      high.recordValue(HIGHEST_US)
-    }
-    const reported = figures(low)
-    const ceiling = figures(high)
-    return {
-      ...mapFields((k) => ms(reported[k])),
-      lowerBound: FIELDS.filter((k) => ceiling[k] > reported[k]),
-    }
-  } finally {
-    // WebAssembly histograms hold memory outside the JS heap until destroyed.
-    low.destroy()
-    high.destroy()
+  scratch ??= newHistogram()
+  scratch.reset()
+  scratch.add(answered)
+  for (const w of waitedMs) scratch.recordValue(toUs(w))
+  const reported = figures(scratch)
+  const ceiling: Record<LatencyField, number> = {
+    min: answered.totalCount > 0 ? answered.minNonZeroValue : Number.POSITIVE_INFINITY,
+    p50: ceilingAt(answered, 50, waitedMs.length),
+    p90: ceilingAt(answered, 90, waitedMs.length),
+    p99: ceilingAt(answered, 99, waitedMs.length),
+    // Some request may never be answered: the largest and the mean could be anything above.
+    max: Number.POSITIVE_INFINITY,
+    mean: Number.POSITIVE_INFINITY,
   }
+  return {
+    ...mapFields((k) => ms(reported[k])),
+    lowerBound: FIELDS.filter((k) => ceiling[k] > reported[k]),
+  }
+}
+
+/**
+ * Percentile `p` if the `unanswered` requests ranked after every answered one: the answered value at
+ * the rank the percentile takes among all of them (HdrHistogram's rank: ⌈p% of the count⌉), or
+ * Infinity when that rank falls on an unanswered request.
+ */
+function ceilingAt(answered: Histogram, p: number, unanswered: number): number {
+  const count = answered.totalCount
+  const rank = Math.max(1, Math.ceil((p / 100) * (count + unanswered) - 1e-9))
+  if (rank > count) return Number.POSITIVE_INFINITY
+  // Half a rank below, so rounding in the percentile's arithmetic cannot move it to the next rank.
+  return answered.getValueAtPercentile((100 * (rank - 0.5)) / count)
 }
 
 function mapFields(f: (field: LatencyField) => number): Record<LatencyField, number> {
