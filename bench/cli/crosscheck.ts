@@ -96,6 +96,7 @@ async function harness(url: string, load: CrossCheckLoad, signal: AbortSignal): 
     max: m.latency?.max ?? null,
     errors: `${m.errors}/${m.timeouts}/${m.non2xx}`,
     late: r.generator?.open?.late ?? null,
+    service: m.serviceTime ? { p50: m.serviceTime.p50, p99: m.serviceTime.p99 } : null,
   }
 }
 
