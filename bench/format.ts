@@ -40,6 +40,36 @@ export function ms(x: Maybe): string {
   return x.toFixed(1)
 }
 
+/**
+ * Whether `field` of a latency summary (bench/types.ts `LatencySummary`) is a lower bound: it counts
+ * requests that had no answer when the run ended at their wait so far, and waiting longer for them
+ * could only have raised it.
+ */
+export function isLowerBound(summary: object | null | undefined, field: string): boolean {
+  const bounds = summary ? (summary as { lowerBound?: unknown }).lowerBound : undefined
+  return Array.isArray(bounds) && bounds.includes(field)
+}
+
+/** The sign before a lower bound: "≥ 10.0 s" reads "at least 10 s". */
+export const AT_LEAST = '≥ '
+
+function figure(summary: object | null | undefined, field: string): number | null {
+  const value = summary ? (summary as Record<string, unknown>)[field] : undefined
+  return typeof value === 'number' ? value : null
+}
+
+/** A latency figure in ms for a column that says "ms": "1027.2", or "≥ 10000.4" for a lower bound. */
+export function latencyMs(summary: object | null | undefined, field: string): string {
+  const text = ms(figure(summary, field))
+  return text !== DASH && isLowerBound(summary, field) ? AT_LEAST + text : text
+}
+
+/** A latency figure with its unit, short enough for a slide: "412 ms", or "≥ 10.0 s" for a lower bound. */
+export function latencyDuration(summary: object | null | undefined, field: string): string {
+  const text = duration(figure(summary, field))
+  return text !== DASH && isLowerBound(summary, field) ? AT_LEAST + text : text
+}
+
 /** Seconds from milliseconds: "1.03 s", "9.05 s", "10.0 s". */
 export function seconds(x: Maybe): string {
   if (!known(x)) return DASH

@@ -2,13 +2,21 @@
 // (generator.ts, a forked child). The generator sends aggregated figures every 200 ms, never one
 // message per response: at 80,000 responses a second the IPC channel would become the bottleneck.
 
-import type { AutocannonSummary, CpuCalibration, Metrics, ProbeOptions } from './types.ts'
+import type {
+  AutocannonSummary,
+  CpuCalibration,
+  Metrics,
+  OpenLoopOptions,
+  OpenLoopStats,
+  ProbeOptions,
+} from './types.ts'
 
 export interface GeneratorConfig {
   /** e.g. http://127.0.0.1:40123 */
   origin: string
   /** The main load's path; for cpu-mix the generator fills in `/cpu/<n>` after calibrating. */
   path: string
+  /** Closed loop: autocannon's connections. Open loop: see `open`. */
   connections: number
   /** Count bound, or null for a duration bound. */
   requests: number | null
@@ -17,6 +25,8 @@ export interface GeneratorConfig {
   timeoutS: number
   progressIntervalMs: number
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /** Open loop (bench/open-loop.ts) instead of autocannon's closed loop. */
+  open: Omit<OpenLoopOptions, 'path'> | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -37,7 +47,9 @@ export type FromGenerator =
       main: Metrics
       probe: Metrics | null
       autocannon: AutocannonSummary | null
-      /** cpu-mix: connections the probe reopened, requests it left unanswered. */
-      probeStats: { reconnects: number; unanswered: number } | null
+      /** An open-loop run: how the sender kept its schedule. */
+      open: OpenLoopStats | null
+      /** cpu-mix: the same for its probe. */
+      probeStats: OpenLoopStats | null
     }
   | { type: 'failed'; message: string }

@@ -118,6 +118,7 @@ export class GeneratorSession {
           probe: message.probe,
           autocannon: message.autocannon,
           cpuMs: message.cpuMs,
+          open: message.open,
           probeStats: message.probeStats,
         })
       case 'failed':
@@ -165,6 +166,7 @@ export class GeneratorSession {
       probe: this.last?.probe ?? null,
       autocannon: null,
       cpuMs: null,
+      open: null,
       probeStats: null,
     }
   }

@@ -2,20 +2,23 @@
 // loop with the caller (the CLI's progress line, or the deck's dev server) — and so that killing it
 // stops the load at once.
 //
-// It drives autocannon for the main load (closed loop: each connection sends its next request when
-// the previous answer arrives), feeds every `response` event into our own Recorder (metrics.ts),
-// runs cpu-mix's paced probe beside it, and reports aggregated figures over IPC every 200 ms.
+// The main load is either closed loop (closed-loop.ts: autocannon, each connection sending its next
+// request when the previous answer arrives) or open loop (open-loop.ts: a fixed schedule, whatever
+// the server does); cpu-mix adds its paced probe (an open-loop sender too) beside a closed loop.
+// Every answer goes into our own Recorder (metrics.ts), and aggregated figures go over IPC every
+// 200 ms, each counting the requests still unanswered at their wait so far.
 // Not autocannon's `workers` option: it drops the live events we record and was slower on 2 cores.
 
 import autocannon from 'autocannon'
-import { get } from 'node:http'
-import net, { createServer, type AddressInfo } from 'node:net'
+import { createServer, type AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
+import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
-import { Recorder } from './metrics.ts'
-import { PacedProbe } from './probe.ts'
+import { Recorder, type Unanswered } from './metrics.ts'
+import { OpenLoopSender } from './open-loop.ts'
+import { timeRequest } from './server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
 if (process.send === undefined) {
@@ -34,22 +37,6 @@ function send(message: FromGenerator): Promise<void> {
 
 let stopRequested: (() => void) | undefined
 
-// When does a connection's first request leave? autocannon writes it when it creates the client,
-// before the socket has connected, and starts its clock then; Node holds the bytes until the socket
-// connects, which takes a turn of this process's loop after all the clients exist (5-15 ms for 150
-// of them). So we note when each socket connects, and a first request counts from there. autocannon
-// has no hook for it: we wrap net.connect, in this process only, which exists to generate load.
-const connectedAt = new WeakMap<net.Socket, number>()
-{
-  const connect = net.connect
-  const noted = (...args: Parameters<typeof connect>): net.Socket => {
-    const socket = connect(...args)
-    socket.once('connect', () => connectedAt.set(socket, performance.now()))
-    return socket
-  }
-  ;(net as { connect: typeof connect }).connect = noted as typeof connect
-}
-
 async function fail(error: unknown): Promise<void> {
   await send({ type: 'failed', message: error instanceof Error ? error.message : String(error) })
   process.exit(1)
@@ -64,6 +51,12 @@ process.on('message', (message: ToGenerator) => {
   }
 })
 
+/** The main load, closed or open loop, as the rest of this file drives it. */
+interface MainLoad {
+  unanswered(now: number): Unanswered[]
+  stop(): void
+}
+
 async function run(config: GeneratorConfig): Promise<void> {
   let path = config.path
   if (config.cpuMix) {
@@ -72,63 +65,47 @@ async function run(config: GeneratorConfig): Promise<void> {
     await send({ type: 'calibrated', cpu })
     path = `/cpu/${cpu.n}`
   }
-
-  const main = new Recorder()
-  const probeRecorder = config.cpuMix ? new Recorder() : null
-  // autocannon passes the client object with each response; number the connections for the
-  // steady-state rate (metrics.ts).
-  const connectionIds = new WeakMap<object, number>()
-  let nextConnectionId = 0
-  let stopping = false
-  let finished = false
+  const main = new Recorder({ serviceTime: config.open !== null })
+  const probeRecorder = config.cpuMix ? new Recorder({ serviceTime: true }) : null
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
-  const warmupMs = await warmUp(Math.min(config.connections, 500))
-  const { hostname, port } = new URL(config.origin)
-  const probe = config.cpuMix ? new PacedProbe(hostname, Number(port), config.cpuMix.probe) : null
+  const warmupMs = config.open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
+  const { hostname } = new URL(config.origin)
+  const port = Number(new URL(config.origin).port)
+  const probe = config.cpuMix ? new OpenLoopSender(hostname, port, config.cpuMix.probe) : null
   await probe?.open()
+  const sender = config.open ? new OpenLoopSender(hostname, port, { path, ...config.open }) : null
+  await sender?.open()
 
   const t0 = performance.now()
   const cpuAtStart = process.cpuUsage()
-  const instance = autocannon(
-    {
-      url: config.origin + path,
-      connections: config.connections,
-      ...(config.requests !== null
-        ? { amount: config.requests }
-        : { duration: config.durationS!, maxOverallRequests: config.maxRequests }),
-      timeout: config.timeoutS,
-    },
-    (error, result) => {
-      if (error) return void fail(error)
-      void finish(stopping ? 'stopped' : config.requests !== null ? 'completed' : 'duration', summarize(result))
-    },
-  )
-  // autocannon creates every client (and queues its first request) before it returns; nothing is
-  // on the wire until our loop turns. With 10,000 connections that takes a while: we report it,
-  // and the recorder counts sends from here (see Recorder.start).
-  const clientsReady = performance.now()
-  main.start(clientsReady)
-  const setupMs = Math.round((clientsReady - t0) * 10) / 10
-  instance.on('response', (client, statusCode, _bytes, latencyMs) => {
-    if (stopping) return
-    let id = connectionIds.get(client)
-    if (id === undefined) {
-      id = nextConnectionId++
-      connectionIds.set(client, id)
-    }
-    const now = performance.now()
-    // `conn` is autocannon's socket for this client (not in its type declarations).
-    const connected = connectedAt.get((client as unknown as { conn: net.Socket }).conn)
-    const sentAt = connected === undefined ? now - latencyMs : Math.max(now - latencyMs, connected)
-    main.record(id, now, now - sentAt, statusCode)
+  let finished = false
+  // The load is over when the main load has ended and the probe has its answers in (or the cap).
+  let mainEnd: { endedBy: 'completed' | 'duration'; summary: AutocannonSummary | null } | null = null
+  let probeDrained = probe === null
+  const maybeFinish = () => {
+    if (mainEnd !== null && probeDrained) void finish(mainEnd.endedBy, mainEnd.summary)
+  }
+  const endMain = (endedBy: 'completed' | 'duration', summary: AutocannonSummary | null) => {
+    mainEnd = { endedBy, summary }
+    maybeFinish()
+  }
+
+  let load: MainLoad
+  let setupMs = 0
+  if (sender) {
+    sender.start(t0, main, config.durationS, () => endMain('duration', null))
+    load = sender
+  } else {
+    const closed = new ClosedLoop({ ...config, url: config.origin + path }, main)
+    setupMs = closed.start(endMain, (error) => void fail(error))
+    load = closed
+  }
+  probe?.start(t0, probeRecorder!, config.durationS, () => {
+    probeDrained = true
+    maybeFinish()
   })
-  instance.on('reqError', (error: unknown) => {
-    if (stopping) return
-    main.recordError(error instanceof Error && error.message === 'request timed out' ? 'timeout' : 'error')
-  })
-  probe?.start(t0, probeRecorder!)
   await send({ type: 'started', path, warmupMs, setupMs })
 
   const progress = setInterval(() => {
@@ -137,19 +114,13 @@ async function run(config: GeneratorConfig): Promise<void> {
       type: 'progress',
       elapsedMs: Math.round(now - t0),
       ratePerSec: main.rateSinceLastCall(now),
-      main: main.metrics(),
-      probe: probeRecorder?.metrics() ?? null,
+      main: main.metrics(load.unanswered(now)),
+      probe: probeRecorder?.metrics(probe!.unanswered(now)) ?? null,
     })
   }, config.progressIntervalMs)
 
-  stopRequested = () => {
-    if (stopping) return
-    stopping = true
-    probe?.stop()
-    instance.stop()
-    // autocannon reports at its next one-second sample; we do not wait for it.
-    setTimeout(() => void finish('stopped', null), 300).unref()
-  }
+  // The cap or an abort: the figures as they are now, requests still waiting counted at their wait.
+  stopRequested = () => void finish('stopped', null)
 
   async function finish(
     endedBy: 'completed' | 'duration' | 'stopped',
@@ -157,56 +128,69 @@ async function run(config: GeneratorConfig): Promise<void> {
   ): Promise<void> {
     if (finished) return
     finished = true
-    stopping = true
     clearInterval(progress)
-    const probeFigures = probe ? { reconnects: probe.reconnects, unanswered: probe.unanswered } : null
+    const now = performance.now()
+    const mainFigures = main.metrics(load.unanswered(now))
+    const probeFigures = probeRecorder?.metrics(probe!.unanswered(now)) ?? null
+    load.stop()
     probe?.stop()
-    const elapsedMs = Math.round(performance.now() - t0)
     const cpu = process.cpuUsage(cpuAtStart)
-    const cpuMs = Math.round((cpu.user + cpu.system) / 1000)
     await send({
       type: 'done',
       endedBy,
-      elapsedMs,
-      cpuMs,
-      main: main.metrics(),
-      probe: probeRecorder?.metrics() ?? null,
+      elapsedMs: Math.round(now - t0),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      main: mainFigures,
+      probe: probeFigures,
       autocannon: autocannonSummary,
-      probeStats: probeFigures,
+      open: sender?.stats() ?? null,
+      probeStats: probe?.stats() ?? null,
     })
     process.exit(0)
   }
 }
 
-/** A short autocannon run against a server inside this process; returns how long it took (ms). */
-async function warmUp(connections: number): Promise<number> {
-  const t0 = performance.now()
+/** A throwaway server in this process: one short answer to every chunk it reads. */
+async function localServer(): Promise<{ port: number; close(): void }> {
   const server = createServer((socket) => {
     socket.on('data', () => socket.write(formatReply(ok('slept 1000 ms\n'), false)))
     socket.on('error', () => socket.destroy())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  return { port: (server.address() as AddressInfo).port, close: () => server.close() }
+}
+
+/** A short open-loop run against a server inside this process; returns how long it took (ms). */
+async function warmUpOpenLoop(): Promise<number> {
+  const t0 = performance.now()
+  const server = await localServer()
+  const sender = new OpenLoopSender('127.0.0.1', server.port, {
+    path: '/',
+    ratePerSec: 2000,
+    connections: 8,
+    maxConnections: 64,
+  })
+  await sender.open()
+  await new Promise<void>((resolve) => sender.start(performance.now(), new Recorder(), 0.3, resolve))
+  sender.stop()
+  server.close()
+  return Math.round(performance.now() - t0)
+}
+
+/** A short autocannon run against a server inside this process; returns how long it took (ms). */
+async function warmUp(connections: number): Promise<number> {
+  const t0 = performance.now()
+  const server = await localServer()
   const wanted = connections * 3
   await new Promise<void>((resolve) => {
     let answered = 0
-    const warm = autocannon({ url: `http://127.0.0.1:${port}/`, connections, amount: wanted, sampleInt: 10 }, () =>
-      resolve(),
-    )
+    const url = `http://127.0.0.1:${server.port}/`
+    const warm = autocannon({ url, connections, amount: wanted, sampleInt: 10 }, () => resolve())
     // Stop at the last answer instead of waiting for autocannon's next sample.
     warm.on('response', () => ++answered === wanted && warm.stop())
   })
   server.close()
   return Math.round(performance.now() - t0)
-}
-
-function summarize(result: autocannon.Result): AutocannonSummary {
-  return {
-    requestsAverage: result.requests.average,
-    latencyP50: result.latency.p50,
-    latencyP99: result.latency.p99,
-    durationS: result.duration,
-  }
 }
 
 async function calibrate(
@@ -226,20 +210,4 @@ async function calibrate(
     serverMs = null
   }
   return { n: local.n, targetMs, source: givenN === null ? 'calibrated' : 'given', localMs: local.msPerTask, serverMs }
-}
-
-function timeRequest(url: string, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now()
-    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
-      res.resume()
-      res.on('end', () =>
-        res.statusCode === 200
-          ? resolve(Math.round((performance.now() - t0) * 100) / 100)
-          : reject(new Error(`status ${res.statusCode}`)),
-      )
-    })
-    req.on('timeout', () => req.destroy(new Error('timeout')))
-    req.on('error', reject)
-  })
 }

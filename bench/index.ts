@@ -29,6 +29,7 @@ import type { BenchResult, RunHooks } from './types.ts'
 export {
   BenchOptionError,
   connectionsOf,
+  DEFAULT_OPEN_SCENARIO,
   DEFAULT_SCENARIO,
   DEFAULT_STEP,
   LIMITS,

@@ -17,9 +17,10 @@ export function machineInfo(): MachineInfo {
   }
 }
 
-/** The envelope of a file recorded now, on this machine, by `command`. */
-export function newEnvelope<Schema extends string>(schema: Schema, command: string): Envelope<Schema> {
-  return { schema, recordedAt: new Date().toISOString(), command, machine: machineInfo() }
+/** The envelope of a file recorded now, on this machine, by `command` (with the recorder's `note`). */
+export function newEnvelope<Schema extends string>(schema: Schema, command: string, note?: string): Envelope<Schema> {
+  const envelope: Envelope<Schema> = { schema, recordedAt: new Date().toISOString(), command, machine: machineInfo() }
+  return note ? { ...envelope, note } : envelope
 }
 
 /**

@@ -8,13 +8,26 @@
 // - latency percentiles from our own HDR histogram in microseconds, so /0 on loopback reads
 //   0.08 ms, not autocannon's whole-millisecond 0;
 // - a steady-state rate that leaves out the ramp (see `steadyThroughput`);
-// - errors, timeouts and non-2xx answers, counted apart.
+// - errors, timeouts and non-2xx answers, counted apart;
+// - requests still unanswered when the figures are taken, counted at their wait so far: a run the
+//   cap cuts cannot report the latency of the few requests that finished as if it were everyone's
+//   (see `latencySummary`).
 // Times are milliseconds on one monotonic clock (`performance.now()` in the load generator).
 
 import { build, initWebAssemblySync, type Histogram } from 'hdr-histogram-js'
-import type { LatencySummary, Metrics } from './types.ts'
+import type { LatencyField, LatencySummary, Metrics } from './types.ts'
 
 const US_PER_MS = 1000
+/** The histograms' top value, an hour in µs: longer than any run (the cap is at most 300 s). */
+const HIGHEST_US = 3_600_000_000
+
+/** A request with no answer yet when the figures are taken. */
+export interface Unanswered {
+  /** How long it has waited: since it fell due (open loop) or was sent (closed loop), in ms. */
+  waitedMs: number
+  /** How long since it actually left (open loop's service time); null if it has not left yet. */
+  inServiceMs: number | null
+}
 
 // The WebAssembly histogram: reading percentiles from the pure-JS one took 11-25 ms at 4
 // significant digits (it walks some 300,000 counters per percentile), and the load generator reads
@@ -23,14 +36,22 @@ const US_PER_MS = 1000
 // about 1.5 ms for all the figures.
 initWebAssemblySync()
 
-export class Recorder {
-  private readonly histogram: Histogram = build({
+function newHistogram(): Histogram {
+  return build({
     lowestDiscernibleValue: 1, // 1 µs
-    highestTrackableValue: 3_600_000_000, // an hour, in µs; autoResize covers the rest
+    highestTrackableValue: HIGHEST_US, // autoResize covers the rest
     numberOfSignificantValueDigits: 4, // 1000 ms is told apart from 1000.1 ms
     autoResize: true,
     useWebAssembly: true,
   })
+}
+
+const toUs = (ms: number) => Math.max(1, Math.round(ms * US_PER_MS))
+
+export class Recorder {
+  private readonly histogram: Histogram = newHistogram()
+  /** Open loop: the time from each request's actual send to its answer (null: closed loop). */
+  private readonly service: Histogram | null
   /** The earliest send seen (after clamping to `earliestSend`). */
   private firstSend: number | null = null
   /** Set by start(): nothing was sent before it. */
@@ -49,6 +70,11 @@ export class Recorder {
   private lastSnapshotAt: number | null = null
   private lastSnapshotCompleted = 0
 
+  /** `serviceTime`: also keep the time from actual send (an open loop, where latency counts from due). */
+  constructor(options: { serviceTime?: boolean } = {}) {
+    this.service = options.serviceTime ? newHistogram() : null
+  }
+
   /**
    * No request can be on the wire before `t`. autocannon starts the clock of each connection's
    * first request when it creates the client, before the connection exists, and creating 512
@@ -62,13 +88,17 @@ export class Recorder {
     this.lastSnapshotAt = t
   }
 
-  /** One answer: completed at `doneAt` after `latencyMs`, on connection `conn`, with `status`. */
-  record(conn: number, doneAt: number, latencyMs: number, status: number): void {
+  /**
+   * One answer: completed at `doneAt` after `latencyMs`, on connection `conn`, with `status`;
+   * `serviceMs` (open loop) is the part of it since the request actually left.
+   */
+  record(conn: number, doneAt: number, latencyMs: number, status: number, serviceMs?: number): void {
     this.completed++
     const sentAt = Math.max(doneAt - latencyMs, this.earliestSend)
     if (this.firstSend === null || sentAt < this.firstSend) this.firstSend = sentAt
     if (this.lastDone === null || doneAt > this.lastDone) this.lastDone = doneAt
-    this.histogram.recordValue(Math.max(1, Math.round((doneAt - sentAt) * US_PER_MS)))
+    this.histogram.recordValue(toUs(doneAt - sentAt))
+    if (this.service !== null && serviceMs !== undefined) this.service.recordValue(toUs(serviceMs))
     if (status < 200 || status > 299) this.non2xx++
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1
     if (this.connCount[conn] === undefined) {
@@ -84,6 +114,11 @@ export class Recorder {
     else this.errors++
   }
 
+  /** No request was on the wire before this (set by `start`). */
+  get earliest(): number {
+    return this.earliestSend
+  }
+
   get completedCount(): number {
     return this.completed
   }
@@ -97,14 +132,21 @@ export class Recorder {
     return round(rate, 1)
   }
 
-  metrics(): Metrics {
+  /** The figures now; `unanswered`: the requests still waiting for an answer at this moment. */
+  metrics(unanswered: readonly Unanswered[] = []): Metrics {
     const spanMs = this.firstSend !== null && this.lastDone !== null ? this.lastDone - this.firstSend : null
+    const inService = unanswered.flatMap((u) => (u.inServiceMs === null ? [] : [u.inServiceMs]))
     return {
       completed: this.completed,
       spanMs: spanMs === null ? null : round(spanMs, 3),
       throughput: spanMs !== null && spanMs > 0 ? round((this.completed * 1000) / spanMs, 2) : null,
       steadyThroughput: this.steadyThroughput(),
-      latency: this.latency(),
+      latency: latencySummary(
+        this.histogram,
+        unanswered.map((u) => u.waitedMs),
+      ),
+      serviceTime: this.service === null ? null : latencySummary(this.service, inService),
+      unanswered: unanswered.length,
       errors: this.errors,
       timeouts: this.timeouts,
       non2xx: this.non2xx,
@@ -133,20 +175,79 @@ export class Recorder {
     }
     return counted === 0 ? null : round(rate, 2)
   }
+}
 
-  private latency(): LatencySummary | null {
-    const h = this.histogram
-    if (h.totalCount === 0) return null
-    const ms = (us: number) => round(us / US_PER_MS, 3)
-    return {
-      min: ms(h.minNonZeroValue),
-      p50: ms(h.getValueAtPercentile(50)),
-      p90: ms(h.getValueAtPercentile(90)),
-      p99: ms(h.getValueAtPercentile(99)),
-      max: ms(h.maxValue),
-      mean: ms(h.mean),
-    }
+const FIELDS: readonly LatencyField[] = ['min', 'p50', 'p90', 'p99', 'max', 'mean']
+
+function figures(h: Histogram): Record<LatencyField, number> {
+  return {
+    min: h.minNonZeroValue,
+    p50: h.getValueAtPercentile(50),
+    p90: h.getValueAtPercentile(90),
+    p99: h.getValueAtPercentile(99),
+    max: h.maxValue,
+    mean: h.mean,
   }
+}
+
+/** Reused for every summary with unanswered requests (the generator takes one every 200 ms). */
+let scratch: Histogram | null = null
+
+/**
+ * The latency figures of the answered requests (`answered`, in µs) and of the requests that had no
+ * answer yet (`waitedMs`, each waited at least that long).
+ *
+ * An unanswered request's latency is unknown but at least its wait so far, so it is counted at that
+ * wait: leaving it out would report the latency of those that finished, as if they were everyone
+ * (step 1 on `drill`: 9 of 150 answered within the 10 s cap; their "p99" was 9 s, while the other
+ * 141 had waited 10 s and would have waited up to 150 s). Every figure is worked out twice: with
+ * each unanswered request at its wait so far (the figure reported), and as if each would never be
+ * answered (`ceiling`); where the two differ, waiting longer for those requests could have raised
+ * the figure, and it is marked as a lower bound. Where they agree, the figure is exact: the
+ * unanswered requests sit above it whatever their latency turns out to be.
+ */
+export function latencySummary(answered: Histogram, waitedMs: readonly number[]): LatencySummary | null {
+  if (answered.totalCount + waitedMs.length === 0) return null
+  const ms = (us: number) => round(us / US_PER_MS, 3)
+  if (waitedMs.length === 0) {
+    const f = figures(answered)
+    return { ...mapFields((k) => ms(f[k])), lowerBound: [] }
+  }
+  scratch ??= newHistogram()
+  scratch.reset()
+  scratch.add(answered)
+  for (const w of waitedMs) scratch.recordValue(toUs(w))
+  const reported = figures(scratch)
+  const ceiling: Record<LatencyField, number> = {
+    min: answered.totalCount > 0 ? answered.minNonZeroValue : Number.POSITIVE_INFINITY,
+    p50: ceilingAt(answered, 50, waitedMs.length),
+    p90: ceilingAt(answered, 90, waitedMs.length),
+    p99: ceilingAt(answered, 99, waitedMs.length),
+    // Some request may never be answered: the largest and the mean could be anything above.
+    max: Number.POSITIVE_INFINITY,
+    mean: Number.POSITIVE_INFINITY,
+  }
+  return {
+    ...mapFields((k) => ms(reported[k])),
+    lowerBound: FIELDS.filter((k) => ceiling[k] > reported[k]),
+  }
+}
+
+/**
+ * Percentile `p` if the `unanswered` requests ranked after every answered one: the answered value at
+ * the rank the percentile takes among all of them (HdrHistogram's rank: ⌈p% of the count⌉), or
+ * Infinity when that rank falls on an unanswered request.
+ */
+function ceilingAt(answered: Histogram, p: number, unanswered: number): number {
+  const count = answered.totalCount
+  const rank = Math.max(1, Math.ceil((p / 100) * (count + unanswered) - 1e-9))
+  if (rank > count) return Number.POSITIVE_INFINITY
+  // Half a rank below, so rounding in the percentile's arithmetic cannot move it to the next rank.
+  return answered.getValueAtPercentile((100 * (rank - 0.5)) / count)
+}
+
+function mapFields(f: (field: LatencyField) => number): Record<LatencyField, number> {
+  return { min: f('min'), p50: f('p50'), p90: f('p90'), p99: f('p99'), max: f('max'), mean: f('mean') }
 }
 
 export function round(x: number, digits: number): number {

@@ -15,10 +15,25 @@ export const LIMITS = {
   maxCapS: 300,
   maxCpuN: 1_000_000_000,
   maxPathLength: 200,
+  /** Open loop: requests per second. More than the generator can send shows up as late sends. */
+  maxRate: 100_000,
 } as const
 
 export const DEFAULT_SCENARIO = 'drill'
+/** `--rate` without `--scenario`: the open-loop scenario, with its path and duration. */
+export const DEFAULT_OPEN_SCENARIO = 'paced'
 export const DEFAULT_STEP = '3'
+/** `--rate` on a closed-loop scenario: the most connections the open loop may hold. */
+export const DEFAULT_OPEN_MAX_CONNECTIONS = 1000
+
+/**
+ * Connections an open loop opens before its schedule starts: enough to carry the rate if answers
+ * take up to 10 ms (each connection then sends 100 a second), and at least 10. It opens more when
+ * they are all busy, up to its bound.
+ */
+export function defaultPreopened(ratePerSec: number): number {
+  return Math.max(10, Math.ceil(ratePerSec / 100))
+}
 
 /** A scenario's load connections on this machine. */
 export function connectionsOf(scenario: Pick<Scenario, 'connections'>): number {
@@ -39,6 +54,8 @@ export interface RunInput {
   capS?: number
   /** cpu-mix: use this `n` instead of calibrating. */
   cpuN?: number
+  /** Open loop: this many requests a second on a fixed schedule, for `durationS` (or the scenario's). */
+  rate?: number
 }
 
 /** A bad option: the message is one line, fit for a CLI error or a reply to the browser. */
@@ -50,7 +67,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   const fail = (message: string): never => {
     throw new BenchOptionError(message)
   }
-  const scenarioName = input.scenario ?? DEFAULT_SCENARIO
+  const scenarioName = input.scenario ?? (input.rate !== undefined ? DEFAULT_OPEN_SCENARIO : DEFAULT_SCENARIO)
   const scenario =
     findScenario(scenarioName) ??
     fail(`unknown scenario '${scenarioName}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
@@ -68,7 +85,14 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
 
   const capS = input.capS ?? scenario.capS
   checkNumber('--cap', capS, 1, LIMITS.maxCapS, fail)
-  const connections = input.connections ?? connectionsOf(scenario)
+  const rate = input.rate ?? scenario.open?.ratePerSec
+  if (rate !== undefined) {
+    if (scenario.cpuMix) fail('cpu-mix is closed loop with its own paced probe: --rate does not apply')
+    checkNumber('--rate', rate, 0.1, LIMITS.maxRate, fail)
+    if (input.requests !== undefined) fail('an open loop runs for a time: give --duration, not --requests')
+  }
+  const connections =
+    input.connections ?? (rate === undefined || scenario.open ? connectionsOf(scenario) : DEFAULT_OPEN_MAX_CONNECTIONS)
   checkInt('--connections', connections, 1, LIMITS.maxConnections, fail)
 
   if (input.requests !== undefined && input.durationS !== undefined) fail('give --requests or --duration, not both')
@@ -76,8 +100,9 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   let durationS: number | null = null
   if (input.requests !== undefined) requests = input.requests
   else if (input.durationS !== undefined) durationS = input.durationS
-  else if (scenario.requestsPerConnection !== undefined) requests = connections * scenario.requestsPerConnection
-  else durationS = scenario.durationS!
+  else if (rate === undefined && scenario.requestsPerConnection !== undefined)
+    requests = connections * scenario.requestsPerConnection
+  else durationS = scenario.durationS ?? fail(`--rate needs --duration S: an open loop runs for a time`)
   if (requests !== null) {
     checkInt('--requests', requests, 1, LIMITS.maxRequests, fail)
     // autocannon shares the count among the connections; a connection with nothing to do is an error.
@@ -116,15 +141,22 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     timeoutS: Math.ceil(capS) + 2,
     maxRequests: LIMITS.maxRequests,
     cpuMix,
+    open:
+      rate === undefined
+        ? null
+        : { ratePerSec: rate, preopened: Math.min(connections, scenario.open?.preopened ?? defaultPreopened(rate)) },
   }
 }
 
 /**
  * The closed-loop limit of a `/<ms>` load: each connection can complete at most one request per
- * `ms`, so no server can beat connections × 1000 / ms requests per second. Null for other paths.
+ * `ms`, so no server can beat connections × 1000 / ms requests per second. Null for other paths,
+ * and for an open loop (it offers its rate, whatever the server does).
  */
-export function throughputLimit(options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix'>): number | null {
-  if (options.cpuMix) return null
+export function throughputLimit(
+  options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix' | 'open'>,
+): number | null {
+  if (options.cpuMix || options.open) return null
   const match = /^\/(\d+)(?:\?.*)?$/.exec(options.path)
   if (!match) return null
   const ms = Number(match[1])

@@ -7,6 +7,8 @@
 //   recordedAt  ISO time
 //   command     the command that wrote it: 'npm run bench:record'
 //   machine     CPU model, cores, memory, Node, OS, and the load average when it started
+//   note        optional: what the recorder wants a reader to know, e.g. that the machine was
+//               shared with other work while it ran (`--note` on the recorders)
 //
 // The version after the slash changes when a field changes meaning or disappears (adding one does
 // not need it). Types and pure functions only: the deck's components import this in the browser.
@@ -34,6 +36,8 @@ export interface Envelope<Schema extends string = string> {
   recordedAt: string
   command: string
   machine: MachineInfo
+  /** What whoever recorded it wants a reader to know ("shared machine: …"); absent when nothing. */
+  note?: string
 }
 
 /** A recorded file: the envelope, then the fields of what it holds. */
@@ -61,7 +65,8 @@ export function machineLine(m: MachineInfo): string {
 
 /** The envelope as one sentence, under the title of a Markdown recording. */
 export function recordedLine(envelope: Envelope): string {
-  return `Recorded ${envelope.recordedAt} with \`${envelope.command}\` on ${machineLine(envelope.machine)}.`
+  const note = envelope.note ? ` ${envelope.note}` : ''
+  return `Recorded ${envelope.recordedAt} with \`${envelope.command}\` on ${machineLine(envelope.machine)}.${note}`
 }
 
 /** The envelope as the comment lines that open a text recording (`# schema: step4-trace/1`, ...). */

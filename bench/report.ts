@@ -3,7 +3,18 @@
 // scenarios set for step 3. Pure functions of the result objects; nothing here runs anything.
 // Numbers are written by format.ts, as on the slides.
 
-import { count, DASH, doneOfAsked as doneOf, megabytes, ms, percent, perSecond, seconds } from './format.ts'
+import {
+  count,
+  DASH,
+  doneOfAsked as doneOf,
+  isLowerBound,
+  latencyMs,
+  megabytes,
+  ms,
+  percent,
+  perSecond,
+  seconds,
+} from './format.ts'
 import { recordedLine } from './recording.ts'
 import { findScenario, type Target } from './scenarios.ts'
 import {
@@ -12,14 +23,16 @@ import {
   type BenchResult,
   type EndedBy,
   type Metrics,
+  type OpenLoopStats,
   type ResolvedRunOptions,
 } from './types.ts'
 
 /** A recorded comparison of `results` (one scenario, one step after another), made by `command`. */
-export function comparison(scenario: string, results: BenchResult[], command: string): BenchComparison {
+export function comparison(scenario: string, results: BenchResult[], command: string, note?: string): BenchComparison {
   const first = results[0]
   if (first === undefined) throw new Error('a comparison needs at least one result')
-  return { schema: BENCH_COMPARISON, recordedAt: first.startedAt, command, machine: first.machine, scenario, results }
+  const { startedAt: recordedAt, machine } = first
+  return { schema: BENCH_COMPARISON, recordedAt, command, machine, ...(note ? { note } : {}), scenario, results }
 }
 
 function failures(m: Metrics): string {
@@ -47,9 +60,11 @@ export function summaryLine(
   const what = options.cpuMix ? 'CPU tasks' : ''
   const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
   let line = `${done}${what ? ` ${what}` : ''} done in ${time}`
+  if (options.open) line += ` (open loop, ${perSecond(options.open.ratePerSec)} req/s offered)`
   if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
   if (outcome.endedBy === 'aborted') line += ' (aborted)'
   const failures = [
+    m.unanswered ? `${count(m.unanswered)} unanswered` : '',
     m.timeouts ? `${m.timeouts} timeouts` : '',
     m.errors ? `${m.errors} errors` : '',
     m.non2xx ? `${m.non2xx} non-2xx` : '',
@@ -79,8 +94,9 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
     parts.push(`${perSecond(m.throughput)} req/s`)
   }
   if (target.maxP99Ms !== undefined) {
-    met &&= m.latency !== null && m.latency.p99 <= target.maxP99Ms
-    parts.push(`p99 ${ms(m.latency?.p99)} ms`)
+    // A lower bound below the target proves nothing: the run did not wait long enough to know.
+    met &&= m.latency !== null && !isLowerBound(m.latency, 'p99') && m.latency.p99 <= target.maxP99Ms
+    parts.push(`p99 ${latencyMs(m.latency, 'p99')} ms`)
   }
   if (target.maxSpanMs !== undefined) {
     met &&= r.asked !== null && r.done === r.asked && m.spanMs !== null && m.spanMs <= target.maxSpanMs
@@ -101,12 +117,12 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
 export function resultText(r: BenchResult): string {
   const o = r.options
   const m = r.metrics
-  const bound = o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`
-  const lines = [
-    `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ` +
-      `${bound} · cap ${o.capS} s`,
-    r.summary,
-  ]
+  const bound = o.open
+    ? `${perSecond(o.open.ratePerSec)} req/s × ${o.durationS} s of ${o.path} (open loop, at most ` +
+      `${count(o.connections)} connections)`
+    : `${count(o.connections)} connections · ` +
+      (o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`)
+  const lines = [`${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${bound} · cap ${o.capS} s`, r.summary]
   if (r.cpu) {
     lines.push(
       `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ` +
@@ -118,72 +134,101 @@ export function resultText(r: BenchResult): string {
     `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${perSecond(m.throughput)} req/s${limit} = completed / (last ` +
       `completion − first send)`,
   )
-  if (m.steadyThroughput !== null) {
+  if (m.steadyThroughput !== null && !o.open) {
     const ratio = r.limit?.steadyRatio != null ? ` (ratio ${r.limit.steadyRatio.toFixed(3)})` : ''
     lines.push(
       `steady state ${perSecond(m.steadyThroughput)} req/s${ratio} = sum over connections of their own ` +
         `rate, ramp left out`,
     )
   }
-  lines.push(latencyLine(r.cpu ? 'CPU task latency' : 'latency', m))
+  lines.push(latencyLine(r.cpu ? 'CPU task latency' : o.open ? 'latency from when each was due' : 'latency', m))
+  if (m.serviceTime) lines.push(latencyLine('service time, from when each left', { latency: m.serviceTime }))
+  if (r.generator?.open) lines.push(`schedule: ${scheduleLine(r.generator.open)}`)
   if (r.probe) {
     const p = o.cpuMix?.probe
-    const extra = r.generator?.probe
-      ? `; ${r.generator.probe.unanswered} unanswered at the end, ${r.generator.probe.reconnects} reconnects`
-      : ''
     lines.push(
       latencyLine(
         `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} ` +
-          `connections${extra})`,
+          'connections, from when each was due)',
         r.probe,
       ),
     )
+    if (r.generator?.probe) lines.push(`probe schedule: ${scheduleLine(r.generator.probe)}`)
   }
   lines.push(
     `errors ${count(m.errors)} · timeouts ${count(m.timeouts)} · non-2xx ` +
       `${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
   )
-  const s = r.server
-  if (s) {
-    const extras = [
-      s.cpuMs !== null && r.loadMs > 0 ? `CPU ${percent(s.cpuMs / r.loadMs)} of a core` : '',
-      s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '',
-      s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '',
-    ]
-    lines.push(
-      [
-        `server: peak RSS ${megabytes(s.peakRssBytes)}`,
-        `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`,
-        ...extras.filter(Boolean),
-        s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '',
-      ]
-        .filter(Boolean)
-        .join(' · '),
-    )
-  } else {
-    lines.push('server: no /__stats figures')
-  }
-  if (r.generator) {
-    const ac = r.autocannon
-      ? `; autocannon's own figures: ${perSecond(r.autocannon.requestsAverage)} req/s (per-second average), ` +
-        `p99 ${r.autocannon.latencyP99} ms`
-      : ''
-    const cpu =
-      r.generator.cpuMs !== null && r.loadMs > 0 ? `, CPU ${percent(r.generator.cpuMs / r.loadMs)} of a core` : ''
-    lines.push(
-      `generator: ${ms(r.generator.setupMs)} ms to create ${count(o.connections)} clients (before the first ` +
-        `send: not counted in the span or in latencies)${cpu}${ac}`,
-    )
-  }
+  if (hasLowerBound(r)) lines.push(LOWER_BOUND_NOTE)
+  lines.push(serverLine(r), ...generatorLines(r))
   const target = checkTarget(r)
   if (target) lines.push(`step 3's target: ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
   return lines.join('\n')
 }
 
-function latencyLine(label: string, m: Metrics): string {
+/** What "≥" means, wherever a figure carries it. */
+export const LOWER_BOUND_NOTE =
+  '≥: a lower bound. Requests still unanswered when the run ended are counted at their wait so far; ' +
+  'waiting longer for them could only have raised the figure.'
+
+/** Whether any latency figure of the result is a lower bound. */
+export function hasLowerBound(r: BenchResult): boolean {
+  return [r.metrics.latency, r.metrics.serviceTime, r.probe?.latency].some((l) => (l?.lowerBound.length ?? 0) > 0)
+}
+
+/** How an open-loop sender kept its schedule, every shortfall counted. */
+export function scheduleLine(s: OpenLoopStats): string {
+  return [
+    `${count(s.sent)} of ${count(s.scheduled)} due sent at ${perSecond(s.ratePerSec)}/s`,
+    `${count(s.late)} late by the generator (> ${s.lateAfterMs} ms; worst ${ms(s.maxLatenessMs)} ms)`,
+    `${count(s.heldAtBound)} held at the bound of ${count(s.maxConnections)} connections`,
+    `${count(s.refused)} refused`,
+    `${count(s.unanswered)} unanswered at the end`,
+    `connections: ${count(s.opened.before)} opened before, ${count(s.opened.during)} during, peak ` +
+      count(s.peakConnections),
+  ].join(' · ')
+}
+
+function serverLine(r: BenchResult): string {
+  const s = r.server
+  if (!s) return 'server: no /__stats figures'
+  const extras = [
+    s.cpuMs !== null && r.loadMs > 0 ? `CPU ${percent(s.cpuMs / r.loadMs)} of a core` : '',
+    s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '',
+    s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '',
+  ]
+  return [
+    `server: peak RSS ${megabytes(s.peakRssBytes)}`,
+    `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`,
+    ...extras.filter(Boolean),
+    s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '',
+  ]
+    .filter(Boolean)
+    .join(' · ')
+}
+
+function generatorLines(r: BenchResult): string[] {
+  const g = r.generator
+  if (!g) return []
+  const cpu = g.cpuMs !== null && r.loadMs > 0 ? `, CPU ${percent(g.cpuMs / r.loadMs)} of a core` : ''
+  if (r.options.open) return [`generator: open loop${cpu}`]
+  const ac = r.autocannon
+    ? `; autocannon's own figures: ${perSecond(r.autocannon.requestsAverage)} req/s (per-second average), ` +
+      `p99 ${r.autocannon.latencyP99} ms`
+    : ''
+  return [
+    `generator: ${ms(g.setupMs)} ms to create ${count(r.options.connections)} clients (before the first ` +
+      `send: not counted in the span or in latencies)${cpu}${ac}`,
+  ]
+}
+
+function latencyLine(label: string, m: Pick<Metrics, 'latency'>): string {
   const l = m.latency
   if (!l) return `${label}: no answers`
-  return `${label} ms: p50 ${ms(l.p50)} · p90 ${ms(l.p90)} · p99 ${ms(l.p99)} · max ${ms(l.max)}`
+  return (
+    `${label} ms: p50 ${latencyMs(l, 'p50')} · p90 ${latencyMs(l, 'p90')} · p99 ${latencyMs(l, 'p99')} · ` +
+    `max ${latencyMs(l, 'max')}`
+  )
 }
 
 // ---- comparison tables ----------------------------------------------------------------------
@@ -210,9 +255,9 @@ function columnsFor(results: BenchResult[]): Column[] {
     return [
       { title: 'step', value: stepLabel },
       { title: 'CPU tasks/s', value: (r) => perSecond(r.metrics.throughput) },
-      { title: 'I/O p50 ms', value: (r) => ms(r.probe?.latency?.p50) },
-      { title: 'I/O p99 ms', value: (r) => ms(r.probe?.latency?.p99) },
-      { title: 'I/O max ms', value: (r) => ms(r.probe?.latency?.max) },
+      { title: 'I/O p50 ms', value: (r) => latencyMs(r.probe?.latency, 'p50') },
+      { title: 'I/O p99 ms', value: (r) => latencyMs(r.probe?.latency, 'p99') },
+      { title: 'I/O max ms', value: (r) => latencyMs(r.probe?.latency, 'max') },
       { title: 'probe done', value: (r) => (r.probe ? count(r.probe.completed) : DASH) },
       {
         title: 'errors (conn/timeout/non-2xx)',
@@ -222,6 +267,7 @@ function columnsFor(results: BenchResult[]): Column[] {
       { title: 'CPU tasks done', value: doneOfAsked },
     ]
   }
+  if (results.some((r) => r.options.open !== null)) return [...openLoopColumns(), ...server]
   const columns: Column[] = [
     { title: 'step', value: stepLabel },
     { title: 'req/s', value: (r) => perSecond(r.metrics.throughput) },
@@ -231,15 +277,38 @@ function columnsFor(results: BenchResult[]): Column[] {
   if (results.some((r) => r.metrics.steadyThroughput !== null))
     columns.push({ title: 'steady req/s', value: (r) => perSecond(r.metrics.steadyThroughput) })
   columns.push(
-    { title: 'p50 ms', value: (r) => ms(r.metrics.latency?.p50) },
-    { title: 'p99 ms', value: (r) => ms(r.metrics.latency?.p99) },
-    { title: 'max ms', value: (r) => ms(r.metrics.latency?.max) },
+    { title: 'p50 ms', value: (r) => latencyMs(r.metrics.latency, 'p50') },
+    { title: 'p99 ms', value: (r) => latencyMs(r.metrics.latency, 'p99') },
+    { title: 'max ms', value: (r) => latencyMs(r.metrics.latency, 'max') },
     { title: 'last done s', value: (r) => (r.metrics.spanMs === null ? DASH : (r.metrics.spanMs / 1000).toFixed(3)) },
     { title: 'errors (conn/timeout/non-2xx)', value: (r) => failures(r.metrics) },
     ...server,
     { title: 'done/asked', value: doneOfAsked },
   )
   return columns
+}
+
+/** An open loop: what was offered, what came back, and every request the schedule could not keep. */
+function openLoopColumns(): Column[] {
+  const open = (r: BenchResult) => r.generator?.open ?? null
+  return [
+    { title: 'step', value: stepLabel },
+    { title: 'offered req/s', value: (r) => perSecond(r.options.open?.ratePerSec) },
+    { title: 'req/s', value: (r) => perSecond(r.metrics.throughput) },
+    { title: 'p50 ms', value: (r) => latencyMs(r.metrics.latency, 'p50') },
+    { title: 'p99 ms', value: (r) => latencyMs(r.metrics.latency, 'p99') },
+    { title: 'max ms', value: (r) => latencyMs(r.metrics.latency, 'max') },
+    { title: 'service p99 ms', value: (r) => latencyMs(r.metrics.serviceTime, 'p99') },
+    {
+      title: 'late/held/unanswered',
+      value: (r) => {
+        const o = open(r)
+        return o ? `${count(o.late)}/${count(o.heldAtBound)}/${count(r.metrics.unanswered)}` : DASH
+      },
+    },
+    { title: 'errors (conn/timeout/non-2xx)', value: (r) => failures(r.metrics) },
+    { title: 'sent/due', value: (r) => (open(r) ? `${count(open(r)!.sent)}/${count(open(r)!.scheduled)}` : DASH) },
+  ]
 }
 
 /** A Markdown table, padded so it also reads well in a terminal. */
@@ -255,40 +324,64 @@ export function comparisonTable(results: BenchResult[]): string {
 
 /** The notes under every table: what the columns mean. */
 export function tableNotes(results: BenchResult[]): string[] {
-  const cpuMix = results.some((r) => r.options.cpuMix !== null)
-  const notes = [
-    'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so ' +
-      'req/s = connections ÷ latency by construction.',
-  ]
-  if (cpuMix) {
-    const r = results.find((x) => x.cpu)
-    notes.push(
-      `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per ` +
-        `core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ` +
-        `${r?.cpu?.targetMs ?? 60} ms here.`,
-      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
-        'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
-    )
-  } else {
-    notes.push(
-      "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's " +
-        'per-second average); latencies from an HDR histogram of every response, to the microsecond.',
-    )
-    if (results.some((r) => r.limit))
-      notes.push('ratio to limit: req/s ÷ (connections × 1000 / ms), the most a closed loop of /<ms> requests can do.')
-    if (results.some((r) => r.metrics.steadyThroughput !== null))
-      notes.push(
-        "steady req/s: each connection's own rate between its first and last completion, summed: the ramp " +
-          '(connecting, first wave) left out.',
-      )
-    notes.push('last done s: last completion − first send.')
-  }
+  const notes = results.some((r) => r.options.open !== null)
+    ? openLoopNotes(results)
+    : results.some((r) => r.options.cpuMix !== null)
+      ? cpuMixNotes(results)
+      : closedLoopNotes(results)
+  if (results.some(hasLowerBound)) notes.push(LOWER_BOUND_NOTE)
   notes.push(
     'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen ' +
       "(polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
   return notes
+}
+
+const CLOSED_LOOP_NOTE =
+  'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so ' +
+  'req/s = connections ÷ latency by construction.'
+
+function closedLoopNotes(results: BenchResult[]): string[] {
+  const notes = [
+    CLOSED_LOOP_NOTE,
+    "req/s = completed / (last completion − first send), from our own timestamps (not autocannon's " +
+      'per-second average); latencies from an HDR histogram of every response, to the microsecond.',
+  ]
+  if (results.some((r) => r.limit))
+    notes.push('ratio to limit: req/s ÷ (connections × 1000 / ms), the most a closed loop of /<ms> requests can do.')
+  if (results.some((r) => r.metrics.steadyThroughput !== null))
+    notes.push(
+      "steady req/s: each connection's own rate between its first and last completion, summed: the ramp " +
+        '(connecting, first wave) left out.',
+    )
+  notes.push('last done s: last completion − first send.')
+  return notes
+}
+
+function cpuMixNotes(results: BenchResult[]): string[] {
+  const r = results.find((x) => x.cpu)
+  return [
+    CLOSED_LOOP_NOTE,
+    `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per ` +
+      `core; each task is n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, calibrated to about ` +
+      `${r?.cpu?.targetMs ?? 60} ms here.`,
+    'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
+      'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+  ]
+}
+
+function openLoopNotes(results: BenchResult[]): string[] {
+  const late = results.find((r) => r.generator?.open)?.generator?.open?.lateAfterMs ?? 10
+  return [
+    'Open loop: requests leave on a fixed schedule at the offered rate, whatever the server does, each on a free ' +
+      'keep-alive connection or a new one, up to the bound; p50/p99/max count from when each request was due, so ' +
+      'a stall is charged to every request it delayed.',
+    'req/s = completed / (last completion − first due). service p99: from when each request actually left, what ' +
+      'a closed-loop tool would report.',
+    `late/held/unanswered: requests the generator itself sent more than ${late} ms late / that waited for a ` +
+      'connection at the bound / still unanswered at the end (counted at their wait so far).',
+  ]
 }
 
 /** The target check for the step it is stated for (step 3), in a comparison. */

@@ -14,7 +14,9 @@ import type {
   BenchResult,
   CpuCalibration,
   EndedBy,
+  LatencyField,
   Metrics,
+  OpenLoopStats,
   ResolvedRunOptions,
   ServerSummary,
   TimelinePoint,
@@ -29,7 +31,10 @@ export interface LoadOutcome {
   autocannon: AutocannonSummary | null
   /** CPU time the generator used during the load; null when it was killed before telling. */
   cpuMs: number | null
-  probeStats: { reconnects: number; unanswered: number } | null
+  /** An open-loop run: how the sender kept its schedule (null when it was killed before telling). */
+  open: OpenLoopStats | null
+  /** cpu-mix: the same for its probe. */
+  probeStats: OpenLoopStats | null
 }
 
 /** What the `/__stats` polls saw (server-stats.ts's `StatsPoller` is one). */
@@ -68,6 +73,8 @@ export function noMetrics(): Metrics {
     throughput: null,
     steadyThroughput: null,
     latency: null,
+    serviceTime: null,
+    unanswered: 0,
     errors: 0,
     timeouts: 0,
     non2xx: 0,
@@ -103,14 +110,26 @@ export function progressSnapshot(
     ratePerSec,
     p50Ms: main?.latency?.p50 ?? null,
     p99Ms: main?.latency?.p99 ?? null,
+    lowerBound: progressBounds(main),
+    unanswered: main?.unanswered ?? 0,
     errors: main?.errors ?? 0,
     timeouts: main?.timeouts ?? 0,
     non2xx: main?.non2xx ?? 0,
     probe: probe
-      ? { completed: probe.completed, p50Ms: probe.latency?.p50 ?? null, p99Ms: probe.latency?.p99 ?? null }
+      ? {
+          completed: probe.completed,
+          p50Ms: probe.latency?.p50 ?? null,
+          p99Ms: probe.latency?.p99 ?? null,
+          lowerBound: progressBounds(probe),
+        }
       : null,
     server: serverView(context.stats),
   }
+}
+
+/** Which of the figures a progress report carries (p50, p99) are lower bounds. */
+function progressBounds(m: Metrics | null): LatencyField[] {
+  return (m?.latency?.lowerBound ?? []).filter((f) => f === 'p50' || f === 'p99')
 }
 
 /** One point of the result's timeline, from one progress report and the latest `/__stats`. */
@@ -149,13 +168,14 @@ export function serverSummary(poller: PollerView, cpuMs: number | null): ServerS
 
 /**
  * How the load really ended. The cap and the natural end can race (autocannon notices its end at
- * its next one-second sample): a run that got everything it asked for, or ran its full duration,
- * was not cut.
+ * its next one-second sample): a run that got everything it asked for, or ran its full duration
+ * with every request it sent answered, was not cut.
  */
 export function settledEnd(outcome: LoadOutcome, options: Pick<ResolvedRunOptions, 'requests' | 'durationS'>): EndedBy {
   if (outcome.endedBy !== 'cap') return outcome.endedBy
   if (options.requests !== null && outcome.main.completed >= options.requests) return 'completed'
-  if (options.durationS !== null && outcome.elapsedMs >= options.durationS * 1000) return 'duration'
+  const answered = outcome.main.unanswered === 0 && (outcome.probe?.unanswered ?? 0) === 0
+  if (options.durationS !== null && outcome.elapsedMs >= options.durationS * 1000 && answered) return 'duration'
   return 'cap'
 }
 
@@ -195,6 +215,7 @@ export function buildResult(facts: RunFacts): BenchResult {
       warmupMs: facts.started.warmupMs,
       setupMs: facts.started.setupMs,
       cpuMs: outcome?.cpuMs ?? null,
+      open: outcome?.open ?? null,
       probe: outcome?.probeStats ?? null,
     },
     timeline: facts.timeline,

@@ -9,7 +9,7 @@
 //
 // Progress goes to the caller's `onProgress` at each phase change and every 200 ms of load.
 //
-// This is the heavy half of the library (child processes, autocannon in the child). Front ends
+// This is the heavy half of the library (child processes, the load generator). Front ends
 // import it lazily through `runScenario` in index.ts.
 //
 // Abort: the promise resolves with what was measured so far (`partial: true`,
@@ -138,7 +138,7 @@ class BenchRun {
         onStopping: (elapsedMs, last) => this.report(this.snapshot('stopping', elapsedMs, last)),
       },
     )
-    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix } = o
+    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open } = o
     const config = {
       origin: this.origin,
       path: o.path,
@@ -148,6 +148,7 @@ class BenchRun {
       maxRequests,
       timeoutS,
       cpuMix,
+      open: open && { ratePerSec: open.ratePerSec, connections: open.preopened, maxConnections: connections },
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

@@ -5,6 +5,11 @@
 // Every run is bounded twice: by count or duration, and by a hard time cap (10 s unless the
 // scenario or the caller says otherwise). A run the cap cuts is reported as partial, never
 // extrapolated: step 1 on `drill` would need 150 s, and "10 of 150 done in 10 s" is the lesson.
+//
+// Most scenarios are closed loop (autocannon: a connection sends its next request when the last
+// answer arrives). One with `open` is open loop (bench/open-loop.ts): `open.ratePerSec` requests a
+// second on a fixed schedule for `durationS`, whatever the server does, each latency counted from
+// when the request was due; `connections` is then the most connections the generator may hold.
 
 import type { ProbeOptions } from './types.ts'
 
@@ -24,8 +29,16 @@ export interface Scenario {
   capS: number
   /** cpu-mix: the CPU task size to calibrate, and the paced I/O probe. */
   cpuMix?: { targetMs: number; probe: ProbeOptions }
+  /** Open loop: requests a second on a fixed schedule, and how many connections to open beforehand. */
+  open?: OpenLoad
   /** The goal the talk sets for step 3 under this load, checked and printed by the reports. */
   target?: Target
+}
+
+export interface OpenLoad {
+  ratePerSec: number
+  /** Opened (and used once) before the schedule starts; default `defaultPreopened(rate)` (options.ts). */
+  preopened?: number
 }
 
 export interface Target {
@@ -81,7 +94,18 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 6,
     path: '/cpu/<n>',
     capS: 10,
-    cpuMix: { targetMs: 60, probe: { path: '/0', ratePerSec: 100, connections: 50 } },
+    // The probe holds its 50 connections and opens no more (bench/open-loop.ts says why 50).
+    cpuMix: { targetMs: 60, probe: { path: '/0', ratePerSec: 100, connections: 50, maxConnections: 50 } },
+  },
+  {
+    name: 'paced',
+    title: '200 req/s of /0 on a fixed schedule for 5 s (open loop): latency from when each request was due',
+    // The most connections the generator may hold (live runs allow 600).
+    connections: 500,
+    durationS: 5,
+    path: '/0',
+    capS: 10,
+    open: { ratePerSec: 200 },
   },
 ]
 

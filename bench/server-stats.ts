@@ -4,8 +4,12 @@
 // One poll at a time, each on a fresh connection with a short timeout: a blocked server (step 1
 // sleeping, step 3 hashing) cannot answer, and a missed poll is counted rather than queued. Peak
 // RSS is therefore the peak *seen* every 250 ms, which the README says.
+//
+// `fetchText` and `timeRequest` are the plain requests the bench sends beside its load (cpu-mix's
+// task timed on the idle server, the stall of bench/stall.ts).
 
 import { get } from 'node:http'
+import { performance } from 'node:perf_hooks'
 
 export type StatsBody = Record<string, unknown>
 
@@ -24,6 +28,14 @@ export function fetchText(url: string, timeoutMs: number): Promise<{ status: num
     )
     req.on('error', reject)
   })
+}
+
+/** One GET on its own connection; how long until its answer, in ms (an answer other than 200 fails). */
+export async function timeRequest(url: string, timeoutMs = 30_000): Promise<number> {
+  const t0 = performance.now()
+  const { status } = await fetchText(url, timeoutMs)
+  if (status !== 200) throw new Error(`${url}: status ${status}`)
+  return Math.round((performance.now() - t0) * 100) / 100
 }
 
 /** `/__stats` as an object, or null when the server does not answer with JSON in time. */

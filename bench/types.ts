@@ -11,11 +11,19 @@ export type { MachineInfo }
 /**
  * bench/results/<scenario>.json, and `npm run bench -- --json FILE`: one scenario run against one
  * or more steps, one after another, in the envelope of every recorded file (recording.ts).
+ * Version 3: latencies count the requests a run left unanswered (`lowerBound`, `unanswered`), and
+ * a run may be open loop (`options.open`, `generator.open`).
  */
-export const BENCH_COMPARISON = 'bench-comparison/2'
+export const BENCH_COMPARISON = 'bench-comparison/3'
 export type BenchComparison = Recording<typeof BENCH_COMPARISON, { scenario: string; results: BenchResult[] }>
 
-/** Latency percentiles in milliseconds, to the microsecond, from an HDR histogram of every response. */
+/** The figures of a `LatencySummary`. */
+export type LatencyField = 'min' | 'p50' | 'p90' | 'p99' | 'max' | 'mean'
+
+/**
+ * Latency percentiles in milliseconds, to the microsecond, from an HDR histogram of every response
+ * and of every request left unanswered, counted at its wait so far (metrics.ts).
+ */
 export interface LatencySummary {
   min: number
   p50: number
@@ -23,6 +31,11 @@ export interface LatencySummary {
   p99: number
   max: number
   mean: number
+  /**
+   * The figures that are lower bounds: they count a request that had no answer yet at its wait so
+   * far, and would be higher had it been waited for ("≥ 10.0 s"). Empty when every figure is exact.
+   */
+  lowerBound: LatencyField[]
 }
 
 /** What one load (the main one, or cpu-mix's probe) measured. */
@@ -39,7 +52,22 @@ export interface Metrics {
    * when no connection completed twice (a single wave, like `drill`).
    */
   steadyThroughput: number | null
+  /**
+   * Closed loop: from each request's send. Open loop: from the moment each request was *due* on the
+   * schedule, so time spent waiting for the server to take it is counted (no coordinated omission).
+   * Requests still unanswered are in it at their wait so far (see `unanswered`).
+   */
   latency: LatencySummary | null
+  /**
+   * Open loop only (null in a closed loop, where it is `latency`): from the moment each request
+   * actually left to its answer, the time a closed-loop tool such as wrk would report.
+   */
+  serviceTime: LatencySummary | null
+  /**
+   * Requests sent (or due, in an open loop) and not answered when these figures were taken: each is
+   * counted in the latencies at its wait so far, which makes the figures it reaches lower bounds.
+   */
+  unanswered: number
   /** Connection errors (refused, reset, ...), timeouts not included. */
   errors: number
   /** Requests with no answer within the timeout. */
@@ -151,8 +179,10 @@ export interface BenchResult {
      * cpuMs / loadMs near 1 means it kept a whole core busy: it may be the bottleneck.
      */
     cpuMs: number | null
-    /** cpu-mix: connections the probe had to reopen, and requests still unanswered at the end. */
-    probe: { reconnects: number; unanswered: number } | null
+    /** An open-loop run: how well the generator kept its schedule. */
+    open: OpenLoopStats | null
+    /** cpu-mix: the same for its paced probe. */
+    probe: OpenLoopStats | null
   } | null
   timeline: TimelinePoint[]
   /** The processes this run started (all gone when the promise settles). */
@@ -180,13 +210,57 @@ export interface ResolvedRunOptions {
   maxRequests: number
   /** cpu-mix only. */
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /**
+   * Open loop (null: closed loop, autocannon): `ratePerSec` requests a second on a fixed schedule
+   * for `durationS`, whatever the server does. `connections` above is then the most connections the
+   * generator may hold; `preopened` of them are opened before the schedule starts.
+   */
+  open: { ratePerSec: number; preopened: number } | null
 }
 
-export interface ProbeOptions {
+/** An open-loop sender (bench/open-loop.ts): the main load of an open-loop run, or cpu-mix's probe. */
+export interface OpenLoopOptions {
   path: string
   ratePerSec: number
-  /** Keep-alive connections, opened and used once before the load starts (see bench/probe.ts). */
+  /** Keep-alive connections opened, and each used once, before the schedule starts. */
   connections: number
+  /**
+   * The most connections it may hold. Below it, a request that finds every connection busy goes out
+   * on a new one at once; at it, the request waits for a free one (its wait counts in its latency,
+   * and it is counted in `OpenLoopStats.heldAtBound`).
+   */
+  maxConnections: number
+}
+
+/** cpu-mix's `/0` probe is an open-loop sender (bench/open-loop.ts says why it has 50 connections). */
+export type ProbeOptions = OpenLoopOptions
+
+/** How an open-loop sender kept its schedule: every request it could not send on time is counted. */
+export interface OpenLoopStats {
+  ratePerSec: number
+  /** Requests that fell due before the schedule ended (or the run was stopped). */
+  scheduled: number
+  /** Requests written to a connection. */
+  sent: number
+  /**
+   * Sent more than `lateAfterMs` after they fell due although a connection was free: the generator
+   * itself was late (its event loop was held up). Their latency still counts from when they were due.
+   */
+  late: number
+  lateAfterMs: number
+  /** The latest such a send came, in ms after it was due. */
+  maxLatenessMs: number
+  /** Sent late because every connection was busy and the bound was reached. */
+  heldAtBound: number
+  maxConnections: number
+  /** Connections opened before the schedule started, and during the run. */
+  opened: { before: number; during: number }
+  /** The most connections open at once. */
+  peakConnections: number
+  /** Requests lost with their connection (refused, reset); also in the metrics' `errors`. */
+  refused: number
+  /** Due but not answered when the sender stopped: in the latencies at their wait so far. */
+  unanswered: number
 }
 
 /** What `onProgress` receives, at most every 200 ms. */
@@ -201,11 +275,15 @@ export interface BenchProgress {
   /** Running percentiles of everything completed so far (ms). */
   p50Ms: number | null
   p99Ms: number | null
+  /** Which of `p50Ms` and `p99Ms` are lower bounds (requests in flight, counted at their wait so far). */
+  lowerBound: LatencyField[]
+  /** Requests sent (or due) and not answered yet. */
+  unanswered: number
   errors: number
   timeouts: number
   non2xx: number
   /** cpu-mix: the probe's running figures (the I/O latency while the cores are busy). */
-  probe: { completed: number; p50Ms: number | null; p99Ms: number | null } | null
+  probe: { completed: number; p50Ms: number | null; p99Ms: number | null; lowerBound: LatencyField[] } | null
   /** The latest `/__stats`: `recent` values, i.e. the last one-second window. */
   server: { rssBytes: number; loopDelayP99Ms: number; connections: number; inFlight: number } | null
 }

@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { parseBenchArgs, UsageError } from '../bench/cli/args.ts'
-import { BenchOptionError, resolveRunOptions, type RunInput } from '../bench/options.ts'
+import { BenchOptionError, resolveRunOptions, type RunInput, throughputLimit } from '../bench/options.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 
 const oneLine = (e: unknown) => e instanceof Error && e.message.length > 0 && !e.message.includes('\n')
@@ -36,6 +36,25 @@ describe('bench flags', () => {
     )
     // One request per connection in drill: --connections 20 asks 20 requests.
     assert.equal(resolveRunOptions({ connections: 20 }).requests, 20)
+  })
+
+  test('--rate makes a run open loop: the paced scenario unless one is named, a duration, a connection bound', () => {
+    assert.deepEqual(parseBenchArgs(['--rate', '250', '--duration', '2']).input, { rate: 250, durationS: 2 })
+    const paced = resolveRunOptions({ rate: 250, durationS: 2 })
+    assert.deepEqual(
+      [paced.scenario, paced.path, paced.durationS, paced.requests, paced.connections, paced.open],
+      ['paced', '/0', 2, null, 500, { ratePerSec: 250, preopened: 10 }],
+    )
+    assert.deepEqual(resolveRunOptions({ scenario: 'paced' }).open, { ratePerSec: 200, preopened: 10 })
+    // A closed-loop scenario run open loop keeps its path; the bound is the open loop's default.
+    const drill = resolveRunOptions({ scenario: 'drill', rate: 5000, durationS: 3 })
+    assert.deepEqual(
+      [drill.path, drill.requests, drill.connections, drill.open],
+      ['/1000', null, 1000, { ratePerSec: 5000, preopened: 50 }],
+    )
+    assert.equal(resolveRunOptions({ rate: 100, durationS: 1, connections: 4 }).open?.preopened, 4)
+    // No closed-loop limit for an open loop: it offers its rate whatever the server does.
+    assert.equal(throughputLimit(drill), null)
   })
 
   test('unknown or malformed flags are a one-line UsageError', () => {
@@ -75,6 +94,11 @@ describe('bench flags', () => {
       { url: 'http://127.0.0.1:6969/1000' },
       { url: 'not a url' },
       { url: 'http://127.0.0.1:6969', step: '3' },
+      { rate: 0 },
+      { rate: 100_001 },
+      { rate: 100, requests: 1000 },
+      { scenario: 'drill', rate: 100 },
+      { scenario: 'cpu-mix', rate: 100 },
     ]
     for (const input of bad) {
       assert.throws(

@@ -4,8 +4,9 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { Recorder } from '../bench/metrics.ts'
-import { parseAnswer } from '../bench/probe.ts'
+import { latencyDuration, latencyMs } from '../bench/format.ts'
+import { Recorder, type Unanswered } from '../bench/metrics.ts'
+import { parseAnswer } from '../bench/open-loop.ts'
 import { checkTarget, comparisonTable, summaryLine } from '../bench/report.ts'
 import { resolveRunOptions, throughputLimit } from '../bench/options.ts'
 import type { BenchResult, Metrics } from '../bench/types.ts'
@@ -109,6 +110,123 @@ describe('Recorder', () => {
   })
 })
 
+describe('requests left unanswered', () => {
+  const waited = (ms: number, count = 1): Unanswered[] =>
+    Array.from({ length: count }, () => ({ waitedMs: ms, inServiceMs: ms }))
+
+  test('count at their wait so far, and every figure they reach is a lower bound (step 1 on drill)', () => {
+    // 9 of 150 answered within the 10 s cap, after 1..9 s; the other 141 had waited 10 s.
+    const r = new Recorder()
+    r.start(0)
+    for (let i = 1; i <= 9; i++) r.record(i, i * 1000, i * 1000, 200)
+    const finished = r.metrics().latency!
+    near(finished.p99, 9000, 1e-3) // the answered alone: the figure a cut run used to report
+    const m = r.metrics(waited(10_000, 141))
+    assert.equal(m.unanswered, 141)
+    near(m.latency!.p50, 10_000, 1e-3)
+    near(m.latency!.p99, 10_000, 1e-3)
+    near(m.latency!.min, 1000)
+    assert.deepEqual(m.latency!.lowerBound, ['p50', 'p90', 'p99', 'max', 'mean'], 'the min is an answered request')
+    assert.equal(m.completed, 9, 'an unanswered request is not an answer')
+  })
+
+  test('a figure below every unanswered wait is exact: whatever those requests take, they sit above it', () => {
+    const r = new Recorder()
+    r.start(0)
+    for (let i = 0; i < 1000; i++) r.record(0, i + 1, 1, 200)
+    const m = r.metrics(waited(5000, 5))
+    near(m.latency!.p50, 1, 1e-2)
+    near(m.latency!.p99, 1, 1e-2)
+    assert.deepEqual(m.latency!.lowerBound, ['max', 'mean'])
+  })
+
+  test('an unanswered request younger than a figure still makes it a lower bound: it may end above it', () => {
+    // 100 requests: 97 answered in 1 ms, one in 4 s, one in 5 s, one unanswered after 0.5 s. The p99
+    // (the 99th of 100) is 4 s if that one ends below 4 s, 5 s if it ends later: at least 4 s.
+    const r = new Recorder()
+    r.start(0)
+    for (let i = 0; i < 97; i++) r.record(0, i + 1, 1, 200)
+    r.record(1, 4000, 4000, 200)
+    r.record(2, 5000, 5000, 200)
+    const l = r.metrics(waited(500)).latency!
+    near(l.p99, 4000, 1e-3)
+    assert.ok(l.lowerBound.includes('p99'))
+    assert.ok(!l.lowerBound.includes('p50'))
+  })
+
+  test('against a brute force on random runs: the reported figure, and lower bound exactly where it could rise', () => {
+    // Whole microseconds below 30 ms, which the histogram keeps exactly. A percentile is the value at
+    // rank ⌈p% of all⌉; it could rise iff it differs from the same rank with the unanswered last.
+    let seed = 42
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    for (let trial = 0; trial < 300; trial++) {
+      const answered = Array.from({ length: random(40) }, () => 1 + random(30_000))
+      const waiting = Array.from({ length: random(12) }, () => 1 + random(30_000))
+      if (answered.length + waiting.length === 0) continue
+      const r = new Recorder()
+      r.start(0)
+      for (const us of answered) r.record(0, us / 1000, us / 1000, 200)
+      const l = r.metrics(waiting.map((us) => ({ waitedMs: us / 1000, inServiceMs: null }))).latency!
+      const low = [...answered, ...waiting].sort((a, b) => a - b)
+      const high = [...answered.sort((a, b) => a - b), ...waiting.map(() => Number.POSITIVE_INFINITY)]
+      for (const [field, p] of [
+        ['min', 0],
+        ['p50', 50],
+        ['p90', 90],
+        ['p99', 99],
+      ] as const) {
+        const rank = Math.max(1, Math.ceil((p * low.length) / 100))
+        assert.equal(l[field], low[rank - 1]! / 1000, `trial ${trial} ${field}`)
+        assert.equal(l.lowerBound.includes(field), high[rank - 1]! > low[rank - 1]!, `trial ${trial} ${field} bound`)
+      }
+      assert.equal(l.lowerBound.includes('max'), waiting.length > 0)
+    }
+  })
+
+  test('nothing answered, something waiting: every figure is a lower bound', () => {
+    const l = new Recorder().metrics(waited(2500, 3)).latency!
+    near(l.p50, 2500, 1e-3)
+    assert.deepEqual(l.lowerBound, ['min', 'p50', 'p90', 'p99', 'max', 'mean'])
+  })
+
+  test('open loop: service time from the actual send beside latency from the due time', () => {
+    // Due at 0, 10, 20 ms; the server stalled until 100 ms: the first left on time, the others waited
+    // for a connection (at the bound) and left at 100 ms. All answered at 101 ms.
+    const r = new Recorder({ serviceTime: true })
+    r.start(0)
+    r.record(0, 101, 101, 200, 101)
+    r.record(0, 101, 91, 200, 1)
+    r.record(0, 101, 81, 200, 1)
+    const m = r.metrics([{ waitedMs: 50, inServiceMs: null }]) // due at 51, not sent yet
+    near(m.latency!.max, 101)
+    near(m.serviceTime!.p50, 1, 1e-2)
+    assert.equal(m.unanswered, 1)
+    assert.deepEqual(m.serviceTime!.lowerBound, [], 'a request not sent yet has no service time')
+    assert.equal(new Recorder().metrics().serviceTime, null, 'a closed loop has none: its latency is its service time')
+  })
+
+  test('the summary line and the target check say so', () => {
+    const options = resolveRunOptions({ scenario: 'drill', step: '1' })
+    const r = new Recorder()
+    r.start(0)
+    for (let i = 1; i <= 9; i++) r.record(i, i * 1000, i * 1000, 200)
+    const main = r.metrics(waited(10_000, 141))
+    assert.equal(
+      summaryLine({ endedBy: 'cap', elapsedMs: 10_005, main }, options, true),
+      '9 of 150 done in 10.0 s (cut by the 10 s cap); 141 unanswered',
+    )
+    assert.equal(latencyMs(main.latency, 'p99'), '≥ 10000.4')
+    assert.equal(latencyDuration(main.latency, 'p99'), '≥ 10.0 s')
+    assert.equal(latencyDuration(main.latency, 'min'), '1.00 s')
+    // A lower bound under the target proves nothing: drill's p99 ≤ 1030 ms is missed.
+    const fast = { ...main, throughput: 200, latency: { ...main.latency!, p99: 1000 } }
+    assert.equal(checkTarget({ scenario: 'drill', metrics: fast } as BenchResult)?.met, false)
+  })
+})
+
 describe('limits, summaries, targets', () => {
   test('the closed-loop limit is connections × 1000 / ms, only for /<ms> loads', () => {
     assert.equal(throughputLimit(resolveRunOptions({ scenario: 'drill' })), 150)
@@ -138,7 +256,7 @@ describe('limits, summaries, targets', () => {
       completed: 150,
       spanMs: 1030,
       throughput,
-      latency: { min: 1000, p50: 1010, p90: 1020, p99, max: p99, mean: 1010 },
+      latency: { min: 1000, p50: 1010, p90: 1020, p99, max: p99, mean: 1010, lowerBound: [] },
     })
     const result = (m: Metrics) => ({ scenario: 'drill', metrics: m, done: 150, asked: 150 }) as BenchResult
     assert.equal(checkTarget(result(metrics(146, 1020)))?.met, true)

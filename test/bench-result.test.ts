@@ -34,14 +34,14 @@ function metrics(completed: number, throughput: number | null, extra: Partial<Me
     completed,
     spanMs: throughput === null ? null : (completed * 1000) / throughput,
     throughput,
-    latency: { min: 1000, p50: 1005, p90: 1008, p99: 1010, max: 1012, mean: 1005 },
+    latency: { min: 1000, p50: 1005, p90: 1008, p99: 1010, max: 1012, mean: 1005, lowerBound: [] },
     statusCodes: { 200: completed },
     ...extra,
   }
 }
 
 function outcome(endedBy: LoadOutcome['endedBy'], main: Metrics, elapsedMs = 1020): LoadOutcome {
-  return { endedBy, elapsedMs, main, probe: null, autocannon: null, cpuMs: 300, probeStats: null }
+  return { endedBy, elapsedMs, main, probe: null, autocannon: null, cpuMs: 300, open: null, probeStats: null }
 }
 
 function facts(overrides: Partial<RunFacts>): RunFacts {
@@ -67,7 +67,7 @@ describe('buildResult', () => {
     assert.deepEqual([r.endedBy, r.partial, r.done, r.asked], ['completed', false, 150, 150])
     assert.deepEqual(r.limit, { throughput: 150, ratio: 0.983, steadyRatio: null })
     assert.match(r.summary, /^150 of 150 done in 1\.02 s$/)
-    assert.deepEqual(r.generator, { warmupMs: 80, setupMs: 10.5, cpuMs: 300, probe: null })
+    assert.deepEqual(r.generator, { warmupMs: 80, setupMs: 10.5, cpuMs: 300, open: null, probe: null })
     assert.deepEqual(r.step, { id: '3', title: 'event loop' })
     assert.equal(r.url, 'http://127.0.0.1:40000')
     assert.deepEqual(JSON.parse(JSON.stringify(r)), r, 'plain JSON')

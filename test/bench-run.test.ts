@@ -85,7 +85,7 @@ describe('bench runs against real servers', () => {
     assert.equal(result.endedBy, 'aborted')
     assert.equal(result.partial, true)
     assert.equal(result.done, 0, 'no /5000 answer can have come')
-    assert.match(result.summary, /^0 of 150 done in .* \(aborted\)$/)
+    assert.match(result.summary, /^0 of 150 done in .* \(aborted\); 150 unanswered$/)
     assertGone(result.pids)
   })
 
@@ -98,13 +98,23 @@ describe('bench runs against real servers', () => {
     assert.equal(liveChildren(), 0)
   })
 
-  test('the cap cuts a run and it is reported as partial', async () => {
+  test('the cap cuts a run: partial; requests left unanswered count in its latencies, as lower bounds', async () => {
     // Step 1 serves one /300 at a time: 10 of them need 3 s; the cap allows 1 s.
     const result = await runScenario({ step: '1', scenario: 'drill', connections: 10, path: '/300', capS: 1 })
     assert.equal(result.endedBy, 'cap')
     assert.equal(result.partial, true)
     assert.ok(result.done >= 2 && result.done <= 4, `${result.done} done`)
-    assert.match(result.summary, new RegExp(`^${result.done} of 10 done in 1\\.\\d\\d s \\(cut by the 1 s cap\\)$`))
+    const unanswered = 10 - result.done
+    assert.equal(result.metrics.unanswered, unanswered)
+    assert.match(
+      result.summary,
+      new RegExp(`^${result.done} of 10 done in 1\\.\\d\\d s \\(cut by the 1 s cap\\); ${unanswered} unanswered$`),
+    )
+    // The answered ones took 300-1000 ms; the others had waited about the whole second when the cap
+    // came: the median is one of them, so it is at least that, and says so.
+    const latency = result.metrics.latency!
+    assert.ok(latency.p50 >= 900, `p50 ${latency.p50} ms`)
+    assert.deepEqual(latency.lowerBound, ['p50', 'p90', 'p99', 'max', 'mean'])
     assertGone(result.pids)
   })
 })
@@ -132,7 +142,7 @@ describe('npm run bench and Ctrl-C', () => {
     assert.equal(children.length, 2, `the server and the generator run (${stderr})`)
     cli.kill('SIGINT')
     assert.equal(await exited, 130, stderr)
-    assert.match(stdout, /0 of 150 done in .* \(aborted\)/)
+    assert.match(stdout, /0 of 150 done in .* \(aborted\); 150 unanswered/)
     for (const pid of children) assert.equal(isRunning(pid), false, `child ${pid} is gone`)
   })
 })

@@ -26,7 +26,8 @@ import {
   type Reply,
   type RunView,
 } from '../bench/live/protocol.ts'
-import { checkRunRequest, LIVE_CAP_S, LIVE_MAX_STEPS } from '../bench/live/requests.ts'
+import { checkRunRequest, LIVE_CAP_S, LIVE_MAX_STEPS, liveRefusal } from '../bench/live/requests.ts'
+import { findScenario } from '../bench/scenarios.ts'
 import type { RunInput } from '../bench/options.ts'
 import type { BenchProgress, BenchResult, RunHooks } from '../bench/types.ts'
 import { connectHmr, viteToken, type HmrMessage } from './helpers/hmr-client.ts'
@@ -51,6 +52,20 @@ describe('live bench: what a window may ask for', () => {
       steps: ['3', '5', 'piscina'],
     })
     assert.ok(checkRunRequest({ requestId: 'r3', kind: 'single', scenario: 'drill', step: '2-pool' }).ok)
+    // An open-loop scenario within the caps runs live like any other.
+    assert.ok(checkRunRequest({ requestId: 'r4', kind: 'compare', scenario: 'paced', steps: ['3', '4'] }).ok)
+  })
+
+  test("a scenario beyond the caps is refused: connections, an open loop's rate, a duration past the cap", () => {
+    const paced = findScenario('paced')!
+    assert.equal(liveRefusal(paced), null)
+    for (const [scenario, why] of [
+      [{ ...paced, connections: 601 }, /opens 601 connections, more than a live run may \(600\)/],
+      [{ ...paced, open: { ratePerSec: 10_001 } }, /offers 10001 req\/s, more than a live run may \(10000\)/],
+      [{ ...paced, durationS: 11 }, /runs longer than a live run may \(10 s\)/],
+    ] as const) {
+      assert.match(liveRefusal(scenario) ?? '', why)
+    }
   })
 
   test('anything else is refused with a one-line reason: unknown names, paths, commands, URLs, extra fields', () => {
@@ -164,6 +179,8 @@ function progress(elapsedMs: number, completed: number): BenchProgress {
     ratePerSec: 100,
     p50Ms: 1000,
     p99Ms: 1020,
+    lowerBound: [],
+    unanswered: 150 - completed,
     errors: 0,
     timeouts: 0,
     non2xx: 0,

@@ -8,13 +8,17 @@ import { join } from 'node:path'
 import { describe, test } from 'node:test'
 import { isRecording } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
+import { CROSSCHECK, type CrossCheck, crosscheckMarkdown } from '../bench/crosscheck.ts'
 import { markdownReport } from '../bench/report.ts'
+import type { StallRecord } from '../recordings/stall.ts'
 import { BENCH_COMPARISON, type BenchComparison } from '../bench/types.ts'
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8')
 
 describe('recorded files', () => {
-  const comparisons = readdirSync(join(REPO_ROOT, 'bench/results')).filter((f) => f.endsWith('.json'))
+  const comparisons = readdirSync(join(REPO_ROOT, 'bench/results')).filter(
+    (f) => f.endsWith('.json') && f !== 'crosscheck.json',
+  )
 
   test('bench/results/<scenario>.json: a comparison of that scenario, in the envelope', () => {
     assert.ok(comparisons.length >= 4, comparisons.join(', '))
@@ -36,9 +40,28 @@ describe('recorded files', () => {
     }
   })
 
-  test('recordings/: the thread cost and the buffer demo in the envelope, the trace with it as its header', () => {
+  test('bench/results/crosscheck.json: the harness against wrk, in the envelope; the .md is written from it', () => {
+    const doc: unknown = JSON.parse(read('bench/results/crosscheck.json'))
+    assert.ok(isRecording(doc, CROSSCHECK), `crosscheck.json is a ${CROSSCHECK}`)
+    const check = doc as CrossCheck
+    assert.deepEqual(
+      check.sections.map((s) => s.load.kind),
+      ['closed', 'closed', 'open'],
+    )
+    const open = check.sections[2]!
+    assert.ok(open.agreement !== null && open.rows.some((r) => r.tool === 'wrk'))
+    assert.equal(read('bench/results/crosscheck.md'), crosscheckMarkdown(check))
+  })
+
+  test('recordings/: thread cost, buffer demo and stall in the envelope; the trace with it as its header', () => {
     assert.ok(isRecording(JSON.parse(read('recordings/thread-cost.json')), 'thread-cost/1'))
     assert.ok(isRecording(JSON.parse(read('recordings/demo-buffers.json')), 'demo-buffers/2'))
+    const stall = JSON.parse(read('recordings/stall.json')) as StallRecord
+    assert.ok(isRecording(stall, 'stall/1'))
+    assert.deepEqual(
+      stall.runs.map((r) => r.loop),
+      ['closed', 'open'],
+    )
     // envelopeLines' four lines, in its order.
     const header = read('recordings/step4-trace.txt').split('\n').slice(0, 4)
     assert.equal(header[0], '# schema: step4-trace/1')

@@ -3,7 +3,7 @@
 // message: the CLI prints it and exits with 2.
 
 import { flagLines, readFlags, UsageError } from '../../examples/shared/flags.ts'
-import { DEFAULT_SCENARIO, DEFAULT_STEP, type RunInput } from '../options.ts'
+import { DEFAULT_OPEN_SCENARIO, DEFAULT_SCENARIO, DEFAULT_STEP, type RunInput } from '../options.ts'
 import { SCENARIOS } from '../scenarios.ts'
 import { STEPS } from '../steps.ts'
 
@@ -28,7 +28,17 @@ const FLAGS = {
     value: 'NAME',
     help: `${SCENARIOS.map((s) => s.name).join(' | ')} (default ${DEFAULT_SCENARIO})`,
   },
-  connections: { kind: 'int', help: 'concurrent connections (cpu-mix: CPU connections)' },
+  connections: {
+    kind: 'int',
+    help: 'concurrent connections (cpu-mix: CPU connections; open loop: the most it may open)',
+  },
+  rate: {
+    kind: 'number',
+    value: 'R',
+    help:
+      'open loop: R requests/s on a fixed schedule for --duration, latency from when each was due ' +
+      `(default scenario ${DEFAULT_OPEN_SCENARIO})`,
+  },
   requests: { kind: 'int', help: 'stop after this many requests (count-bounded run)' },
   duration: { kind: 'number', value: 'S', help: 'seconds of load (duration-bounded run)' },
   path: { kind: 'text', value: '/P', help: 'the path to load, e.g. /200 (not for cpu-mix)' },
@@ -59,6 +69,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     path: f.path,
     capS: f.cap,
     cpuN: f['cpu-n'],
+    rate: f.rate,
   }
   // Only the flags that were given: the others come from the scenario.
   const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as RunInput
@@ -68,6 +79,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
 export function benchUsage(): string {
   const lines = [
     'usage: npm run bench -- [flags]        one scenario against one step (default: step 3, drill)',
+    '       npm run bench -- --rate R --duration S [--path P]   open loop: R req/s on a fixed schedule',
     '       npm run bench:all -- [flags]    the scenario against every step, one comparison table',
     '',
     ...flagLines(FLAGS, 20),

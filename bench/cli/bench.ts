@@ -10,7 +10,14 @@
 import { writeFileSync } from 'node:fs'
 import { orExit, UsageError } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
-import { BenchOptionError, type BenchResult, DEFAULT_SCENARIO, resolveRunOptions, runScenario } from '../index.ts'
+import {
+  BenchOptionError,
+  type BenchResult,
+  DEFAULT_OPEN_SCENARIO,
+  DEFAULT_SCENARIO,
+  resolveRunOptions,
+  runScenario,
+} from '../index.ts'
 import { machineLine } from '../recording.ts'
 import { runnableSteps } from '../step-support.ts'
 import { comparison, comparisonTable, markdownReport, resultText, tableNotes, targetLines } from '../report.ts'
@@ -64,7 +71,8 @@ async function runOne(args: BenchArgs, signal: AbortSignal): Promise<BenchResult
 }
 
 async function runAll(args: BenchArgs, signal: AbortSignal): Promise<BenchResult[]> {
-  const { scenario = DEFAULT_SCENARIO, ...overrides } = args.input
+  const { scenario = args.input.rate === undefined ? DEFAULT_SCENARIO : DEFAULT_OPEN_SCENARIO, ...overrides } =
+    args.input
   const steps = runnableSteps().map((s) => s.id)
   const printers = steps.map((step) => progressPrinter(`step ${step}`))
   const outcome = await runComparison(

@@ -32,11 +32,17 @@ async function main(): Promise<number> {
       value: 'NAME',
       help: `record this scenario only (default: ${RECORDED_SCENARIOS.join(', ')})`,
     },
+    note: {
+      kind: 'text',
+      value: 'TEXT',
+      help: 'said under each table, e.g. "Shared machine: other work was running."',
+    },
   })
   const scenarios = flags.scenario === undefined ? [...RECORDED_SCENARIOS] : [flags.scenario]
   const signal = stopOnCtrlC('stopping; nothing more is written')
   mkdirSync(RESULTS_DIR, { recursive: true })
   for (const scenario of scenarios) {
+    // The command that makes the file again (a note describes one recording, not the command).
     const command = `npm run bench:record${flags.scenario === undefined ? '' : ` -- --scenario ${scenario}`}`
     let results: BenchResult[]
     try {
@@ -47,7 +53,7 @@ async function main(): Promise<number> {
       return 1
     }
     if (signal.aborted) return 130
-    const doc = comparison(scenario, results, command)
+    const doc = comparison(scenario, results, command, flags.note)
     writeFileSync(join(RESULTS_DIR, `${scenario}.json`), `${JSON.stringify(doc, null, 2)}\n`)
     writeFileSync(join(RESULTS_DIR, `${scenario}.md`), markdownReport(doc))
     console.log(`\n${comparisonTable(results)}\n→ bench/results/${scenario}.json, bench/results/${scenario}.md\n`)

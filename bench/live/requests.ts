@@ -10,17 +10,23 @@
 //   and cpu-mix (one per core + 50 probe connections) fit; c10k (10,000) does not: it needs a raised
 //   `ulimit -n` in two processes and takes the whole laptop for seconds. It stays a terminal
 //   command (`npm run bench -- --scenario c10k`).
+// - LIVE_MAX_RATE: an open-loop scenario offers at most 10,000 requests a second, and runs within
+//   the 10 s cap (its duration is not cut short: a cut open loop would report its unfinished
+//   schedule). Its connections (the most the generator may open) count against the 600 above.
+//   10,000/s is well within what the generator sends on two cores; more would measure the generator.
+//   (No scenario's duration may exceed the cap either: the run would be refused when it starts.)
 // - LIVE_MAX_STEPS: a comparison runs at most 8 steps, one after another, so the longest live
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
 
 import { connectionsOf } from '../options.ts'
-import { findScenario, SCENARIOS } from '../scenarios.ts'
+import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
 
 export const LIVE_CAP_S = 10
 export const LIVE_MAX_CONNECTIONS = 600
+export const LIVE_MAX_RATE = 10_000
 export const LIVE_MAX_STEPS = 8
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
@@ -91,14 +97,22 @@ function checkScenario(name: unknown): Checked<string> {
   const scenario = findScenario(name)
   if (scenario === undefined)
     return fail(`unknown scenario '${short(name)}' (known: ${SCENARIOS.map((s) => s.name).join(', ')})`)
+  const refusal = liveRefusal(scenario)
+  return refusal === null ? { ok: true, value: scenario.name } : fail(refusal)
+}
+
+/** Why a scenario may not run live (it exceeds a cap), or null. */
+export function liveRefusal(scenario: Scenario): string | null {
+  const elsewhere = `run it with npm run bench -- --scenario ${scenario.name}`
   const connections = connectionsOf(scenario)
-  if (connections > LIVE_MAX_CONNECTIONS) {
-    return fail(
-      `${scenario.name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ` +
-        `run it with npm run bench -- --scenario ${scenario.name}`,
-    )
-  }
-  return { ok: true, value: scenario.name }
+  const name = scenario.name
+  if (connections > LIVE_MAX_CONNECTIONS)
+    return `${name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ${elsewhere}`
+  if (scenario.open && scenario.open.ratePerSec > LIVE_MAX_RATE)
+    return `${name} offers ${scenario.open.ratePerSec} req/s, more than a live run may (${LIVE_MAX_RATE}): ${elsewhere}`
+  if ((scenario.durationS ?? 0) > LIVE_CAP_S)
+    return `${scenario.name} runs longer than a live run may (${LIVE_CAP_S} s): ${elsewhere}`
+  return null
 }
 
 function checkStep(name: unknown): Checked<string> {

@@ -11,7 +11,13 @@ import type { LegView, LivePoint, RunView } from '../../bench/live/protocol.ts'
 import { clockTime, day } from '../../bench/format.ts'
 import { isRecording } from '../../bench/recording.ts'
 import { SCENARIOS } from '../../bench/scenarios.ts'
-import { BENCH_COMPARISON, type BenchComparison, type BenchProgress, type BenchResult } from '../../bench/types.ts'
+import {
+  BENCH_COMPARISON,
+  type BenchComparison,
+  type BenchProgress,
+  type BenchResult,
+  type LatencySummary,
+} from '../../bench/types.ts'
 import type { BenchChannel } from './channel.ts'
 
 const files = import.meta.glob<unknown>('../../bench/results/*.json', { eager: true, import: 'default' })
@@ -45,8 +51,9 @@ export function recorded(scenario: string): BenchComparison | null {
 export function recordedCaption(scenario: string, withNode = true): string {
   const doc = recorded(scenario)
   if (doc === null) return 'not recorded: npm run bench:record'
-  const { cores, node } = doc.machine
-  return `recorded ${day(doc.recordedAt)} on ${cores} cores${withNode ? `, Node ${node}` : ''} · ${doc.command}`
+  const { cores, node, loadAverage1m } = doc.machine
+  const note = doc.note ? ` · ${doc.note} (load ${loadAverage1m ?? '?'})` : ''
+  return `recorded ${day(doc.recordedAt)} on ${cores} cores${withNode ? `, Node ${node}` : ''} · ${doc.command}${note}`
 }
 
 export function recordedResult(scenario: string, step: string): BenchResult | null {
@@ -54,6 +61,26 @@ export function recordedResult(scenario: string, step: string): BenchResult | nu
 }
 
 // ---- figures ------------------------------------------------------------------------------
+
+/**
+ * The latency a card shows for a result: under cpu-mix the `/0` probe's (the I/O latency while the
+ * cores are busy), else the load's. Its `lowerBound` says which figures count requests left
+ * unanswered (format.ts writes those "≥ 10.0 s").
+ */
+export function shownLatency(r: BenchResult): LatencySummary | null {
+  return r.options.cpuMix ? (r.probe?.latency ?? null) : r.metrics.latency
+}
+
+/** The same while a run is going: the running p99 shown, and whether it is a lower bound. */
+export function shownProgressP99(p: BenchProgress, cpuMix: boolean): { p99: number | null; lowerBound: boolean } {
+  const from = cpuMix ? p.probe : { p99Ms: p.p99Ms, lowerBound: p.lowerBound }
+  return { p99: from?.p99Ms ?? null, lowerBound: from?.lowerBound.includes('p99') ?? false }
+}
+
+/** The offered rate of an open-loop scenario (requests a second), or null for a closed loop. */
+export function offeredRate(scenario: string): number | null {
+  return SCENARIOS.find((s) => s.name === scenario)?.open?.ratePerSec ?? null
+}
 
 /** The numbers a table shows, the same for a result and for a run in progress. */
 export interface Figures {
@@ -71,6 +98,12 @@ export interface Figures {
   max: number | null
   /** cpu-mix: the `/0` probe's p99, the I/O latency while the cores are busy. */
   probeP99: number | null
+  /** The figures above that are lower bounds (requests left unanswered, counted at their wait). */
+  lowerBound: ('p50' | 'p99' | 'max' | 'probeP99')[]
+  /** Requests sent (or due) and not answered: at the end of a result, or so far. */
+  unanswered: number
+  /** Open loop: the offered rate (requests a second); null for a closed loop. */
+  offered: number | null
   errors: number
   timeouts: number
   non2xx: number
@@ -93,6 +126,12 @@ export function figuresOfResult(r: BenchResult): Figures {
     p99: r.metrics.latency?.p99 ?? null,
     max: r.metrics.latency?.max ?? null,
     probeP99: r.probe?.latency?.p99 ?? null,
+    lowerBound: [
+      ...(['p50', 'p99', 'max'] as const).filter((f) => r.metrics.latency?.lowerBound.includes(f)),
+      ...(r.probe?.latency?.lowerBound.includes('p99') ? (['probeP99'] as const) : []),
+    ],
+    unanswered: r.metrics.unanswered,
+    offered: r.options.open?.ratePerSec ?? null,
     errors: r.metrics.errors,
     timeouts: r.metrics.timeouts,
     non2xx: r.metrics.non2xx,
@@ -114,6 +153,12 @@ export function figuresOfProgress(p: BenchProgress, scenario: string): Figures {
     p99: p.p99Ms,
     max: null,
     probeP99: p.probe?.p99Ms ?? null,
+    lowerBound: [
+      ...p.lowerBound.filter((f) => f === 'p50' || f === 'p99'),
+      ...(p.probe?.lowerBound.includes('p99') ? (['probeP99'] as const) : []),
+    ],
+    unanswered: p.unanswered,
+    offered: offeredRate(scenario),
     errors: p.errors,
     timeouts: p.timeouts,
     non2xx: p.non2xx,

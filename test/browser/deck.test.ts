@@ -12,7 +12,8 @@ import { after, before, describe, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import type { BenchComparison } from '../../bench/types.ts'
 import { REPO_ROOT } from '../../bench/repo-root.ts'
-import { doneOfAsked, duration, perSecond } from '../../bench/format.ts'
+import type { StallRecord } from '../../recordings/stall.ts'
+import { doneOfAsked, duration, latencyDuration, perSecond } from '../../bench/format.ts'
 import { loadDeck, type DeckSlide } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
 import { findOverflow, waitForSlide } from './slide-checks.ts'
@@ -128,7 +129,10 @@ describe('the built deck, slide by slide', () => {
       `${doneOfAsked(stepOne.done, stepOne.asked)}${stepOne.partial ? ` (cap ${stepOne.options.capS} s)` : ''}`,
     )
     assert.equal(await live.locator('[data-field="rate"]').textContent(), perSecond(stepOne.metrics.throughput))
-    assert.equal(await live.locator('[data-field="p99"]').textContent(), duration(stepOne.metrics.latency?.p99))
+    assert.equal(
+      await live.locator('[data-field="p99"]').textContent(),
+      latencyDuration(stepOne.metrics.latency, 'p99'),
+    )
     assert.ok(Number(await live.getAttribute('data-points')) > 0, 'the recorded timeline is drawn')
 
     // Every BenchCompare: each recorded step's bars carry its numbers; a step not recorded says so.
@@ -147,13 +151,28 @@ describe('the built deck, slide by slide', () => {
           continue
         }
         assert.equal(rate, perSecond(r.metrics.throughput), `${scenario} step ${step}`)
-        const p99 = scenario === 'cpu-mix' ? r.probe?.latency?.p99 : r.metrics.latency?.p99
+        // A p99 that counts requests left unanswered by a cut run reads "≥ …", and the bar is hatched.
+        const latency = scenario === 'cpu-mix' ? r.probe?.latency : r.metrics.latency
         assert.equal(
           await compare.locator(`[data-field="p99"][data-step="${step}"]`).textContent(),
-          duration(p99),
+          latencyDuration(latency, 'p99'),
           `${scenario} step ${step}`,
         )
       }
+    }
+
+    // Step 1 on drill needs 150 s and is always cut by the cap: its bars are hatched, the legend says why.
+    assert.ok(stepOne.partial, 'step 1 on drill is cut by the cap')
+    const all = (await open('<BenchCompare scenario="drill" />')).locator('[data-bench-compare]')
+    assert.equal(await all.locator('[data-step="1"][data-field="p99"] .fill.cut').count(), 1)
+    assert.equal(await all.locator('[data-field="cut-legend"]').count(), 1)
+
+    // One stall measured both ways, from recordings/stall.json.
+    const stall = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/stall.json'), 'utf8')) as StallRecord
+    const both = (await open('<StallBothWays')).locator('[data-stall]')
+    for (const run of stall.runs) {
+      const p99 = await both.locator(`[data-loop="${run.loop}"][data-field="p99"] .value`).textContent()
+      assert.equal(p99, latencyDuration(run.latency, 'p99'), `${run.loop} loop`)
     }
 
     // LoopLag (step 3 and 5 under cpu-mix): the worst second of each recorded run.
