@@ -4,7 +4,8 @@
 // - steps 2 and 3 overlap them: both done in under 500 ms;
 // - step 3 runs /cpu on its loop: a /0 sent meanwhile waits for the hash;
 // - step 2 keeps its loop free (the hash runs on a thread) and counts the threads it starts;
-//   with --pool 2, a third concurrent request waits for a free thread.
+//   with --pool 2, a third concurrent request waits for a free thread (the longest line is
+//   counted); with --max-threads 2, a third and a fourth are refused with 503, and counted.
 
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
