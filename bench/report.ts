@@ -22,6 +22,10 @@ export function comparison(scenario: string, results: BenchResult[], command: st
   return { schema: BENCH_COMPARISON, recordedAt: first.startedAt, command, machine: first.machine, scenario, results }
 }
 
+function switches(s: { voluntary: number; involuntary: number } | null | undefined): string {
+  return s ? `${count(s.voluntary)}/${count(s.involuntary)}` : DASH
+}
+
 function failures(m: Metrics): string {
   return `${count(m.errors)}/${count(m.timeouts)}/${count(m.non2xx)}`
 }
@@ -148,7 +152,11 @@ export function resultText(r: BenchResult): string {
     const extras = [
       s.cpuMs !== null && r.loadMs > 0 ? `CPU ${percent(s.cpuMs / r.loadMs)} of a core` : '',
       s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '',
-      s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '',
+      s.cpuLimit !== null ? `CPU limit ${s.cpuLimit}` : '',
+      s.contextSwitches
+        ? `context switches ${count(s.contextSwitches.voluntary)} voluntary, ` +
+          `${count(s.contextSwitches.involuntary)} involuntary`
+        : '',
     ]
     lines.push(
       [
@@ -204,8 +212,10 @@ function columnsFor(results: BenchResult[]): Column[] {
       title: 'threads spawned',
       value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : DASH),
     })
-  if (results.some((r) => r.server?.cpuCap != null))
-    server.push({ title: 'CPU cap', value: (r) => (r.server?.cpuCap != null ? String(r.server.cpuCap) : DASH) })
+  if (results.some((r) => r.server?.cpuLimit != null))
+    server.push({ title: 'CPU limit', value: (r) => (r.server?.cpuLimit != null ? String(r.server.cpuLimit) : DASH) })
+  if (results.some((r) => r.server?.contextSwitches != null))
+    server.push({ title: 'context switches (vol/invol)', value: (r) => switches(r.server?.contextSwitches) })
   if (cpuMix) {
     return [
       { title: 'step', value: stepLabel },
@@ -288,6 +298,12 @@ export function tableNotes(results: BenchResult[]): string[] {
       "(polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
+  if (results.some((r) => r.server?.contextSwitches != null))
+    notes.push(
+      "context switches: the server process's, every thread counted (getrusage), from the first /__stats " +
+        'poll before the load to the last one after it; voluntary: a thread gave up its core to wait, ' +
+        'involuntary: the scheduler took it away.',
+    )
   return notes
 }
 

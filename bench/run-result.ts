@@ -11,6 +11,7 @@ import type { StepEntry } from './steps.ts'
 import type {
   AutocannonSummary,
   BenchProgress,
+  ContextSwitches,
   BenchResult,
   CpuCalibration,
   EndedBy,
@@ -34,6 +35,8 @@ export interface LoadOutcome {
 
 /** What the `/__stats` polls saw (server-stats.ts's `StatsPoller` is one). */
 export interface PollerView {
+  /** The first poll that answered (before the load), the baseline of counters that only grow. */
+  first: StatsBody | null
   latest: StatsBody | null
   peakRss: number | null
   recentLoopDelayP99Max: number | null
@@ -139,12 +142,30 @@ export function serverSummary(poller: PollerView, cpuMs: number | null): ServerS
     recentLoopDelayP99MaxMs: poller.recentLoopDelayP99Max,
     eventLoopUtilization: numberField(final, 'eventLoopUtilization'),
     threadsSpawned: numberField(final, 'threadsSpawned'),
-    cpuCap: numberField(final, 'cpuCap'),
+    cpuLimit: numberField(final, 'cpuLimit'),
+    contextSwitches: contextSwitchesDuring(poller.first, final),
     cpuMs,
     polls: poller.polls,
     missedPolls: poller.missed,
     final,
   }
+}
+
+/**
+ * The server's context switches (all its threads, Linux: examples/shared/stats.ts) from the first
+ * poll, on the idle server before the load, to the last one after it: what the run cost, not the
+ * totals since the server started. Null when the server does not report them, or answered once.
+ */
+export function contextSwitchesDuring(first: StatsBody | null, last: StatsBody | null): ContextSwitches | null {
+  if (first === null || last === null || first === last) return null
+  const change = (key: string) => {
+    const before = numberField(first, key)
+    const after = numberField(last, key)
+    return before === null || after === null ? null : after - before
+  }
+  const voluntary = change('voluntaryContextSwitches')
+  const involuntary = change('involuntaryContextSwitches')
+  return voluntary === null || involuntary === null ? null : { voluntary, involuntary }
 }
 
 /**

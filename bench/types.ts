@@ -60,7 +60,14 @@ export interface ServerSummary {
   eventLoopUtilization: number | null
   /** Step-specific counters, when the step reports them. */
   threadsSpawned: number | null
-  cpuCap: number | null
+  /** Step 5 and its peers: how many CPU tasks may run at once (`--cpu-limit`). */
+  cpuLimit: number | null
+  /**
+   * The server's context switches during the run: the change from the first `/__stats` poll (idle,
+   * before the load) to the last (after it), every thread of the process counted. Null where the
+   * server does not report them (not Linux) or answered only once.
+   */
+  contextSwitches: ContextSwitches | null
   /** CPU time the server used during the load (Linux, from /proc; 10 ms resolution), in ms. */
   cpuMs: number | null
   /** How many polls answered, and how many did not (a blocked server cannot answer). */
@@ -68,6 +75,15 @@ export interface ServerSummary {
   missedPolls: number
   /** The last `/__stats` body, as the server sent it. */
   final: Record<string, unknown> | null
+}
+
+/**
+ * Context switches (getrusage): voluntary — a thread gave up its core to wait (a sleep, a lock, an
+ * empty socket); involuntary — the scheduler took the core away (its time slice was over).
+ */
+export interface ContextSwitches {
+  voluntary: number
+  involuntary: number
 }
 
 /** cpu-mix: the size of one CPU task, calibrated on the running machine before the run. */

@@ -14,6 +14,7 @@ import {
   progressSnapshot,
   type RunFacts,
   serverSummary,
+  contextSwitchesDuring,
   settledEnd,
   timelinePoint,
 } from '../bench/run-result.ts'
@@ -134,20 +135,33 @@ describe('the server as the polls saw it', () => {
   }
 
   test("serverSummary: peak and worst window from the polls, the step's own counters when it has them", () => {
-    const poller = { latest: stats, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 2 }
+    const poller = { first: null, latest: stats, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 2 }
     assert.deepEqual(serverSummary(poller, 850), {
       peakRssBytes: 95e6,
       eventLoopDelayP99Ms: 4.5,
       recentLoopDelayP99MaxMs: 12,
       eventLoopUtilization: 0.2,
       threadsSpawned: 150,
-      cpuCap: null,
+      cpuLimit: null,
+      contextSwitches: null,
       cpuMs: 850,
       polls: 40,
       missedPolls: 2,
       final: stats,
     })
     assert.equal(serverSummary({ ...poller, latest: null }, null), null, 'a server that never answered')
+  })
+
+  test("serverSummary: step 5's cpuLimit, and the context switches of the run, not since the server started", () => {
+    const idle = { ...stats, voluntaryContextSwitches: 1000, involuntaryContextSwitches: 40 }
+    const after = { ...stats, cpuLimit: 2, voluntaryContextSwitches: 5500, involuntaryContextSwitches: 95 }
+    const poller = { first: idle, latest: after, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 0 }
+    const s = serverSummary(poller, 850)!
+    assert.equal(s.cpuLimit, 2)
+    assert.deepEqual(s.contextSwitches, { voluntary: 4500, involuntary: 55 })
+    assert.equal(contextSwitchesDuring(idle, idle), null, 'one poll is no interval')
+    assert.equal(contextSwitchesDuring(stats, after), null, 'absent where not measured (not Linux), not 0')
+    assert.equal(contextSwitchesDuring(null, after), null)
   })
 
   test('progress reports and timeline points carry the last one-second window', () => {
