@@ -2,7 +2,7 @@
 // (generator.ts, a forked child). The generator sends aggregated figures every 200 ms, never one
 // message per response: at 80,000 responses a second the IPC channel would become the bottleneck.
 
-import type { AutocannonSummary, CpuCalibration, Metrics, ProbeOptions } from './types.ts'
+import type { AutocannonSummary, AwaitChainSizing, CpuCalibration, Metrics, ProbeOptions } from './types.ts'
 
 export interface GeneratorConfig {
   /** e.g. http://127.0.0.1:40123 */
@@ -17,6 +17,8 @@ export interface GeneratorConfig {
   timeoutS: number
   progressIntervalMs: number
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /** await-trap, await-yield: the generator sizes the chain (`path` holds `<n>`), then loads it. */
+  awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -24,6 +26,7 @@ export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: '
 export type FromGenerator =
   | { type: 'calibrating' }
   | { type: 'calibrated'; cpu: CpuCalibration }
+  | { type: 'sized'; chain: AwaitChainSizing }
   /** The load has started: `warmupMs` warming the generator, `setupMs` creating the clients. */
   | { type: 'started'; path: string; warmupMs: number; setupMs: number }
   | { type: 'progress'; elapsedMs: number; ratePerSec: number; main: Metrics; probe: Metrics | null }

@@ -12,9 +12,11 @@ import { get } from 'node:http'
 import net, { createServer, type AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
+import { sizeAwaitChain } from './await-chain.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
 import { Recorder } from './metrics.ts'
+import { awaitPath } from './options.ts'
 import { PacedProbe } from './probe.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
@@ -72,9 +74,18 @@ async function run(config: GeneratorConfig): Promise<void> {
     await send({ type: 'calibrated', cpu })
     path = `/cpu/${cpu.n}`
   }
+  if (config.awaitChain) {
+    await send({ type: 'calibrating' })
+    const { targetMs, n } = config.awaitChain
+    const chain = await sizeAwaitChain(config.origin, config.path, targetMs, n, config.timeoutS * 1000)
+    await send({ type: 'sized', chain })
+    path = awaitPath(config.path, chain.n)
+  }
+  // The paced /0 probe, beside CPU work (cpu-mix) or a chain of awaits.
+  const probeOptions = config.cpuMix?.probe ?? config.awaitChain?.probe ?? null
 
   const main = new Recorder()
-  const probeRecorder = config.cpuMix ? new Recorder() : null
+  const probeRecorder = probeOptions ? new Recorder() : null
   // autocannon passes the client object with each response; number the connections for the
   // steady-state rate (metrics.ts).
   const connectionIds = new WeakMap<object, number>()
@@ -86,7 +97,7 @@ async function run(config: GeneratorConfig): Promise<void> {
   // so a cold JIT in the client is not charged to the server under test.
   const warmupMs = await warmUp(Math.min(config.connections, 500))
   const { hostname, port } = new URL(config.origin)
-  const probe = config.cpuMix ? new PacedProbe(hostname, Number(port), config.cpuMix.probe) : null
+  const probe = probeOptions ? new PacedProbe(hostname, Number(port), probeOptions) : null
   await probe?.open()
 
   const t0 = performance.now()

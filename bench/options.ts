@@ -4,6 +4,7 @@
 // anything. A bad option is a `BenchOptionError` with a one-line message.
 
 import { availableParallelism } from 'node:os'
+import { MAX_AWAIT_ROUNDS } from '../examples/shared/limits.ts'
 import { findScenario, type Scenario, SCENARIOS } from './scenarios.ts'
 import { findStep, STEPS } from './steps.ts'
 import type { ResolvedRunOptions } from './types.ts'
@@ -14,6 +15,8 @@ export const LIMITS = {
   maxRequests: 1_000_000,
   maxCapS: 300,
   maxCpuN: 1_000_000_000,
+  /** The awaits step 3 accepts in one `/await/<n>` (examples/shared/limits.ts). */
+  maxAwaitN: MAX_AWAIT_ROUNDS,
   maxPathLength: 200,
 } as const
 
@@ -39,6 +42,8 @@ export interface RunInput {
   capS?: number
   /** cpu-mix: use this `n` instead of calibrating. */
   cpuN?: number
+  /** await-trap, await-yield: awaits per request, instead of sizing the chain on the server. */
+  awaitN?: number
 }
 
 /** A bad option: the message is one line, fit for a CLI error or a reply to the browser. */
@@ -89,8 +94,19 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   }
 
   let cpuMix: ResolvedRunOptions['cpuMix'] = null
+  let awaitChain: ResolvedRunOptions['awaitChain'] = null
   let path = input.path ?? scenario.path
-  if (scenario.cpuMix) {
+  if (input.awaitN !== undefined && !scenario.awaitChain)
+    fail('--await-n applies to the await-trap and await-yield scenarios only')
+  if (scenario.awaitChain) {
+    if (input.path !== undefined)
+      fail(`${scenario.name} sends ${scenario.path} and a /0 probe: --path does not apply (use --await-n to size it)`)
+    if (input.cpuN !== undefined) fail('--cpu-n applies to the cpu-mix scenario only')
+    if (input.awaitN !== undefined) checkInt('--await-n', input.awaitN, 1, LIMITS.maxAwaitN, fail)
+    const { targetMs, probe } = scenario.awaitChain
+    awaitChain = { targetMs, n: input.awaitN ?? null, probe: { ...probe } }
+    if (input.awaitN !== undefined) path = awaitPath(scenario.path, input.awaitN)
+  } else if (scenario.cpuMix) {
     if (input.path !== undefined)
       fail(`cpu-mix sends /cpu/<n> and a /0 probe: --path does not apply (use --cpu-n to size the task)`)
     if (input.cpuN !== undefined) checkInt('--cpu-n', input.cpuN, 1, LIMITS.maxCpuN, fail)
@@ -116,15 +132,23 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     timeoutS: Math.ceil(capS) + 2,
     maxRequests: LIMITS.maxRequests,
     cpuMix,
+    awaitChain,
   }
+}
+
+/** `/await/<n>` or `/await-yield/<n>` with `n` filled in. */
+export function awaitPath(template: string, n: number): string {
+  return template.replace('<n>', String(n))
 }
 
 /**
  * The closed-loop limit of a `/<ms>` load: each connection can complete at most one request per
  * `ms`, so no server can beat connections × 1000 / ms requests per second. Null for other paths.
  */
-export function throughputLimit(options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix'>): number | null {
-  if (options.cpuMix) return null
+export function throughputLimit(
+  options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix' | 'awaitChain'>,
+): number | null {
+  if (options.cpuMix || options.awaitChain) return null
   const match = /^\/(\d+)(?:\?.*)?$/.exec(options.path)
   if (!match) return null
   const ms = Number(match[1])

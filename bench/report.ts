@@ -48,7 +48,7 @@ export function summaryLine(
   const m = outcome.main
   // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
   const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
-  const what = options.cpuMix ? 'CPU tasks' : ''
+  const what = options.cpuMix ? 'CPU tasks' : options.awaitChain ? 'chains' : ''
   const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
   let line = `${done}${what ? ` ${what}` : ''} done in ${time}`
   if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
@@ -117,6 +117,15 @@ export function resultText(r: BenchResult): string {
         `ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
     )
   }
+  if (r.awaitChain) {
+    const c = r.awaitChain
+    const sizing =
+      c.msPerMillion === null ? 'given' : `sized: the fastest /await/1,000,000 took ${ms(c.msPerMillion)} ms`
+    lines.push(
+      `chain: n = ${count(c.n)} awaits (${sizing}, target ${c.targetMs} ms); one ${r.options.path} took ` +
+        `${ms(c.serverMs)} ms on the idle server`,
+    )
+  }
   const limit = r.limit ? ` (limit ${perSecond(r.limit.throughput)}, ratio ${r.limit.ratio?.toFixed(3) ?? DASH})` : ''
   lines.push(
     `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${perSecond(m.throughput)} req/s${limit} = completed / (last ` +
@@ -129,9 +138,9 @@ export function resultText(r: BenchResult): string {
         `rate, ramp left out`,
     )
   }
-  lines.push(latencyLine(r.cpu ? 'CPU task latency' : 'latency', m))
+  lines.push(latencyLine(r.cpu ? 'CPU task latency' : r.awaitChain ? 'chain latency' : 'latency', m))
   if (r.probe) {
-    const p = o.cpuMix?.probe
+    const p = o.cpuMix?.probe ?? o.awaitChain?.probe
     const extra = r.generator?.probe
       ? `; ${r.generator.probe.unanswered} unanswered at the end, ${r.generator.probe.reconnects} reconnects`
       : ''
@@ -216,6 +225,28 @@ function columnsFor(results: BenchResult[]): Column[] {
     server.push({ title: 'CPU limit', value: (r) => (r.server?.cpuLimit != null ? String(r.server.cpuLimit) : DASH) })
   if (results.some((r) => r.server?.contextSwitches != null))
     server.push({ title: 'context switches (vol/invol)', value: (r) => switches(r.server?.contextSwitches) })
+  const probeColumns: Column[] = [
+    { title: 'I/O p50 ms', value: (r) => ms(r.probe?.latency?.p50) },
+    { title: 'I/O p99 ms', value: (r) => ms(r.probe?.latency?.p99) },
+    { title: 'I/O max ms', value: (r) => ms(r.probe?.latency?.max) },
+    { title: 'probe done', value: (r) => (r.probe ? count(r.probe.completed) : DASH) },
+    {
+      title: 'errors (conn/timeout/non-2xx)',
+      value: (r) => (r.probe ? `${failures(r.metrics)} · probe ${failures(r.probe)}` : failures(r.metrics)),
+    },
+  ]
+  if (results.some((r) => r.awaitChain !== null || r.options.awaitChain !== null)) {
+    return [
+      { title: 'step', value: stepLabel },
+      { title: 'route', value: (r) => r.options.path.replace(/\/\d+$/, '/<n>') },
+      { title: 'awaits n', value: (r) => (r.awaitChain ? count(r.awaitChain.n) : DASH) },
+      { title: 'chains/s', value: (r) => perSecond(r.metrics.throughput) },
+      { title: 'chain p50 ms', value: (r) => ms(r.metrics.latency?.p50) },
+      ...probeColumns,
+      ...server,
+      { title: 'chains done', value: doneOfAsked },
+    ]
+  }
   if (cpuMix) {
     return [
       { title: 'step', value: stepLabel },
@@ -270,7 +301,17 @@ export function tableNotes(results: BenchResult[]): string[] {
     'autocannon is closed-loop: each connection sends its next request when the previous answer arrives, so ' +
       'req/s = connections ÷ latency by construction.',
   ]
-  if (cpuMix) {
+  const chain = results.find((x) => x.awaitChain)?.awaitChain
+  if (results.some((r) => r.options.awaitChain !== null)) {
+    notes.push(
+      `chains/s = requests answered / (last answer − first send), two closed-loop connections; each request ` +
+        `awaits n = ${chain ? count(chain.n) : '?'} promises that are already resolved, sized on the idle server ` +
+        `to about ${chain?.targetMs ?? 300} ms (/await/<n>: microtasks only; /await-yield/<n>: the same, with ` +
+        'await setImmediate() every 128).',
+      'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
+        'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+    )
+  } else if (cpuMix) {
     const r = results.find((x) => x.cpu)
     notes.push(
       `CPU tasks/s = /cpu tasks completed / (last completion − first send), one closed-loop connection per ` +

@@ -10,6 +10,7 @@ import { numberField, objectField, type StatsBody } from './server-stats.ts'
 import type { StepEntry } from './steps.ts'
 import type {
   AutocannonSummary,
+  AwaitChainSizing,
   BenchProgress,
   ContextSwitches,
   BenchResult,
@@ -56,6 +57,8 @@ export interface RunFacts {
   outcome: LoadOutcome | null
   /** cpu-mix: the task size the generator calibrated (or was given). */
   cpu: CpuCalibration | null
+  /** await-trap, await-yield: the chain the generator sized (or was given). */
+  awaitChain: AwaitChainSizing | null
   /** From the generator's `started` message: the path it loaded and its own set-up costs. */
   started: { path: string; warmupMs: number; setupMs: number } | null
   server: ServerSummary | null
@@ -192,6 +195,8 @@ export function buildResult(facts: RunFacts): BenchResult {
     ...options,
     path: facts.started?.path ?? options.path,
     cpuMix: options.cpuMix && facts.cpu ? { ...options.cpuMix, n: facts.cpu.n } : options.cpuMix,
+    awaitChain:
+      options.awaitChain && facts.awaitChain ? { ...options.awaitChain, n: facts.awaitChain.n } : options.awaitChain,
   }
   return {
     startedAt: facts.startedAt,
@@ -210,6 +215,7 @@ export function buildResult(facts: RunFacts): BenchResult {
     limit: limitOf(resolved, main),
     probe: outcome?.probe ?? null,
     cpu: facts.cpu,
+    awaitChain: facts.awaitChain,
     server: facts.server,
     autocannon: outcome?.autocannon ?? null,
     generator: facts.started && {

@@ -25,6 +25,7 @@ import { type ServerProcess, startServer } from './server-process.ts'
 import { fetchText, StatsPoller } from './server-stats.ts'
 import { findStep, type StepEntry } from './steps.ts'
 import type {
+  AwaitChainSizing,
   BenchProgress,
   BenchResult,
   CpuCalibration,
@@ -54,6 +55,7 @@ class BenchRun {
   private session: GeneratorSession | null = null
   private started: { path: string; warmupMs: number; setupMs: number } | null = null
   private cpu: CpuCalibration | null = null
+  private awaitChain: AwaitChainSizing | null = null
   /** The server's CPU time when the load started, and what it used during the load (Linux). */
   private serverCpu: { atStart: number | null; used: number | null } = { atStart: null, used: null }
   private readonly timeline: TimelinePoint[] = []
@@ -94,6 +96,7 @@ class BenchRun {
       origin: this.origin,
       outcome,
       cpu: this.cpu,
+      awaitChain: this.awaitChain,
       started: this.started,
       server,
       timeline: this.timeline,
@@ -127,6 +130,9 @@ class BenchRun {
         onCalibrated: (cpu) => {
           this.cpu = cpu
         },
+        onSized: (chain) => {
+          this.awaitChain = chain
+        },
         onStarted: (path, warmupMs, setupMs) => {
           this.started = { path, warmupMs, setupMs }
           if (this.server) this.serverCpu.atStart = processCpuMs(this.server.pid)
@@ -138,7 +144,7 @@ class BenchRun {
         onStopping: (elapsedMs, last) => this.report(this.snapshot('stopping', elapsedMs, last)),
       },
     )
-    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix } = o
+    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, awaitChain } = o
     const config = {
       origin: this.origin,
       path: o.path,
@@ -148,6 +154,7 @@ class BenchRun {
       maxRequests,
       timeoutS,
       cpuMix,
+      awaitChain,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

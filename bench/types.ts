@@ -98,6 +98,21 @@ export interface CpuCalibration {
   serverMs: number | null
 }
 
+/**
+ * await-trap and await-yield: how long a chain of awaits is, sized on the idle server before the
+ * run (bench/await-chain.ts).
+ */
+export interface AwaitChainSizing {
+  n: number
+  targetMs: number
+  /** Whether `n` was sized now or given (`--await-n`, or reused across the steps of a comparison). */
+  source: 'sized' | 'given'
+  /** The fastest of five `GET /await/1000000` on the idle server, request to answer, in ms. */
+  msPerMillion: number | null
+  /** One request of the run's own route with this `n` on the idle server, in ms; null if it failed. */
+  serverMs: number | null
+}
+
 /** What autocannon itself reported, kept to show why the bench does not use it. */
 export interface AutocannonSummary {
   /**
@@ -148,9 +163,11 @@ export interface BenchResult {
   metrics: Metrics
   /** Closed-loop limit for `/<ms>` loads: connections × 1000 / ms requests per second. */
   limit: { throughput: number; ratio: number | null; steadyRatio: number | null } | null
-  /** cpu-mix only: the paced `/0` probe (I/O latency while the CPU is busy). */
+  /** cpu-mix and the await scenarios: the paced `/0` probe (I/O latency while the loop is busy). */
   probe: Metrics | null
   cpu: CpuCalibration | null
+  /** await-trap and await-yield: the chain's length, sized on the idle server. */
+  awaitChain: AwaitChainSizing | null
   server: ServerSummary | null
   autocannon: AutocannonSummary | null
   /**
@@ -196,6 +213,8 @@ export interface ResolvedRunOptions {
   maxRequests: number
   /** cpu-mix only. */
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /** await-trap and await-yield only: the chain's target length, its `n` once sized, the probe. */
+  awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
 }
 
 export interface ProbeOptions {

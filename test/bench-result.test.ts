@@ -54,6 +54,7 @@ function facts(overrides: Partial<RunFacts>): RunFacts {
     origin: 'http://127.0.0.1:40000',
     outcome: null,
     cpu: null,
+    awaitChain: null,
     started: { path: '/1000', warmupMs: 80, setupMs: 10.5 },
     server: null,
     timeline: [],
@@ -105,6 +106,38 @@ describe('buildResult', () => {
     assert.equal(r.limit, null, 'no closed-loop limit for /cpu')
     assert.equal(r.asked, null)
     assert.match(r.summary, /^100 CPU tasks done in /)
+  })
+
+  test('await-trap: the chain the generator sized is what the result says ran, with the probe', () => {
+    const options = resolveRunOptions({ step: '3', scenario: 'await-yield' })
+    assert.deepEqual([options.path, options.awaitChain?.n, options.connections], ['/await-yield/<n>', null, 2])
+    const awaitChain = { n: 6_000_000, targetMs: 300, source: 'sized' as const, msPerMillion: 50, serverMs: 380 }
+    const r = buildResult(
+      facts({
+        options,
+        awaitChain,
+        started: { path: '/await-yield/6000000', warmupMs: 50, setupMs: 1 },
+        outcome: { ...outcome('duration', metrics(30, 5), 6000), probe: metrics(590, 98) },
+      }),
+    )
+    assert.equal(r.options.path, '/await-yield/6000000')
+    assert.equal(r.options.awaitChain?.n, 6_000_000)
+    assert.deepEqual(r.awaitChain, awaitChain)
+    assert.equal(r.probe?.completed, 590)
+    assert.equal(r.limit, null, 'no closed-loop limit for a chain of awaits')
+    assert.match(r.summary, /^30 chains done in /)
+  })
+})
+
+describe('resolveRunOptions: the await scenarios', () => {
+  test('--await-n sets the chain and its path; --path, --cpu-n and --await-n elsewhere are refused', () => {
+    const given = resolveRunOptions({ step: '3', scenario: 'await-trap', awaitN: 2_000_000 })
+    assert.deepEqual([given.path, given.awaitChain?.n, given.awaitChain?.targetMs], ['/await/2000000', 2_000_000, 300])
+    assert.equal(given.cpuMix, null)
+    assert.throws(() => resolveRunOptions({ scenario: 'await-trap', path: '/0' }), /--path does not apply/)
+    assert.throws(() => resolveRunOptions({ scenario: 'await-trap', cpuN: 5 }), /--cpu-n applies to the cpu-mix/)
+    assert.throws(() => resolveRunOptions({ scenario: 'drill', awaitN: 5 }), /--await-n applies to the await-trap/)
+    assert.throws(() => resolveRunOptions({ scenario: 'await-trap', awaitN: 100_000_001 }), /--await-n must be between/)
   })
 })
 

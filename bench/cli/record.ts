@@ -1,10 +1,14 @@
 // `npm run bench:record`: the recorded results the slides show when no live run is at hand (static
-// build, PDF). Runs drill, burst512, hello and cpu-mix against every step in bench/steps.ts, one
-// step after another, and writes bench/results/<scenario>.json (a BenchComparison: the envelope of
-// every recorded file, then every result) and bench/results/<scenario>.md.
+// build, PDF). Runs drill, burst512, hello and cpu-mix against every step in bench/steps.ts, c10k
+// against steps 2 to 5, and the microtask trap (await-trap, await-yield) against step 3, the only
+// step that serves it, one step after another; writes bench/results/<scenario>.json (a
+// BenchComparison: the envelope of every recorded file, then every result) and
+// bench/results/<scenario>.md.
 //
-//   npm run bench:record                       all four scenarios (about 5 minutes for 7 servers)
+//   npm run bench:record                       every scenario (about 8 minutes for 8 servers)
 //   npm run bench:record -- --scenario drill   one of them
+//
+// c10k opens 10,000 connections: the run checks `ulimit -n` first and says what to raise.
 //
 // Real runs only: nothing here edits or smooths a number. Re-record on a quiet machine; the
 // machine line under each table (with its load average at the start) says where they came from.
@@ -13,14 +17,27 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
-import { type BenchResult, SCENARIOS, STEPS } from '../index.ts'
+import { type BenchResult, findScenario, SCENARIOS, STEPS } from '../index.ts'
 import { REPO_ROOT } from '../repo-root.ts'
 import { comparison, comparisonTable, markdownReport } from '../report.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
 
 const SCRIPT = 'bench:record'
-export const RECORDED_SCENARIOS = ['drill', 'burst512', 'hello', 'cpu-mix'] as const
+/**
+ * What is recorded, and against which steps: 'all' is every entry of bench/steps.ts. c10k on steps
+ * 2 to 5 (step 1 would serve its 10,000 clients one a second; the slide compares the ways of
+ * waiting); the microtask trap on step 3, whose routes the others answer with 404.
+ */
+export const RECORDED_SCENARIOS: Record<string, readonly string[] | 'all'> = {
+  drill: 'all',
+  burst512: 'all',
+  hello: 'all',
+  'cpu-mix': 'all',
+  c10k: ['2', '3', '4', '5'],
+  'await-trap': ['3'],
+  'await-yield': ['3'],
+}
 const RESULTS_DIR = join(REPO_ROOT, 'bench/results')
 
 async function main(): Promise<number> {
@@ -29,17 +46,20 @@ async function main(): Promise<number> {
       kind: 'text',
       choices: SCENARIOS.map((s) => s.name),
       value: 'NAME',
-      help: `record this scenario only (default: ${RECORDED_SCENARIOS.join(', ')})`,
+      help: `record this scenario only (default: ${Object.keys(RECORDED_SCENARIOS).join(', ')})`,
     },
   })
-  const scenarios = flags.scenario === undefined ? [...RECORDED_SCENARIOS] : [flags.scenario]
+  const scenarios = flags.scenario === undefined ? Object.keys(RECORDED_SCENARIOS) : [flags.scenario]
+  // The two await scenarios run one chain size: the first sizes it, the second reuses its n.
+  let awaitN: number | undefined
   const signal = stopOnCtrlC('stopping; nothing more is written')
   mkdirSync(RESULTS_DIR, { recursive: true })
   for (const scenario of scenarios) {
     const command = `npm run bench:record${flags.scenario === undefined ? '' : ` -- --scenario ${scenario}`}`
     let results: BenchResult[]
     try {
-      results = await recordScenario(scenario, signal)
+      results = await recordScenario(scenario, signal, findScenario(scenario)?.awaitChain ? awaitN : undefined)
+      awaitN ??= results.find((r) => r.awaitChain)?.awaitChain?.n
     } catch (error) {
       clearProgressLine()
       console.error(`${SCRIPT}: ${scenario}: ${error instanceof Error ? error.message : String(error)}`)
@@ -54,18 +74,19 @@ async function main(): Promise<number> {
   return 0
 }
 
-/** Every step on `scenario`, one after another; cpu-mix calibrates once (compare.ts). */
-async function recordScenario(scenario: string, signal: AbortSignal): Promise<BenchResult[]> {
-  const steps = STEPS.map((s) => s.id)
+/** The scenario's steps, one after another; cpu-mix calibrates once (compare.ts). */
+async function recordScenario(scenario: string, signal: AbortSignal, awaitN?: number): Promise<BenchResult[]> {
+  const chosen = RECORDED_SCENARIOS[scenario] ?? 'all'
+  const steps = chosen === 'all' ? STEPS.map((s) => s.id) : [...chosen]
   const printers = steps.map((step) => progressPrinter(`${scenario} step ${step}`))
   const outcome = await runComparison(
-    { scenario, steps },
+    { scenario, steps, ...(awaitN === undefined ? {} : { overrides: { awaitN } }) },
     {
       signal,
       onProgress: (leg, progress) => printers[leg]?.(progress),
       onLegDone: (leg, result) => {
         clearProgressLine()
-        console.log(`${scenario} · step ${steps[leg]} (${STEPS[leg]?.title}): ${result.summary}`)
+        console.log(`${scenario} · step ${steps[leg]} (${result.step?.title}): ${result.summary}`)
       },
     },
   )
