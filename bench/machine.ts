@@ -41,6 +41,20 @@ export function processCpuMs(pid: number): number | null {
 const CLOCK_TICKS_PER_S = 100
 
 /**
+ * A process's resident memory now, in bytes: `VmRSS` from /proc/<pid>/status on Linux (the figure
+ * `process.memoryUsage().rss` reports from inside); null elsewhere or when the process is gone.
+ * Read from outside, so a server too busy to answer `/__stats` is still measured.
+ */
+export function processRssBytes(pid: number): number | null {
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+    return kib === undefined ? null : Number(kib) * 1024
+  } catch {
+    return null
+  }
+}
+
+/**
  * How many files (sockets included) a process may open: the soft `ulimit -n`, which children
  * inherit. Read from /proc on Linux; null elsewhere (then we do not check).
  */

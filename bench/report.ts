@@ -164,7 +164,7 @@ export function resultText(r: BenchResult): string {
       s.cpuLimit !== null ? `CPU limit ${s.cpuLimit}` : '',
       s.contextSwitches
         ? `context switches ${count(s.contextSwitches.voluntary)} voluntary, ` +
-          `${count(s.contextSwitches.involuntary)} involuntary`
+          `${count(s.contextSwitches.involuntary)} involuntary (over ${seconds(s.contextSwitches.overMs)})`
         : '',
     ]
     lines.push(

@@ -156,8 +156,9 @@ export function serverSummary(poller: PollerView, cpuMs: number | null): ServerS
 
 /**
  * The server's context switches (all its threads, Linux: examples/shared/stats.ts) from the first
- * poll, on the idle server before the load, to the last one after it: what the run cost, not the
- * totals since the server started. Null when the server does not report them, or answered once.
+ * poll, on the idle server before the load, to the last one that answered, normally after it: what
+ * the run cost, not the totals since the server started. Null when the server does not report
+ * them, or answered once.
  */
 export function contextSwitchesDuring(first: StatsBody | null, last: StatsBody | null): ContextSwitches | null {
   if (first === null || last === null || first === last) return null
@@ -168,7 +169,7 @@ export function contextSwitchesDuring(first: StatsBody | null, last: StatsBody |
   }
   const voluntary = change('voluntaryContextSwitches')
   const involuntary = change('involuntaryContextSwitches')
-  return voluntary === null || involuntary === null ? null : { voluntary, involuntary }
+  return voluntary === null || involuntary === null ? null : { voluntary, involuntary, overMs: change('uptimeMs') }
 }
 
 /**

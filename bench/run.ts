@@ -18,7 +18,7 @@
 
 import { hasExited, stopChild } from './child-processes.ts'
 import { GeneratorSession } from './generator-session.ts'
-import { machineInfo, openFileLimit, processCpuMs } from './machine.ts'
+import { machineInfo, openFileLimit, processCpuMs, processRssBytes } from './machine.ts'
 import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './run-result.ts'
 import { BenchOptionError, type RunInput, resolveRunOptions } from './options.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
@@ -116,6 +116,8 @@ class BenchRun {
   /** Phase 2: the idle figures, before any load, then a poll every 250 ms. */
   private async startPolling(): Promise<void> {
     this.poller = new StatsPoller(this.origin)
+    const pid = this.server?.pid
+    if (pid !== undefined) this.poller.rssFromOutside = () => processRssBytes(pid)
     await this.poller.poll()
     this.poller.start()
   }

@@ -2,8 +2,10 @@
 // delay, connections, and the counters a step adds (threads spawned, CPU cap, ...).
 //
 // One poll at a time, each on a fresh connection with a short timeout: a blocked server (step 1
-// sleeping, step 3 hashing) cannot answer, and a missed poll is counted rather than queued. Peak
-// RSS is therefore the peak *seen* every 250 ms, which the README says.
+// sleeping, step 3 hashing, step 2 starting a thousand Workers) cannot answer, and a missed poll is
+// counted rather than queued. Peak RSS is therefore the peak *seen* every 250 ms, which the README
+// says; when the bench started the server (Linux), the poller also reads its RSS from /proc at
+// each tick, answer or not, so a server too busy to answer still has its memory measured.
 
 import { get } from 'node:http'
 
@@ -50,6 +52,9 @@ export class StatsPoller {
   private inFlight: Promise<void> | null = null
   private stopped = false
 
+  /** The server's RSS read from outside (/proc), when the bench started it. */
+  rssFromOutside: (() => number | null) | null = null
+
   constructor(
     private readonly origin: string,
     private readonly intervalMs = 250,
@@ -58,8 +63,13 @@ export class StatsPoller {
 
   start(): void {
     this.timer = setInterval(() => {
+      if (this.rssFromOutside) this.notePeak(this.rssFromOutside())
       if (this.inFlight === null) this.inFlight = this.poll().finally(() => (this.inFlight = null))
     }, this.intervalMs)
+  }
+
+  private notePeak(rss: number | null): void {
+    if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)
   }
 
   /** Stops polling and waits for a poll still under way. */
@@ -79,8 +89,7 @@ export class StatsPoller {
     this.polls++
     this.first ??= stats
     this.latest = stats
-    const rss = numberField(stats, 'rss')
-    if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)
+    this.notePeak(numberField(stats, 'rss'))
     const recent = numberField(objectField(stats, 'recent'), 'eventLoopDelayP99Ms')
     if (recent !== null) this.recentLoopDelayP99Max = Math.max(this.recentLoopDelayP99Max ?? 0, recent)
   }

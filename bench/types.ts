@@ -84,6 +84,11 @@ export interface ServerSummary {
 export interface ContextSwitches {
   voluntary: number
   involuntary: number
+  /**
+   * The time between the two polls (the server's own uptime), in ms: the whole run, or less when
+   * the server stopped answering before the end (its last answer is then the last poll).
+   */
+  overMs: number | null
 }
 
 /** cpu-mix: the size of one CPU task, calibrated on the running machine before the run. */

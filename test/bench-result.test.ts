@@ -18,6 +18,8 @@ import {
   settledEnd,
   timelinePoint,
 } from '../bench/run-result.ts'
+import { processRssBytes } from '../bench/machine.ts'
+import { StatsPoller } from '../bench/server-stats.ts'
 import type { Metrics } from '../bench/types.ts'
 
 const MACHINE: MachineInfo = {
@@ -186,12 +188,18 @@ describe('the server as the polls saw it', () => {
   })
 
   test("serverSummary: step 5's cpuLimit, and the context switches of the run, not since the server started", () => {
-    const idle = { ...stats, voluntaryContextSwitches: 1000, involuntaryContextSwitches: 40 }
-    const after = { ...stats, cpuLimit: 2, voluntaryContextSwitches: 5500, involuntaryContextSwitches: 95 }
+    const idle = { ...stats, uptimeMs: 400, voluntaryContextSwitches: 1000, involuntaryContextSwitches: 40 }
+    const after = {
+      ...stats,
+      uptimeMs: 6900,
+      cpuLimit: 2,
+      voluntaryContextSwitches: 5500,
+      involuntaryContextSwitches: 95,
+    }
     const poller = { first: idle, latest: after, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 0 }
     const s = serverSummary(poller, 850)!
     assert.equal(s.cpuLimit, 2)
-    assert.deepEqual(s.contextSwitches, { voluntary: 4500, involuntary: 55 })
+    assert.deepEqual(s.contextSwitches, { voluntary: 4500, involuntary: 55, overMs: 6500 })
     assert.equal(contextSwitchesDuring(idle, idle), null, 'one poll is no interval')
     assert.equal(contextSwitchesDuring(stats, after), null, 'absent where not measured (not Linux), not 0')
     assert.equal(contextSwitchesDuring(null, after), null)
@@ -215,5 +223,20 @@ describe('the server as the polls saw it', () => {
       rssBytes: 80e6,
       loopDelayP99Ms: 7.25,
     })
+  })
+})
+
+describe('StatsPoller: a server too busy to answer still has its memory measured', () => {
+  test('the RSS read from outside (/proc) counts in the peak, answer or not; the missed polls are counted', async () => {
+    // A port nobody listens on: every poll fails, as a server frozen behind its accept queue does.
+    const poller = new StatsPoller('http://127.0.0.1:9', 20, 200)
+    poller.rssFromOutside = () => 3.3e9
+    poller.start()
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    await poller.stop()
+    assert.equal(poller.peakRss, 3.3e9)
+    assert.equal(poller.latest, null)
+    assert.ok(poller.missed >= 1, `${poller.missed} polls missed`)
+    assert.equal(processRssBytes(process.pid)! > 1e6, process.platform === 'linux', 'VmRSS of this process')
   })
 })
