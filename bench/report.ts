@@ -22,6 +22,16 @@ export function comparison(scenario: string, results: BenchResult[], command: st
   return { schema: BENCH_COMPARISON, recordedAt: first.startedAt, command, machine: first.machine, scenario, results }
 }
 
+/** The poll after the load went unanswered: the server's counters are from its last answer. */
+function stale(r: BenchResult): boolean {
+  return r.server?.finalAnswered === false
+}
+
+function numberOf(body: Record<string, unknown> | null, key: string): number | null {
+  const value = body?.[key]
+  return typeof value === 'number' ? value : null
+}
+
 function switches(s: { voluntary: number; involuntary: number } | null | undefined): string {
   return s ? `${count(s.voluntary)}/${count(s.involuntary)}` : DASH
 }
@@ -170,9 +180,14 @@ export function resultText(r: BenchResult): string {
     lines.push(
       [
         `server: peak RSS ${megabytes(s.peakRssBytes)}`,
+        s.peakThreads != null ? `${count(s.peakThreads)} threads at most` : '',
         `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`,
         ...extras.filter(Boolean),
         s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '',
+        stale(r)
+          ? `no answer to /__stats after ${seconds(numberOf(s.final, 'uptimeMs'))} of the server's life: ` +
+            'its counters are from then'
+          : '',
       ]
         .filter(Boolean)
         .join(' · '),
@@ -212,19 +227,24 @@ interface Column {
 
 function columnsFor(results: BenchResult[]): Column[] {
   const cpuMix = results.some((r) => r.cpu !== null || r.options.cpuMix !== null)
-  const server: Column[] = [
-    { title: 'peak RSS', value: (r) => megabytes(r.server?.peakRssBytes) },
-    { title: 'loop delay p99 ms', value: (r) => ms(r.server?.eventLoopDelayP99Ms) },
-  ]
+  // A figure read from the server's last answer, when that came during the run: marked †.
+  const mark = (r: BenchResult, text: string) => (stale(r) && text !== DASH ? `${text}†` : text)
+  const server: Column[] = [{ title: 'peak RSS', value: (r) => megabytes(r.server?.peakRssBytes) }]
+  if (results.some((r) => r.server?.peakThreads != null))
+    server.push({
+      title: 'threads (peak)',
+      value: (r) => (r.server?.peakThreads != null ? count(r.server.peakThreads) : DASH),
+    })
+  server.push({ title: 'loop delay p99 ms', value: (r) => mark(r, ms(r.server?.eventLoopDelayP99Ms)) })
   if (results.some((r) => r.server?.threadsSpawned != null))
     server.push({
       title: 'threads spawned',
-      value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : DASH),
+      value: (r) => mark(r, r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : DASH),
     })
   if (results.some((r) => r.server?.cpuLimit != null))
     server.push({ title: 'CPU limit', value: (r) => (r.server?.cpuLimit != null ? String(r.server.cpuLimit) : DASH) })
   if (results.some((r) => r.server?.contextSwitches != null))
-    server.push({ title: 'context switches (vol/invol)', value: (r) => switches(r.server?.contextSwitches) })
+    server.push({ title: 'context switches (vol/invol)', value: (r) => mark(r, switches(r.server?.contextSwitches)) })
   const probeColumns: Column[] = [
     { title: 'I/O p50 ms', value: (r) => ms(r.probe?.latency?.p50) },
     { title: 'I/O p99 ms', value: (r) => ms(r.probe?.latency?.p99) },
@@ -235,7 +255,7 @@ function columnsFor(results: BenchResult[]): Column[] {
       value: (r) => (r.probe ? `${failures(r.metrics)} · probe ${failures(r.probe)}` : failures(r.metrics)),
     },
   ]
-  if (results.some((r) => r.awaitChain !== null || r.options.awaitChain !== null)) {
+  if (results.some((r) => r.awaitChain != null || r.options.awaitChain != null)) {
     return [
       { title: 'step', value: stepLabel },
       { title: 'route', value: (r) => r.options.path.replace(/\/\d+$/, '/<n>') },
@@ -302,7 +322,7 @@ export function tableNotes(results: BenchResult[]): string[] {
       'req/s = connections ÷ latency by construction.',
   ]
   const chain = results.find((x) => x.awaitChain)?.awaitChain
-  if (results.some((r) => r.options.awaitChain !== null)) {
+  if (results.some((r) => r.options.awaitChain != null)) {
     notes.push(
       `chains/s = requests answered / (last answer − first send), two closed-loop connections; each request ` +
         `awaits n = ${chain ? count(chain.n) : '?'} promises that are already resolved, sized on the idle server ` +
@@ -339,6 +359,17 @@ export function tableNotes(results: BenchResult[]): string[] {
       "(polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
+  if (results.some((r) => r.server?.peakThreads != null))
+    notes.push(
+      "threads (peak): the server process's threads, the most seen at a poll tick (/proc: every Worker, " +
+        "libuv's pool and V8's helpers counted); peak RSS also counts the process's VmRSS read from /proc at " +
+        'each tick, so a server too busy to answer /__stats is measured too.',
+    )
+  if (results.some(stale))
+    notes.push(
+      "†: from the server's last answer to /__stats, during the run: it answered no poll after the load " +
+        '(peak RSS and threads are read from /proc, answer or not).',
+    )
   if (results.some((r) => r.server?.contextSwitches != null))
     notes.push(
       "context switches: the server process's, every thread counted (getrusage), from the first /__stats " +

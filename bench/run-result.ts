@@ -40,6 +40,7 @@ export interface PollerView {
   first: StatsBody | null
   latest: StatsBody | null
   peakRss: number | null
+  peakThreads: number | null
   recentLoopDelayP99Max: number | null
   polls: number
   missed: number
@@ -135,12 +136,16 @@ export function timelinePoint(
   }
 }
 
-/** The server's figures over the run, from its polls; null if it never answered one. */
-export function serverSummary(poller: PollerView, cpuMs: number | null): ServerSummary | null {
+/**
+ * The server's figures over the run, from its polls; null if it never answered one. `finalAnswered`:
+ * the poll after the load answered (else `final` is the last answer, during the run).
+ */
+export function serverSummary(poller: PollerView, cpuMs: number | null, finalAnswered: boolean): ServerSummary | null {
   const final = poller.latest
   if (final === null) return null
   return {
     peakRssBytes: poller.peakRss,
+    peakThreads: poller.peakThreads,
     eventLoopDelayP99Ms: numberField(final, 'eventLoopDelayP99Ms'),
     recentLoopDelayP99MaxMs: poller.recentLoopDelayP99Max,
     eventLoopUtilization: numberField(final, 'eventLoopUtilization'),
@@ -150,6 +155,7 @@ export function serverSummary(poller: PollerView, cpuMs: number | null): ServerS
     cpuMs,
     polls: poller.polls,
     missedPolls: poller.missed,
+    finalAnswered,
     final,
   }
 }

@@ -18,7 +18,7 @@
 
 import { hasExited, stopChild } from './child-processes.ts'
 import { GeneratorSession } from './generator-session.ts'
-import { machineInfo, openFileLimit, processCpuMs, processRssBytes } from './machine.ts'
+import { machineInfo, openFileLimit, processCpuMs, processStatus } from './machine.ts'
 import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './run-result.ts'
 import { BenchOptionError, type RunInput, resolveRunOptions } from './options.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
@@ -117,7 +117,7 @@ class BenchRun {
   private async startPolling(): Promise<void> {
     this.poller = new StatsPoller(this.origin)
     const pid = this.server?.pid
-    if (pid !== undefined) this.poller.rssFromOutside = () => processRssBytes(pid)
+    if (pid !== undefined) this.poller.fromOutside = () => processStatus(pid)
     await this.poller.poll()
     this.poller.start()
   }
@@ -170,13 +170,18 @@ class BenchRun {
    * last look at `/__stats` (skipped on abort and failure: stop at once), then the server.
    */
   private async stopAll(finalPoll: boolean): Promise<ServerSummary | null> {
+    let finalAnswered = false
     if (this.session) await stopChild(this.session.child, finalPoll ? 'SIGTERM' : 'SIGKILL', 500)
     if (this.poller) {
       await this.poller.stop()
-      if (finalPoll && (this.server === null || !hasExited(this.server.child))) await this.poller.poll(1500)
+      if (finalPoll && (this.server === null || !hasExited(this.server.child))) {
+        const answered = this.poller.polls
+        await this.poller.poll(1500)
+        finalAnswered = this.poller.polls > answered
+      }
     }
     await this.server?.stop(finalPoll ? 2000 : 0)
-    return this.poller ? serverSummary(this.poller, this.serverCpu.used) : null
+    return this.poller ? serverSummary(this.poller, this.serverCpu.used, finalAnswered) : null
   }
 
   private stats() {

@@ -4,8 +4,9 @@
 // One poll at a time, each on a fresh connection with a short timeout: a blocked server (step 1
 // sleeping, step 3 hashing, step 2 starting a thousand Workers) cannot answer, and a missed poll is
 // counted rather than queued. Peak RSS is therefore the peak *seen* every 250 ms, which the README
-// says; when the bench started the server (Linux), the poller also reads its RSS from /proc at
-// each tick, answer or not, so a server too busy to answer still has its memory measured.
+// says; when the bench started the server (Linux), the poller also reads its RSS and its number of
+// threads from /proc at each tick, answer or not, so a server too busy to answer still has its
+// memory measured.
 
 import { get } from 'node:http'
 
@@ -52,8 +53,10 @@ export class StatsPoller {
   private inFlight: Promise<void> | null = null
   private stopped = false
 
-  /** The server's RSS read from outside (/proc), when the bench started it. */
-  rssFromOutside: (() => number | null) | null = null
+  /** The most threads the server process had at a tick (/proc), when the bench started it. */
+  peakThreads: number | null = null
+  /** The server's RSS and threads read from outside (/proc), when the bench started it. */
+  fromOutside: (() => { rssBytes: number; threads: number } | null) | null = null
 
   constructor(
     private readonly origin: string,
@@ -63,7 +66,11 @@ export class StatsPoller {
 
   start(): void {
     this.timer = setInterval(() => {
-      if (this.rssFromOutside) this.notePeak(this.rssFromOutside())
+      const outside = this.fromOutside?.() ?? null
+      if (outside !== null) {
+        this.notePeak(outside.rssBytes)
+        this.peakThreads = Math.max(this.peakThreads ?? 0, outside.threads)
+      }
       if (this.inFlight === null) this.inFlight = this.poll().finally(() => (this.inFlight = null))
     }, this.intervalMs)
   }

@@ -51,8 +51,13 @@ export interface Metrics {
 
 /** What the server said about itself in `/__stats`, polled during the run. */
 export interface ServerSummary {
-  /** The highest `rss` seen by the polls (every 250 ms) and the final snapshot, in bytes. */
+  /**
+   * The highest `rss` seen by the polls (every 250 ms) and the final snapshot, and, when the bench
+   * started the server (Linux), its VmRSS read from /proc at every tick, in bytes.
+   */
   peakRssBytes: number | null
+  /** The most threads the server process had at a tick (Linux, /proc; null with `--url`). */
+  peakThreads: number | null
   /** Event-loop delay p99 over the server's whole life, from the final snapshot (ms). */
   eventLoopDelayP99Ms: number | null
   /** The highest one-second-window (`recent`) event-loop delay p99 seen during the run (ms). */
@@ -73,6 +78,11 @@ export interface ServerSummary {
   /** How many polls answered, and how many did not (a blocked server cannot answer). */
   polls: number
   missedPolls: number
+  /**
+   * Whether the poll after the load answered. When it did not (a server still swamped), `final`
+   * and the counters read from it are the last answer, from during the run.
+   */
+  finalAnswered: boolean
   /** The last `/__stats` body, as the server sent it. */
   final: Record<string, unknown> | null
 }

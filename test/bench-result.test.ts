@@ -18,7 +18,7 @@ import {
   settledEnd,
   timelinePoint,
 } from '../bench/run-result.ts'
-import { processRssBytes } from '../bench/machine.ts'
+import { processStatus } from '../bench/machine.ts'
 import { StatsPoller } from '../bench/server-stats.ts'
 import type { Metrics } from '../bench/types.ts'
 
@@ -170,9 +170,18 @@ describe('the server as the polls saw it', () => {
   }
 
   test("serverSummary: peak and worst window from the polls, the step's own counters when it has them", () => {
-    const poller = { first: null, latest: stats, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 2 }
-    assert.deepEqual(serverSummary(poller, 850), {
+    const poller = {
+      first: null,
+      latest: stats,
+      peakRss: 95e6,
+      peakThreads: 11,
+      recentLoopDelayP99Max: 12,
+      polls: 40,
+      missed: 2,
+    }
+    assert.deepEqual(serverSummary(poller, 850, true), {
       peakRssBytes: 95e6,
+      peakThreads: 11,
       eventLoopDelayP99Ms: 4.5,
       recentLoopDelayP99MaxMs: 12,
       eventLoopUtilization: 0.2,
@@ -182,9 +191,10 @@ describe('the server as the polls saw it', () => {
       cpuMs: 850,
       polls: 40,
       missedPolls: 2,
+      finalAnswered: true,
       final: stats,
     })
-    assert.equal(serverSummary({ ...poller, latest: null }, null), null, 'a server that never answered')
+    assert.equal(serverSummary({ ...poller, latest: null }, null, false), null, 'a server that never answered')
   })
 
   test("serverSummary: step 5's cpuLimit, and the context switches of the run, not since the server started", () => {
@@ -196,8 +206,16 @@ describe('the server as the polls saw it', () => {
       voluntaryContextSwitches: 5500,
       involuntaryContextSwitches: 95,
     }
-    const poller = { first: idle, latest: after, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 0 }
-    const s = serverSummary(poller, 850)!
+    const poller = {
+      first: idle,
+      latest: after,
+      peakRss: 95e6,
+      peakThreads: 9,
+      recentLoopDelayP99Max: 12,
+      polls: 40,
+      missed: 0,
+    }
+    const s = serverSummary(poller, 850, true)!
     assert.equal(s.cpuLimit, 2)
     assert.deepEqual(s.contextSwitches, { voluntary: 4500, involuntary: 55, overMs: 6500 })
     assert.equal(contextSwitchesDuring(idle, idle), null, 'one poll is no interval')
@@ -230,13 +248,15 @@ describe('StatsPoller: a server too busy to answer still has its memory measured
   test('the RSS read from outside (/proc) counts in the peak, answer or not; the missed polls are counted', async () => {
     // A port nobody listens on: every poll fails, as a server frozen behind its accept queue does.
     const poller = new StatsPoller('http://127.0.0.1:9', 20, 200)
-    poller.rssFromOutside = () => 3.3e9
+    poller.fromOutside = () => ({ rssBytes: 3.3e9, threads: 593 })
     poller.start()
     await new Promise((resolve) => setTimeout(resolve, 150))
     await poller.stop()
-    assert.equal(poller.peakRss, 3.3e9)
+    assert.deepEqual([poller.peakRss, poller.peakThreads], [3.3e9, 593])
     assert.equal(poller.latest, null)
     assert.ok(poller.missed >= 1, `${poller.missed} polls missed`)
-    assert.equal(processRssBytes(process.pid)! > 1e6, process.platform === 'linux', 'VmRSS of this process')
+    const own = processStatus(process.pid)
+    if (process.platform === 'linux') assert.ok(own!.rssBytes > 1e6 && own!.threads >= 1, JSON.stringify(own))
+    else assert.equal(own, null)
   })
 })
