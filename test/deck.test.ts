@@ -204,6 +204,7 @@ describe('the deck (static checks)', () => {
       for (const m of slide.content.matchAll(/<(LiveBench|BenchCompare|LoopLag)\b([^>]*)\/>/g)) {
         count++
         const [tag, name, attrs] = [m[0], m[1]!, m[2]!]
+        if (/\brecorded-only\b/.test(attrs)) continue // no run button: nothing is sent
         const attr = (key: string) => new RegExp(`(?<![:\\w-])${key}="([^"]*)"`).exec(attrs)?.[1]
         const names = (key: string) => {
           const list = new RegExp(`:${key}="\\[([^\\]]*)\\]"`).exec(attrs)?.[1]
