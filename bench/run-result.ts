@@ -145,6 +145,7 @@ export function serverSummary(poller: PollerView, cpuMs: number | null, finalAns
   if (final === null) return null
   return {
     peakRssBytes: poller.peakRss,
+    idleRssBytes: numberField(poller.first, 'rss'),
     peakThreads: poller.peakThreads,
     eventLoopDelayP99Ms: numberField(final, 'eventLoopDelayP99Ms'),
     recentLoopDelayP99MaxMs: poller.recentLoopDelayP99Max,

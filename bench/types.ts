@@ -56,6 +56,8 @@ export interface ServerSummary {
    * started the server (Linux), its VmRSS read from /proc at every tick, in bytes.
    */
   peakRssBytes: number | null
+  /** `rss` at the first poll, on the idle server before the load: peak − idle is what the load cost. */
+  idleRssBytes: number | null
   /** The most threads the server process had at a tick (Linux, /proc; null with `--url`). */
   peakThreads: number | null
   /** Event-loop delay p99 over the server's whole life, from the final snapshot (ms). */

@@ -181,6 +181,7 @@ describe('the server as the polls saw it', () => {
     }
     assert.deepEqual(serverSummary(poller, 850, true), {
       peakRssBytes: 95e6,
+      idleRssBytes: null,
       peakThreads: 11,
       eventLoopDelayP99Ms: 4.5,
       recentLoopDelayP99MaxMs: 12,
@@ -217,6 +218,7 @@ describe('the server as the polls saw it', () => {
     }
     const s = serverSummary(poller, 850, true)!
     assert.equal(s.cpuLimit, 2)
+    assert.equal(s.idleRssBytes, 80e6, "the idle server's rss, before the load")
     assert.deepEqual(s.contextSwitches, { voluntary: 4500, involuntary: 55, overMs: 6500 })
     assert.equal(contextSwitchesDuring(idle, idle), null, 'one poll is no interval')
     assert.equal(contextSwitchesDuring(stats, after), null, 'absent where not measured (not Linux), not 0')
