@@ -3,10 +3,11 @@
 // deck's components take its title from here.
 //
 // Plain data, importable anywhere: the deck's components load it in the browser, so it imports
-// nothing (paths are relative to the repository root, which repo-root.ts finds under Node).
+// nothing (paths are relative to the repository root, which repo-root.ts finds under Node). What a
+// server needs from the running Node is data too (`needs`); step-support.ts asks Node.
 
 export interface StepEntry {
-  /** What `--step` takes: '1'..'5' (and names of peers added later). */
+  /** What `--step` takes: '1'..'6' (and names of variants and peers). */
   id: string
   title: string
   /** The server's entry file, relative to the repository root. */
@@ -22,6 +23,11 @@ export interface StepEntry {
    * entry that runs a step with other flags (`2-pool`) is still that step's server.
    */
   reportsAs?: string
+  /**
+   * A capability the server refuses to start without (one line, exit 2): 'socket-transfer' is
+   * handing an accepted socket to a worker thread (Node 26.6+ / 24.20+, Unix).
+   */
+  needs?: 'socket-transfer'
 }
 
 /** In `args`: the server machine's CPU count minus one, at least 1 (server-process.ts fills it in). */
@@ -39,6 +45,15 @@ export const STEPS: readonly StepEntry[] = [
     args: ['--pool', '8'],
     reportsAs: '2',
   },
+  // Step 2 with a thread per connection that owns its socket, as a C or Rust server does.
+  {
+    id: '2-own',
+    title: 'thread per connection, owning its socket',
+    entry: 'examples/02-thread-per-request/server.ts',
+    args: ['--own-socket'],
+    reportsAs: '2',
+    needs: 'socket-transfer',
+  },
   { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
   { id: '4', title: 'readiness poller + futures', entry: 'examples/04-poller/server.ts' },
   { id: '5', title: 'async CPU-bounded pool', entry: 'examples/05-cpu-pool/server.ts' },
@@ -50,6 +65,17 @@ export const STEPS: readonly StepEntry[] = [
     entry: 'examples/05-cpu-pool/server.ts',
     args: ['--cpu-limit', CPUS_MINUS_ONE],
     reportsAs: '5',
+  },
+  // Step 6 dispatches connections from one acceptor thread where the Node can hand a socket to a
+  // thread (26.6+ / 24.20+), and through the kernel (reusePort) elsewhere; '6-kernel' always does
+  // the latter, so the two dispatchers are measured side by side.
+  { id: '6', title: 'every core', entry: 'examples/06-every-core/server.ts' },
+  {
+    id: '6-kernel',
+    title: 'every core, kernel dispatch',
+    entry: 'examples/06-every-core/server.ts',
+    args: ['--dispatch', 'kernel'],
+    reportsAs: '6',
   },
   // Peers: the same protocol served another way, measured beside the steps (not part of the talk).
   { id: 'piscina', title: 'piscina peer of step 5', entry: 'bench/peers/piscina-server.ts' },

@@ -43,6 +43,19 @@ describe('parseFlags', () => {
     }
     assert.throws(() => parseFlags([], spec, { PORT: 'abc' }), UsageError)
   })
+  test('a choice flag takes one of its words, and names them when given another', () => {
+    const choice = {
+      dispatch: { kind: 'text', choices: ['acceptor', 'kernel'], default: 'acceptor', help: '' },
+    } as const
+    assert.equal(parseFlags([], choice, {}).flags.dispatch, 'acceptor')
+    assert.equal(parseFlags(['--dispatch', 'kernel'], choice, {}).flags.dispatch, 'kernel')
+    assert.equal(parseFlags(['--dispatch=kernel'], choice, {}).flags.dispatch, 'kernel')
+    assert.throws(
+      () => parseFlags(['--dispatch', 'both'], choice, {}),
+      (e: unknown) => e instanceof UsageError && e.message === "--dispatch must be one of acceptor, kernel, got 'both'",
+    )
+    assert.throws(() => parseFlags(['--dispatch'], choice, {}), UsageError)
+  })
 })
 
 describe('step servers on the command line', () => {

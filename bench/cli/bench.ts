@@ -10,15 +10,9 @@
 import { writeFileSync } from 'node:fs'
 import { orExit, UsageError } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
-import {
-  BenchOptionError,
-  type BenchResult,
-  DEFAULT_SCENARIO,
-  resolveRunOptions,
-  runScenario,
-  STEPS,
-} from '../index.ts'
+import { BenchOptionError, type BenchResult, DEFAULT_SCENARIO, resolveRunOptions, runScenario } from '../index.ts'
 import { machineLine } from '../recording.ts'
+import { runnableSteps } from '../step-support.ts'
 import { comparison, comparisonTable, markdownReport, resultText, tableNotes, targetLines } from '../report.ts'
 import { type BenchArgs, benchUsage, parseBenchArgs } from './args.ts'
 import { stopOnCtrlC } from './interrupt.ts'
@@ -53,7 +47,7 @@ async function main(): Promise<number> {
 function checkedArgs(argv: readonly string[]): BenchArgs {
   const args = parseBenchArgs(argv)
   try {
-    for (const step of args.all ? STEPS.map((s) => s.id) : [args.input.step])
+    for (const step of args.all ? runnableSteps().map((s) => s.id) : [args.input.step])
       resolveRunOptions(step === undefined ? args.input : { ...args.input, step })
   } catch (error) {
     throw error instanceof BenchOptionError ? new UsageError(error.message) : error
@@ -71,7 +65,7 @@ async function runOne(args: BenchArgs, signal: AbortSignal): Promise<BenchResult
 
 async function runAll(args: BenchArgs, signal: AbortSignal): Promise<BenchResult[]> {
   const { scenario = DEFAULT_SCENARIO, ...overrides } = args.input
-  const steps = STEPS.map((s) => s.id)
+  const steps = runnableSteps().map((s) => s.id)
   const printers = steps.map((step) => progressPrinter(`step ${step}`))
   const outcome = await runComparison(
     { scenario, steps, overrides },

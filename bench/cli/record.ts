@@ -1,11 +1,12 @@
 // `npm run bench:record`: the recorded results the slides show when no live run is at hand (static
-// build, PDF). Runs drill, burst512, hello and cpu-mix against every step in bench/steps.ts, c10k
-// against steps 2 to 5, and the microtask trap (await-trap, await-yield) against step 3, the only
-// step that serves it, one step after another; writes bench/results/<scenario>.json (a
+// build, PDF). Runs drill, burst512, hello and cpu-mix against every step in bench/steps.ts that
+// this Node can start, c10k against steps 2 to 5, and the microtask trap (await-trap, await-yield)
+// against step 3, the only step that serves it, one step after another; writes
+// bench/results/<scenario>.json (a
 // BenchComparison: the envelope of every recorded file, then every result) and
 // bench/results/<scenario>.md.
 //
-//   npm run bench:record                       every scenario (about 8 minutes for 8 servers)
+//   npm run bench:record                       every scenario (about 12 minutes for 11 servers)
 //   npm run bench:record -- --scenario drill   one of them
 //
 // c10k opens 10,000 connections: the run checks `ulimit -n` first and says what to raise.
@@ -17,9 +18,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
-import { type BenchResult, findScenario, SCENARIOS, STEPS } from '../index.ts'
+import { type BenchResult, findScenario, SCENARIOS } from '../index.ts'
 import { REPO_ROOT } from '../repo-root.ts'
 import { comparison, comparisonTable, markdownReport } from '../report.ts'
+import { runnableSteps } from '../step-support.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
 
@@ -74,10 +76,11 @@ async function main(): Promise<number> {
   return 0
 }
 
-/** The scenario's steps, one after another; cpu-mix calibrates once (compare.ts). */
+/** The scenario's steps this Node can run, one after another; cpu-mix calibrates once (compare.ts). */
 async function recordScenario(scenario: string, signal: AbortSignal, awaitN?: number): Promise<BenchResult[]> {
   const chosen = RECORDED_SCENARIOS[scenario] ?? 'all'
-  const steps = chosen === 'all' ? STEPS.map((s) => s.id) : [...chosen]
+  const runnable = runnableSteps().filter((s) => chosen === 'all' || chosen.includes(s.id))
+  const steps = runnable.map((s) => s.id)
   const printers = steps.map((step) => progressPrinter(`${scenario} step ${step}`))
   const outcome = await runComparison(
     { scenario, steps, ...(awaitN === undefined ? {} : { overrides: { awaitN } }) },
@@ -86,7 +89,7 @@ async function recordScenario(scenario: string, signal: AbortSignal, awaitN?: nu
       onProgress: (leg, progress) => printers[leg]?.(progress),
       onLegDone: (leg, result) => {
         clearProgressLine()
-        console.log(`${scenario} · step ${steps[leg]} (${result.step?.title}): ${result.summary}`)
+        console.log(`${scenario} · step ${steps[leg]} (${runnable[leg]?.title}): ${result.summary}`)
       },
     },
   )

@@ -11,6 +11,7 @@ import {
   orExit,
   parseNumber,
   readFlags,
+  type TextFlag,
 } from './flags.ts'
 import { DEFAULT_HEADER_TIMEOUT_MS } from './limits.ts'
 
@@ -18,10 +19,12 @@ export { UsageError } from './flags.ts'
 export type { BoolFlag }
 /** A step's own number flag always has a default. */
 export type IntFlag = AnyIntFlag & { default: number }
-export type FlagSpec = IntFlag | BoolFlag
+/** One word out of a fixed list, e.g. `--dispatch acceptor|kernel`. */
+export type ChoiceFlag = TextFlag & { choices: readonly string[]; default: string }
+export type FlagSpec = IntFlag | BoolFlag | ChoiceFlag
 
 type FlagValues<S extends Record<string, FlagSpec>> = {
-  [K in keyof S]: S[K] extends IntFlag ? number : boolean
+  [K in keyof S]: S[K] extends IntFlag ? number : S[K] extends ChoiceFlag ? S[K]['choices'][number] : boolean
 }
 
 export interface ServerOptions {
@@ -50,7 +53,7 @@ const SERVER_FLAGS = {
  * Parses `argv` (without node and the script). Returns the common server options and the step's
  * own flags. Throws `UsageError` with a one-line message on anything it does not understand.
  */
-export function parseFlags<S extends Record<string, FlagSpec>>(
+export function parseFlags<const S extends Record<string, FlagSpec>>(
   argv: readonly string[],
   stepFlags: S,
   env: NodeJS.ProcessEnv = process.env,
@@ -74,7 +77,7 @@ export function usage(script: string, stepFlags: Record<string, FlagSpec>): stri
 /**
  * The front door for a step's `main`: parse, or print usage / a one-line error and exit.
  */
-export function parseFlagsOrExit<S extends Record<string, FlagSpec>>(script: string, stepFlags: S) {
+export function parseFlagsOrExit<const S extends Record<string, FlagSpec>>(script: string, stepFlags: S) {
   const argv = process.argv.slice(2)
   return orExit(
     script,

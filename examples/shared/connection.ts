@@ -1,4 +1,4 @@
-// One HTTP connection, from its first byte to its close, for steps 1, 2, 3 and 5.
+// One HTTP connection, from its first byte to its close, for steps 1, 2, 3, 5 and 6.
 //
 // The steps differ in one thing only: how they carry out the work a request asks for. Everything
 // else about a connection is the same and lives here: feeding bytes to the parser, answering
@@ -124,9 +124,11 @@ export function serveConnection(socket: Socket, ctx: ConnectionContext): void {
   }
 
   function statsBody(): string {
-    // The connection asking is not counted: an idle server reports 0 connections.
+    // The connection asking is not counted: an idle server reports 0 connections. (The snapshot's
+    // figure, not this thread's counter: a server whose connections live on several threads
+    // reports the total of all of them.)
     const snapshot = ctx.stats.snapshot()
-    snapshot.connections = counters.connections - 1
+    snapshot.connections = (snapshot.connections as number) - 1
     return JSON.stringify(snapshot)
   }
 

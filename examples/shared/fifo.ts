@@ -17,7 +17,11 @@ export class Fifo<T> {
   private head = 0 // index of the oldest item still in line
 
   /** The most items the line may hold; `Infinity` (the default) for a line that never refuses. */
-  constructor(readonly capacity = Number.POSITIVE_INFINITY) {}
+  readonly capacity: number
+
+  constructor(capacity = Number.POSITIVE_INFINITY) {
+    this.capacity = capacity
+  }
 
   get length(): number {
     return this.items.length - this.head

@@ -125,7 +125,8 @@ function checkChoice(name: string, text: string, spec: TextFlag): string {
 /** One line per flag, for a command's `--help`: `  --pool N    use a pool of N threads (default 0)`. */
 export function flagLines(specs: FlagSpecs, width = 24): string[] {
   return Object.entries(specs).map(([name, spec]) => {
-    const left = spec.kind === 'bool' ? `--${name}` : `--${name} ${spec.value ?? (spec.kind === 'text' ? 'TEXT' : 'N')}`
+    const shown = spec.kind === 'text' ? (spec.choices?.join('|') ?? 'TEXT') : 'N'
+    const left = spec.kind === 'bool' ? `--${name}` : `--${name} ${spec.value ?? shown}`
     const fallback = spec.kind !== 'bool' && spec.default !== undefined ? ` (default ${spec.default})` : ''
     return `  ${left.padEnd(width)} ${spec.help}${fallback}`
   })

@@ -3,7 +3,7 @@
 // `listening on http://HOST:PORT` is always the first line on stdout: the tests and the bench
 // start a step with `--port 0` and read the port the kernel picked from that line.
 
-import { createServer, type Server, type Socket } from 'node:net'
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import type { ServerOptions } from './cli.ts'
 import { serveConnection, type Handler } from './connection.ts'
 import type { AwaitWork } from './work-types.ts'
@@ -70,20 +70,22 @@ export function listen(server: Server, options: ServerOptions): void {
     console.error(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`)
     process.exit(1)
   })
-  server.listen({ host: options.host, port: options.port, backlog: 4096 }, () => {
-    const address = server.address()
-    if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-    console.log(`listening on http://${host}:${address.port}`)
-  })
+  server.listen({ host: options.host, port: options.port, backlog: 4096 }, () => announce(server.address()))
   exitWithParent()
+}
+
+/** Prints `listening on http://HOST:PORT`, the first line on stdout. */
+export function announce(address: AddressInfo | string | null): void {
+  if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  console.log(`listening on http://${host}:${address.port}`)
 }
 
 /**
  * When a test or the bench starts us with an IPC channel, the channel closes if that parent dies,
  * even by SIGKILL. Exiting then means no server is ever left behind, whatever happened upstream.
  */
-function exitWithParent(): void {
+export function exitWithParent(): void {
   if (process.send === undefined) return
   process.on('disconnect', () => process.exit(0))
 }

@@ -42,7 +42,14 @@ function delayMs(ns: number): number {
 }
 
 export class StatsProbe {
-  readonly counters: ServerCounters = { connections: 0, inFlight: 0, answered: 0 }
+  /**
+   * Counters the connection code keeps. A plain object here; a step whose connections live on
+   * several threads hands in an object backed by shared memory instead (shared-stats.ts).
+   */
+  readonly counters: ServerCounters
+  private readonly step: { number: number | string; name: string }
+  /** Step-specific counters: threads spawned, CPU tasks running, queue length, ... */
+  private readonly extra: () => Record<string, unknown>
   private readonly sinceStart: IntervalHistogram
   private window: IntervalHistogram
   private lastWindow: LoopWindow = { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, eventLoopUtilization: 0 }
@@ -51,10 +58,13 @@ export class StatsProbe {
   private readonly startedAt = performance.now()
 
   constructor(
-    private readonly step: { number: number | string; name: string },
-    /** Step-specific counters: threads spawned, CPU tasks running, queue length, ... */
-    private readonly extra: () => Record<string, number> = () => ({}),
+    step: { number: number | string; name: string },
+    extra: () => Record<string, unknown> = () => ({}),
+    counters: ServerCounters = { connections: 0, inFlight: 0, answered: 0 },
   ) {
+    this.step = step
+    this.extra = extra
+    this.counters = counters
     this.sinceStart = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
     this.sinceStart.enable()
     this.window = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
@@ -77,9 +87,22 @@ export class StatsProbe {
     this.windowElu = performance.eventLoopUtilization()
   }
 
+  /** This thread's loop: since the server started, and over the last completed one-second window. */
+  loop(): { sinceStart: LoopWindow; recent: LoopWindow } {
+    return {
+      sinceStart: {
+        eventLoopDelayP99Ms: delayMs(this.sinceStart.percentile(99)),
+        eventLoopDelayMaxMs: delayMs(this.sinceStart.max),
+        eventLoopUtilization: round(performance.eventLoopUtilization(this.startElu).utilization, 3),
+      },
+      recent: this.lastWindow,
+    }
+  }
+
   /** The JSON body of `/__stats`. */
   snapshot(): Record<string, unknown> {
     const memory = process.memoryUsage()
+    const { sinceStart, recent } = this.loop()
     return {
       step: this.step.number,
       name: this.step.name,
@@ -88,10 +111,8 @@ export class StatsProbe {
       cpus: availableParallelism(),
       rss: memory.rss,
       heapUsed: memory.heapUsed,
-      eventLoopDelayP99Ms: delayMs(this.sinceStart.percentile(99)),
-      eventLoopDelayMaxMs: delayMs(this.sinceStart.max),
-      eventLoopUtilization: round(performance.eventLoopUtilization(this.startElu).utilization, 3),
-      recent: this.lastWindow,
+      ...sinceStart,
+      recent,
       ...contextSwitches(),
       ...this.counters,
       ...this.extra(),
@@ -119,7 +140,7 @@ function contextSwitches(): Record<string, number> {
   }
 }
 
-function round(x: number, digits = 2): number {
+export function round(x: number, digits = 2): number {
   if (!Number.isFinite(x)) return 0
   const f = 10 ** digits
   return Math.round(x * f) / f
