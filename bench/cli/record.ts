@@ -7,7 +7,7 @@
 // bench/results/<scenario>.md.
 //
 //   npm run bench:record                       every scenario (about 12 minutes for 11 servers)
-//   npm run bench:record -- --scenario drill   one of them
+//   npm run bench:record -- --scenario drill   one of them (or several: --scenario c10k,burst512)
 //
 // c10k opens 10,000 connections: the run checks `ulimit -n` first and says what to raise.
 //
@@ -46,18 +46,25 @@ async function main(): Promise<number> {
   const { flags } = readFlagsOrExit(SCRIPT, {
     scenario: {
       kind: 'text',
-      choices: SCENARIOS.map((s) => s.name),
-      value: 'NAME',
-      help: `record this scenario only (default: ${Object.keys(RECORDED_SCENARIOS).join(', ')})`,
+      value: 'NAME[,NAME]',
+      help: `record these scenarios only (default: ${Object.keys(RECORDED_SCENARIOS).join(', ')})`,
     },
   })
-  const scenarios = flags.scenario === undefined ? Object.keys(RECORDED_SCENARIOS) : [flags.scenario]
-  // The two await scenarios run one chain size: the first sizes it, the second reuses its n.
+  const scenarios = flags.scenario === undefined ? Object.keys(RECORDED_SCENARIOS) : flags.scenario.split(',')
+  const unknown = scenarios.filter((name) => findScenario(name) === undefined)
+  if (unknown.length > 0) {
+    console.error(
+      `${SCRIPT}: unknown scenario '${unknown[0]}' (known: ${SCENARIOS.map((s) => s.name).join(', ')}) (try --help)`,
+    )
+    return 2
+  }
+  // The two await scenarios run one chain size: the first sizes it, the second reuses its n (when
+  // they are recorded together, as by default or with --scenario await-trap,await-yield).
   let awaitN: number | undefined
   const signal = stopOnCtrlC('stopping; nothing more is written')
   mkdirSync(RESULTS_DIR, { recursive: true })
   for (const scenario of scenarios) {
-    const command = `npm run bench:record${flags.scenario === undefined ? '' : ` -- --scenario ${scenario}`}`
+    const command = `npm run bench:record${flags.scenario === undefined ? '' : ` -- --scenario ${flags.scenario}`}`
     let results: BenchResult[]
     try {
       results = await recordScenario(scenario, signal, findScenario(scenario)?.awaitChain ? awaitN : undefined)
