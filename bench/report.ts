@@ -56,10 +56,16 @@ export function summaryLine(
   partial: boolean,
 ): string {
   const m = outcome.main
-  // A count-bounded run that finished: first send to last completion. A duration-bounded run, or a
-  // cut one: how long the load ran (step 2 under c10k answers its last request long before the end).
-  const time =
-    !partial && options.requests !== null && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
+  // A count-bounded run that finished: first send to last completion. A duration-bounded one: the
+  // duration it ran for (its last answer may come long before the end: step 2 under c10k). A cut
+  // run: how long it ran before the cut.
+  const time = partial
+    ? seconds(outcome.elapsedMs)
+    : options.durationS !== null
+      ? `a ${options.durationS} s run`
+      : m.spanMs !== null
+        ? seconds(m.spanMs)
+        : seconds(outcome.elapsedMs)
   const what = options.cpuMix ? 'CPU tasks' : options.awaitChain ? 'chains' : ''
   const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
   let line = `${done}${what ? ` ${what}` : ''} done in ${time}`

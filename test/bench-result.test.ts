@@ -127,7 +127,7 @@ describe('buildResult', () => {
     assert.deepEqual(r.awaitChain, awaitChain)
     assert.equal(r.probe?.completed, 590)
     assert.equal(r.limit, null, 'no closed-loop limit for a chain of awaits')
-    assert.match(r.summary, /^30 chains done in 6\.00 s$/, 'a duration-bounded run says how long it ran')
+    assert.match(r.summary, /^30 chains done in a 6 s run$/, 'a duration-bounded run says how long it ran')
   })
 })
 
