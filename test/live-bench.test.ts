@@ -51,6 +51,10 @@ describe('live bench: what a window may ask for', () => {
       steps: ['3', '5', 'piscina'],
     })
     assert.ok(checkRunRequest({ requestId: 'r3', kind: 'single', scenario: 'drill', step: '2-pool' }).ok)
+    // The microtask trap, one scenario per run (LoopLag's two buttons), and step 5 with a spare core.
+    for (const scenario of ['await-trap', 'await-yield'])
+      assert.ok(checkRunRequest({ requestId: 'r4', kind: 'compare', scenario, steps: ['3'] }).ok, scenario)
+    assert.ok(checkRunRequest({ requestId: 'r5', kind: 'single', scenario: 'cpu-mix', step: '5-spare-core' }).ok)
   })
 
   test('anything else is refused with a one-line reason: unknown names, paths, commands, URLs, extra fields', () => {
