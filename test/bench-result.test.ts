@@ -247,7 +247,7 @@ describe('the server as the polls saw it', () => {
 })
 
 describe('StatsPoller: a server too busy to answer still has its memory measured', () => {
-  test('the RSS read from outside (/proc) counts in the peak, answer or not; the missed polls are counted', async () => {
+  test('the RSS read from outside (/proc) counts in the peak, answer or not; missed polls are counted', async () => {
     // A port nobody listens on: every poll fails, as a server frozen behind its accept queue does.
     const poller = new StatsPoller('http://127.0.0.1:9', 20, 200)
     poller.fromOutside = () => ({ rssBytes: 3.3e9, threads: 593 })

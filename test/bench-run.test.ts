@@ -98,7 +98,7 @@ describe('bench runs against real servers', () => {
     assert.equal(liveChildren(), 0)
   })
 
-  test('the microtask trap: the chain sized on step 3, the /0 probe beside it; the yielding chain lets it through', async () => {
+  test('the microtask trap: a chain sized on step 3, the /0 probe behind it, the yielding chain not', async () => {
     const trap = await runScenario({ step: '3', scenario: 'await-trap', durationS: 1.5 })
     const chain = trap.awaitChain!
     assert.equal(chain.source, 'sized')
