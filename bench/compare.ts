@@ -4,7 +4,8 @@
 //
 // What a comparison adds to single runs:
 // - cpu-mix calibrates once: the first step's run sizes the CPU task (in its load generator), and
-//   every later step gets the same `n`, so the steps hash the same task;
+//   every later step gets the same `n`, so the steps hash the same task (the await scenarios the
+//   same: the first step sizes the chain of awaits, the others get its `n`);
 // - progress and results come with the index of the step (`leg`) they belong to;
 // - an abort stops the step that runs (its result is partial) and starts no other;
 // - `legTimeoutMs` aborts a step that has not settled in time (the deck's watchdog);
@@ -51,6 +52,7 @@ export async function runComparison(
 ): Promise<ComparisonOutcome> {
   const outcome: ComparisonOutcome = { results: plan.steps.map(() => null), failures: 0, stoppedBy: null }
   let cpuN = plan.overrides?.cpuN
+  let awaitN = plan.overrides?.awaitN
   for (let leg = 0; leg < plan.steps.length && !hooks.signal?.aborted; leg++) {
     const step = plan.steps[leg] as string
     hooks.onLegStart?.(leg, step)
@@ -59,6 +61,7 @@ export async function runComparison(
       scenario: plan.scenario,
       step,
       ...(cpuN === undefined ? {} : { cpuN }),
+      ...(awaitN === undefined ? {} : { awaitN }),
     }
     const legSignal = legAbort(step, hooks)
     try {
@@ -67,6 +70,7 @@ export async function runComparison(
         onProgress: (progress) => hooks.onProgress?.(leg, progress),
       })
       cpuN ??= result.cpu?.n // cpu-mix: the first step's calibration, for all the others
+      awaitN ??= result.awaitChain?.n // the await scenarios: the first step's chain
       outcome.results[leg] = result
       hooks.onLegDone?.(leg, result)
     } catch (error) {

@@ -4,6 +4,7 @@
 
 import type {
   AutocannonSummary,
+  AwaitChainSizing,
   CpuCalibration,
   Metrics,
   OpenLoopOptions,
@@ -27,6 +28,8 @@ export interface GeneratorConfig {
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
   /** Open loop (bench/open-loop.ts) instead of autocannon's closed loop. */
   open: Omit<OpenLoopOptions, 'path'> | null
+  /** await-trap, await-yield: the generator sizes the chain (`path` holds `<n>`), then loads it. */
+  awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -34,6 +37,7 @@ export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: '
 export type FromGenerator =
   | { type: 'calibrating' }
   | { type: 'calibrated'; cpu: CpuCalibration }
+  | { type: 'sized'; chain: AwaitChainSizing }
   /** The load has started: `warmupMs` warming the generator, `setupMs` creating the clients. */
   | { type: 'started'; path: string; warmupMs: number; setupMs: number }
   | { type: 'progress'; elapsedMs: number; ratePerSec: number; main: Metrics; probe: Metrics | null }

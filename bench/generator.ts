@@ -13,11 +13,13 @@ import autocannon from 'autocannon'
 import { createServer, type AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
+import { sizeAwaitChain } from './await-chain.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
+import { awaitPath } from './options.ts'
 import { timeRequest } from './server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
@@ -65,15 +67,24 @@ async function run(config: GeneratorConfig): Promise<void> {
     await send({ type: 'calibrated', cpu })
     path = `/cpu/${cpu.n}`
   }
+  if (config.awaitChain) {
+    await send({ type: 'calibrating' })
+    const { targetMs, n } = config.awaitChain
+    const chain = await sizeAwaitChain(config.origin, config.path, targetMs, n, config.timeoutS * 1000)
+    await send({ type: 'sized', chain })
+    path = awaitPath(config.path, chain.n)
+  }
+  // The paced /0 probe, beside CPU work (cpu-mix) or a chain of awaits.
+  const probeOptions = config.cpuMix?.probe ?? config.awaitChain?.probe ?? null
   const main = new Recorder({ serviceTime: config.open !== null })
-  const probeRecorder = config.cpuMix ? new Recorder({ serviceTime: true }) : null
+  const probeRecorder = probeOptions ? new Recorder({ serviceTime: true }) : null
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
   const warmupMs = config.open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
-  const probe = config.cpuMix ? new OpenLoopSender(hostname, port, config.cpuMix.probe) : null
+  const probe = probeOptions ? new OpenLoopSender(hostname, port, probeOptions) : null
   await probe?.open()
   const sender = config.open ? new OpenLoopSender(hostname, port, { path, ...config.open }) : null
   await sender?.open()
