@@ -2,7 +2,7 @@
 // (generator.ts, a forked child). The generator sends aggregated figures every 200 ms, never one
 // message per response: at 80,000 responses a second the IPC channel would become the bottleneck.
 
-import type { AutocannonSummary, CpuCalibration, Metrics, ProbeOptions } from './types.ts'
+import type { AutocannonSummary, ChurnOptions, CpuCalibration, HoldReport, Metrics, ProbeOptions } from './types.ts'
 
 export interface GeneratorConfig {
   /** e.g. http://127.0.0.1:40123 */
@@ -17,6 +17,8 @@ export interface GeneratorConfig {
   timeoutS: number
   progressIntervalMs: number
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /** churn and busy-worker: a connection per request (churn.ts), and the hold (busy-worker.ts). */
+  churn: ChurnOptions | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -39,5 +41,7 @@ export type FromGenerator =
       autocannon: AutocannonSummary | null
       /** cpu-mix: connections the probe reopened, requests it left unanswered. */
       probeStats: { reconnects: number; unanswered: number } | null
+      /** busy-worker: the worker it kept busy. */
+      hold: HoldReport | null
     }
   | { type: 'failed'; message: string }

@@ -119,6 +119,7 @@ export class GeneratorSession {
           autocannon: message.autocannon,
           cpuMs: message.cpuMs,
           probeStats: message.probeStats,
+          hold: message.hold,
         })
       case 'failed':
         return this.fail(new Error(`load generator: ${message.message}`))
@@ -166,6 +167,7 @@ export class GeneratorSession {
       autocannon: null,
       cpuMs: null,
       probeStats: null,
+      hold: null,
     }
   }
 

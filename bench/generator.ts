@@ -15,6 +15,8 @@ import { formatReply, ok } from '../examples/shared/http-response.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
 import { Recorder } from './metrics.ts'
+import { BusyWorker } from './busy-worker.ts'
+import { ChurnLoop } from './churn.ts'
 import { PacedProbe } from './probe.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
@@ -84,50 +86,70 @@ async function run(config: GeneratorConfig): Promise<void> {
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
-  const warmupMs = await warmUp(Math.min(config.connections, 500))
+  const warmupMs = config.churn
+    ? await warmUpChurn(config.connections)
+    : await warmUp(Math.min(config.connections, 500))
   const { hostname, port } = new URL(config.origin)
   const probe = config.cpuMix ? new PacedProbe(hostname, Number(port), config.cpuMix.probe) : null
   await probe?.open()
 
+  // busy-worker: one worker kept hashing before the first new connection (busy-worker.ts).
+  const holdTask = config.churn?.hold ? calibrateCpuN(config.churn.hold.taskMs) : null
+  const hold = holdTask ? await BusyWorker.start(hostname, Number(port), holdTask.n, holdTask.msPerTask, 5000) : null
+
   const t0 = performance.now()
   const cpuAtStart = process.cpuUsage()
-  const instance = autocannon(
-    {
-      url: config.origin + path,
-      connections: config.connections,
-      ...(config.requests !== null
-        ? { amount: config.requests }
-        : { duration: config.durationS!, maxOverallRequests: config.maxRequests }),
-      timeout: config.timeoutS,
-    },
-    (error, result) => {
-      if (error) return void fail(error)
-      void finish(stopping ? 'stopped' : config.requests !== null ? 'completed' : 'duration', summarize(result))
-    },
-  )
-  // autocannon creates every client (and queues its first request) before it returns; nothing is
-  // on the wire until our loop turns. With 10,000 connections that takes a while: we report it,
-  // and the recorder counts sends from here (see Recorder.start).
-  const clientsReady = performance.now()
-  main.start(clientsReady)
-  const setupMs = Math.round((clientsReady - t0) * 10) / 10
-  instance.on('response', (client, statusCode, _bytes, latencyMs) => {
-    if (stopping) return
-    let id = connectionIds.get(client)
-    if (id === undefined) {
-      id = nextConnectionId++
-      connectionIds.set(client, id)
-    }
-    const now = performance.now()
-    // `conn` is autocannon's socket for this client (not in its type declarations).
-    const connected = connectedAt.get((client as unknown as { conn: net.Socket }).conn)
-    const sentAt = connected === undefined ? now - latencyMs : Math.max(now - latencyMs, connected)
-    main.record(id, now, now - sentAt, statusCode)
-  })
-  instance.on('reqError', (error: unknown) => {
-    if (stopping) return
-    main.recordError(error instanceof Error && error.message === 'request timed out' ? 'timeout' : 'error')
-  })
+  let instance: autocannon.Instance | null = null
+  let churn: ChurnLoop | null = null
+  let setupMs = 0
+  if (config.churn) {
+    // A connection per request: our own closed loop (churn.ts), not autocannon.
+    const { connections: slots, requests, durationS, maxRequests, timeoutS } = config
+    const target = { host: hostname, port: Number(port), path }
+    churn = new ChurnLoop({ ...target, slots, requests, durationS, maxRequests, timeoutS }, main)
+    churn.start(t0, (endedBy) => void finish(endedBy, null))
+    // The hold ends with the duration: the connections waiting on the busy worker then get their
+    // answers (and their real latency) instead of being cut by the cap.
+    if (hold && durationS !== null) setTimeout(() => hold.stop(), durationS * 1000).unref()
+  } else {
+    instance = autocannon(
+      {
+        url: config.origin + path,
+        connections: config.connections,
+        ...(config.requests !== null
+          ? { amount: config.requests }
+          : { duration: config.durationS!, maxOverallRequests: config.maxRequests }),
+        timeout: config.timeoutS,
+      },
+      (error, result) => {
+        if (error) return void fail(error)
+        void finish(stopping ? 'stopped' : config.requests !== null ? 'completed' : 'duration', summarize(result))
+      },
+    )
+    // autocannon creates every client (and queues its first request) before it returns; nothing is
+    // on the wire until our loop turns. With 10,000 connections that takes a while: we report it,
+    // and the recorder counts sends from here (see Recorder.start).
+    const clientsReady = performance.now()
+    main.start(clientsReady)
+    setupMs = Math.round((clientsReady - t0) * 10) / 10
+    instance.on('response', (client, statusCode, _bytes, latencyMs) => {
+      if (stopping) return
+      let id = connectionIds.get(client)
+      if (id === undefined) {
+        id = nextConnectionId++
+        connectionIds.set(client, id)
+      }
+      const now = performance.now()
+      // `conn` is autocannon's socket for this client (not in its type declarations).
+      const connected = connectedAt.get((client as unknown as { conn: net.Socket }).conn)
+      const sentAt = connected === undefined ? now - latencyMs : Math.max(now - latencyMs, connected)
+      main.record(id, now, now - sentAt, statusCode)
+    })
+    instance.on('reqError', (error: unknown) => {
+      if (stopping) return
+      main.recordError(error instanceof Error && error.message === 'request timed out' ? 'timeout' : 'error')
+    })
+  }
   probe?.start(t0, probeRecorder!)
   await send({ type: 'started', path, warmupMs, setupMs })
 
@@ -146,7 +168,9 @@ async function run(config: GeneratorConfig): Promise<void> {
     if (stopping) return
     stopping = true
     probe?.stop()
-    instance.stop()
+    hold?.stop()
+    churn?.stop()
+    instance?.stop()
     // autocannon reports at its next one-second sample; we do not wait for it.
     setTimeout(() => void finish('stopped', null), 300).unref()
   }
@@ -161,6 +185,8 @@ async function run(config: GeneratorConfig): Promise<void> {
     clearInterval(progress)
     const probeFigures = probe ? { reconnects: probe.reconnects, unanswered: probe.unanswered } : null
     probe?.stop()
+    hold?.stop()
+    churn?.stop()
     const elapsedMs = Math.round(performance.now() - t0)
     const cpu = process.cpuUsage(cpuAtStart)
     const cpuMs = Math.round((cpu.user + cpu.system) / 1000)
@@ -173,6 +199,7 @@ async function run(config: GeneratorConfig): Promise<void> {
       probe: probeRecorder?.metrics() ?? null,
       autocannon: autocannonSummary,
       probeStats: probeFigures,
+      hold: hold?.report() ?? null,
     })
     process.exit(0)
   }
@@ -196,6 +223,23 @@ async function warmUp(connections: number): Promise<number> {
     // Stop at the last answer instead of waiting for autocannon's next sample.
     warm.on('response', () => ++answered === wanted && warm.stop())
   })
+  server.close()
+  return Math.round(performance.now() - t0)
+}
+
+/** A short churn (churn.ts) against a server inside this process that closes after each answer. */
+async function warmUpChurn(slots: number): Promise<number> {
+  const t0 = performance.now()
+  const server = createServer((socket) => {
+    socket.once('data', () => socket.end(formatReply(ok('slept 0 ms\n'), true)))
+    socket.on('error', () => socket.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const config = { host: '127.0.0.1', port, path: '/', slots, requests: slots * 10, durationS: null, maxRequests: 0 }
+  await new Promise<void>((resolve) =>
+    new ChurnLoop({ ...config, timeoutS: 5 }, new Recorder()).start(t0, () => resolve()),
+  )
   server.close()
   return Math.round(performance.now() - t0)
 }

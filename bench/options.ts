@@ -116,6 +116,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     timeoutS: Math.ceil(capS) + 2,
     maxRequests: LIMITS.maxRequests,
     cpuMix,
+    churn: scenario.churn ? { hold: scenario.churn.hold ? { ...scenario.churn.hold } : null } : null,
   }
 }
 

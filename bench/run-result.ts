@@ -14,10 +14,12 @@ import type {
   BenchResult,
   CpuCalibration,
   EndedBy,
+  HoldReport,
   Metrics,
   ResolvedRunOptions,
   ServerSummary,
   TimelinePoint,
+  WorkerShare,
 } from './types.ts'
 
 /** What the load phase ended with: the generator's own last word, or its last progress report. */
@@ -30,10 +32,14 @@ export interface LoadOutcome {
   /** CPU time the generator used during the load; null when it was killed before telling. */
   cpuMs: number | null
   probeStats: { reconnects: number; unanswered: number } | null
+  /** busy-worker: the worker the generator kept busy. */
+  hold: HoldReport | null
 }
 
 /** What the `/__stats` polls saw (server-stats.ts's `StatsPoller` is one). */
 export interface PollerView {
+  /** The first answered poll, on the idle server before the load. */
+  first: StatsBody | null
   latest: StatsBody | null
   peakRss: number | null
   recentLoopDelayP99Max: number | null
@@ -144,7 +150,27 @@ export function serverSummary(poller: PollerView, cpuMs: number | null): ServerS
     polls: poller.polls,
     missedPolls: poller.missed,
     final,
+    workers: workerShares(poller.first, final),
   }
+}
+
+/**
+ * Each worker's share of the run, for a server that lists its `workers` in `/__stats` (step 6):
+ * `accepted` and `requests` in the last poll minus those in the first. Null for other servers.
+ */
+export function workerShares(first: StatsBody | null, last: StatsBody): WorkerShare[] | null {
+  const rows = (body: StatsBody | null) => {
+    const list = body?.workers
+    return Array.isArray(list) ? (list as StatsBody[]) : null
+  }
+  const after = rows(last)
+  if (after === null) return null
+  const before = rows(first)
+  return after.map((row, i) => ({
+    worker: numberField(row, 'worker') ?? i,
+    accepted: (numberField(row, 'accepted') ?? 0) - (numberField(before?.[i] ?? null, 'accepted') ?? 0),
+    requests: (numberField(row, 'requests') ?? 0) - (numberField(before?.[i] ?? null, 'requests') ?? 0),
+  }))
 }
 
 /**
@@ -189,6 +215,7 @@ export function buildResult(facts: RunFacts): BenchResult {
     limit: limitOf(resolved, main),
     probe: outcome?.probe ?? null,
     cpu: facts.cpu,
+    hold: outcome?.hold ?? null,
     server: facts.server,
     autocannon: outcome?.autocannon ?? null,
     generator: facts.started && {

@@ -138,7 +138,7 @@ class BenchRun {
         onStopping: (elapsedMs, last) => this.report(this.snapshot('stopping', elapsedMs, last)),
       },
     )
-    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix } = o
+    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, churn } = o
     const config = {
       origin: this.origin,
       path: o.path,
@@ -148,6 +148,7 @@ class BenchRun {
       maxRequests,
       timeoutS,
       cpuMix,
+      churn,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

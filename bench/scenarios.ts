@@ -6,7 +6,7 @@
 // scenario or the caller says otherwise). A run the cap cuts is reported as partial, never
 // extrapolated: step 1 on `drill` would need 150 s, and "10 of 150 done in 10 s" is the lesson.
 
-import type { ProbeOptions } from './types.ts'
+import type { ChurnOptions, ProbeOptions } from './types.ts'
 
 export interface Scenario {
   name: string
@@ -24,6 +24,8 @@ export interface Scenario {
   capS: number
   /** cpu-mix: the CPU task size to calibrate, and the paced I/O probe. */
   cpuMix?: { targetMs: number; probe: ProbeOptions }
+  /** A new connection for every request (bench/churn.ts); `hold`: keep one worker busy (busy-worker.ts). */
+  churn?: ChurnOptions
   /** The goal the talk sets for step 3 under this load, checked and printed by the reports. */
   target?: Target
 }
@@ -82,6 +84,27 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/cpu/<n>',
     capS: 10,
     cpuMix: { targetMs: 60, probe: { path: '/0', ratePerSec: 100, connections: 50 } },
+  },
+  // Step 6's two weaknesses that no keep-alive load shows. `churn`: every request on a connection
+  // of its own, so every request is also an accept, and an acceptor thread handles each one.
+  // `busy-worker`: the same churn while one worker hashes back to back; where do new connections go?
+  {
+    name: 'churn',
+    title: 'a new connection for every request: 32 clients, each connect → GET /0 → answer → close, 5 s',
+    connections: 32,
+    durationS: 5,
+    path: '/0',
+    capS: 10,
+    churn: { hold: null },
+  },
+  {
+    name: 'busy-worker',
+    title: 'one worker kept hashing (~250 ms /cpu tasks, back to back) while 32 clients churn new connections',
+    connections: 32,
+    durationS: 5,
+    path: '/0',
+    capS: 10,
+    churn: { hold: { taskMs: 250 } },
   },
 ]
 

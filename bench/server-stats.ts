@@ -39,6 +39,8 @@ export async function fetchStats(origin: string, timeoutMs: number): Promise<Sta
 }
 
 export class StatsPoller {
+  /** The first answered poll (the run polls the idle server once before the load). */
+  first: StatsBody | null = null
   latest: StatsBody | null = null
   peakRss: number | null = null
   recentLoopDelayP99Max: number | null = null
@@ -75,6 +77,7 @@ export class StatsPoller {
       return
     }
     this.polls++
+    this.first ??= stats
     this.latest = stats
     const rss = numberField(stats, 'rss')
     if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)

@@ -68,6 +68,30 @@ export interface ServerSummary {
   missedPolls: number
   /** The last `/__stats` body, as the server sent it. */
   final: Record<string, unknown> | null
+  /**
+   * A server with worker threads (step 6): what each worker took during the run, from its
+   * `/__stats` `workers` (the last poll minus the first, on the idle server). The bench's own polls
+   * (4 a second, each a new connection) are counted with the load. Null for other servers.
+   */
+  workers: WorkerShare[] | null
+}
+
+/** One worker's share of a run: connections it was handed (or accepted) and requests it served. */
+export interface WorkerShare {
+  worker: number
+  accepted: number
+  requests: number
+}
+
+/** busy-worker: the keep-alive connection that kept one worker hashing for the whole run. */
+export interface HoldReport {
+  /** The worker that served the hold's connection (its `/__stats` said); null for a server without workers. */
+  worker: number | null
+  /** Each task is `/cpu/<n>`, about `taskMs` of CPU time (calibrated in the load generator). */
+  n: number
+  taskMs: number
+  /** Tasks answered while the load ran. */
+  tasksDone: number
 }
 
 /** cpu-mix: the size of one CPU task, calibrated on the running machine before the run. */
@@ -135,6 +159,8 @@ export interface BenchResult {
   /** cpu-mix only: the paced `/0` probe (I/O latency while the CPU is busy). */
   probe: Metrics | null
   cpu: CpuCalibration | null
+  /** busy-worker only: the worker held busy, and how. */
+  hold: HoldReport | null
   server: ServerSummary | null
   autocannon: AutocannonSummary | null
   /**
@@ -180,6 +206,15 @@ export interface ResolvedRunOptions {
   maxRequests: number
   /** cpu-mix only. */
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /**
+   * churn and busy-worker: a new connection for every request (bench/churn.ts), `connections` of
+   * them open at once; busy-worker adds the hold (bench/busy-worker.ts), tasks of ~`taskMs`.
+   */
+  churn: ChurnOptions | null
+}
+
+export interface ChurnOptions {
+  hold: { taskMs: number } | null
 }
 
 export interface ProbeOptions {

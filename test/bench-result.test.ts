@@ -14,6 +14,7 @@ import {
   progressSnapshot,
   type RunFacts,
   serverSummary,
+  workerShares,
   settledEnd,
   timelinePoint,
 } from '../bench/run-result.ts'
@@ -41,7 +42,7 @@ function metrics(completed: number, throughput: number | null, extra: Partial<Me
 }
 
 function outcome(endedBy: LoadOutcome['endedBy'], main: Metrics, elapsedMs = 1020): LoadOutcome {
-  return { endedBy, elapsedMs, main, probe: null, autocannon: null, cpuMs: 300, probeStats: null }
+  return { endedBy, elapsedMs, main, probe: null, autocannon: null, cpuMs: 300, probeStats: null, hold: null }
 }
 
 function facts(overrides: Partial<RunFacts>): RunFacts {
@@ -134,7 +135,7 @@ describe('the server as the polls saw it', () => {
   }
 
   test("serverSummary: peak and worst window from the polls, the step's own counters when it has them", () => {
-    const poller = { latest: stats, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 2 }
+    const poller = { first: null, latest: stats, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 2 }
     assert.deepEqual(serverSummary(poller, 850), {
       peakRssBytes: 95e6,
       eventLoopDelayP99Ms: 4.5,
@@ -146,8 +147,21 @@ describe('the server as the polls saw it', () => {
       polls: 40,
       missedPolls: 2,
       final: stats,
+      workers: null,
     })
     assert.equal(serverSummary({ ...poller, latest: null }, null), null, 'a server that never answered')
+  })
+
+  test("workerShares: each worker's connections and requests during the run (last poll minus first)", () => {
+    const row = (worker: number, accepted: number, requests: number) => ({ worker, accepted, requests, inFlight: 0 })
+    const first = { workers: [row(0, 1, 0), row(1, 2, 5)] }
+    const last = { workers: [row(0, 301, 290), row(1, 52, 55)] }
+    assert.deepEqual(workerShares(first, last), [
+      { worker: 0, accepted: 300, requests: 290 },
+      { worker: 1, accepted: 50, requests: 50 },
+    ])
+    assert.deepEqual(workerShares(null, last)?.[1], { worker: 1, accepted: 52, requests: 55 }, 'no idle poll: totals')
+    assert.equal(workerShares(first, stats), null, 'a server without workers')
   })
 
   test('progress reports and timeline points carry the last one-second window', () => {
