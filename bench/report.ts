@@ -104,9 +104,16 @@ export function resultText(r: BenchResult): string {
   const bound = o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`
   const lines = [
     `${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${count(o.connections)} connections · ` +
-      `${bound} · cap ${o.capS} s`,
+      `${bound}${o.churn ? ' · a new connection per request' : ''} · cap ${o.capS} s`,
     r.summary,
   ]
+  if (r.hold) {
+    const who = r.hold.worker === null ? 'the only event loop' : `worker ${r.hold.worker}`
+    lines.push(
+      `kept busy: ${who}, /cpu/${count(r.hold.n)} back to back (${ms(r.hold.taskMs)} ms each in the generator), ` +
+        `${count(r.hold.tasksDone)} tasks during the load`,
+    )
+  }
   if (r.cpu) {
     lines.push(
       `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ` +
@@ -160,6 +167,10 @@ export function resultText(r: BenchResult): string {
         .filter(Boolean)
         .join(' · '),
     )
+    if (s.workers) {
+      const shares = s.workers.map((w) => `${w.worker}: ${count(w.accepted)} conn, ${count(w.requests)} req`)
+      lines.push(`per worker during the run: ${shares.join(' · ')}`)
+    }
   } else {
     lines.push('server: no /__stats figures')
   }
