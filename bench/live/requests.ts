@@ -8,9 +8,8 @@
 //   `drill` needs 150 s and "9 of 150 done in 10 s" is the lesson anyway.
 // - LIVE_MAX_CONNECTIONS: at most 600 load connections. drill (150), burst512 (512), hello (100),
 //   cpu-mix (one per core + 50 probe connections), churn and busy-worker (32 open at once) fit; c10k
-//   (10,000) does not: it needs a raised
-//   `ulimit -n` in two processes and takes the whole laptop for seconds. It stays a terminal
-//   command (`npm run bench -- --scenario c10k`).
+//   (10,000) does not: it needs a raised `ulimit -n` in two processes and takes the whole laptop
+//   for seconds. It stays a terminal command (`npm run bench -- --scenario c10k`).
 // - LIVE_MAX_STEPS: a comparison runs at most 8 steps, one after another, so the longest live
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
