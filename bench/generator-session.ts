@@ -124,6 +124,7 @@ export class GeneratorSession {
           cpuMs: message.cpuMs,
           open: message.open,
           probeStats: message.probeStats,
+          hold: message.hold,
         })
       case 'failed':
         return this.fail(new Error(`load generator: ${message.message}`))
@@ -172,6 +173,7 @@ export class GeneratorSession {
       cpuMs: null,
       open: null,
       probeStats: null,
+      hold: null,
     }
   }
 

@@ -17,6 +17,8 @@ import { sizeAwaitChain } from './await-chain.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
+import { BusyWorker } from './busy-worker.ts'
+import { ChurnLoop } from './churn.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
 import { awaitPath } from './options.ts'
@@ -81,13 +83,21 @@ async function run(config: GeneratorConfig): Promise<void> {
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
-  const warmupMs = config.open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
+  const warmupMs = config.churn
+    ? await warmUpChurn(config.connections)
+    : config.open
+      ? await warmUpOpenLoop()
+      : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
   const probe = probeOptions ? new OpenLoopSender(hostname, port, probeOptions) : null
   await probe?.open()
   const sender = config.open ? new OpenLoopSender(hostname, port, { path, ...config.open }) : null
   await sender?.open()
+
+  // busy-worker: one worker kept hashing before the first new connection (busy-worker.ts).
+  const holdTask = config.churn?.hold ? calibrateCpuN(config.churn.hold.taskMs) : null
+  const hold = holdTask ? await BusyWorker.start(hostname, Number(port), holdTask.n, holdTask.msPerTask, 5000) : null
 
   const t0 = performance.now()
   const cpuAtStart = process.cpuUsage()
@@ -108,6 +118,15 @@ async function run(config: GeneratorConfig): Promise<void> {
   if (sender) {
     sender.start(t0, main, config.durationS, () => endMain('duration', null))
     load = sender
+  } else if (config.churn) {
+    // A connection per request: our own closed loop (churn.ts), not autocannon.
+    const { connections: slots, requests, durationS, maxRequests, timeoutS } = config
+    const churn = new ChurnLoop({ host: hostname, port, path, slots, requests, durationS, maxRequests, timeoutS }, main)
+    churn.start(t0, (endedBy) => endMain(endedBy, null))
+    // The hold ends with the duration: the connections waiting on the busy worker then get their
+    // answers (and their real latency) instead of being cut by the cap.
+    if (hold && durationS !== null) setTimeout(() => hold.stop(), durationS * 1000).unref()
+    load = churn
   } else {
     const closed = new ClosedLoop({ ...config, url: config.origin + path }, main)
     setupMs = closed.start(endMain, (error) => void fail(error))
@@ -145,6 +164,7 @@ async function run(config: GeneratorConfig): Promise<void> {
     const probeFigures = probeRecorder?.metrics(probe!.unanswered(now)) ?? null
     load.stop()
     probe?.stop()
+    hold?.stop()
     const cpu = process.cpuUsage(cpuAtStart)
     await send({
       type: 'done',
@@ -156,6 +176,7 @@ async function run(config: GeneratorConfig): Promise<void> {
       autocannon: autocannonSummary,
       open: sender?.stats() ?? null,
       probeStats: probe?.stats() ?? null,
+      hold: hold?.report() ?? null,
     })
     process.exit(0)
   }
@@ -200,6 +221,23 @@ async function warmUp(connections: number): Promise<number> {
     // Stop at the last answer instead of waiting for autocannon's next sample.
     warm.on('response', () => ++answered === wanted && warm.stop())
   })
+  server.close()
+  return Math.round(performance.now() - t0)
+}
+
+/** A short churn (churn.ts) against a server inside this process that closes after each answer. */
+async function warmUpChurn(slots: number): Promise<number> {
+  const t0 = performance.now()
+  const server = createServer((socket) => {
+    socket.once('data', () => socket.end(formatReply(ok('slept 0 ms\n'), true)))
+    socket.on('error', () => socket.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const config = { host: '127.0.0.1', port, path: '/', slots, requests: slots * 10, durationS: null, maxRequests: 0 }
+  await new Promise<void>((resolve) =>
+    new ChurnLoop({ ...config, timeoutS: 5 }, new Recorder()).start(t0, () => resolve()),
+  )
   server.close()
   return Math.round(performance.now() - t0)
 }

@@ -162,6 +162,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
         ? null
         : { ratePerSec: rate, preopened: Math.min(connections, scenario.open?.preopened ?? defaultPreopened(rate)) },
     awaitChain,
+    churn: scenario.churn ? { hold: scenario.churn.hold ? { ...scenario.churn.hold } : null } : null,
   }
 }
 

@@ -146,7 +146,7 @@ class BenchRun {
         onStopping: (elapsedMs, last) => this.report(this.snapshot('stopping', elapsedMs, last)),
       },
     )
-    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open, awaitChain } = o
+    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open, awaitChain, churn } = o
     const config = {
       origin: this.origin,
       path: o.path,
@@ -158,6 +158,7 @@ class BenchRun {
       cpuMix,
       open: open && { ratePerSec: open.ratePerSec, connections: open.preopened, maxConnections: connections },
       awaitChain,
+      churn,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null
