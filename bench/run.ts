@@ -113,6 +113,8 @@ class BenchRun {
   /** Phase 2: the idle figures, before any load, then a poll every 250 ms. */
   private async startPolling(): Promise<void> {
     this.poller = new StatsPoller(this.origin)
+    this.poller.onStats = this.hooks.onStats ?? null
+    this.hooks.onTarget?.(this.origin)
     await this.poller.poll()
     this.poller.start()
   }

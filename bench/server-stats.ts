@@ -44,6 +44,8 @@ export class StatsPoller {
   recentLoopDelayP99Max: number | null = null
   polls = 0
   missed = 0
+  /** Called with every answer, as sent (RunHooks.onStats). */
+  onStats: ((body: StatsBody) => void) | null = null
   private timer: NodeJS.Timeout | undefined
   private inFlight: Promise<void> | null = null
   private stopped = false
@@ -76,6 +78,7 @@ export class StatsPoller {
     }
     this.polls++
     this.latest = stats
+    this.onStats?.(stats)
     const rss = numberField(stats, 'rss')
     if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)
     const recent = numberField(objectField(stats, 'recent'), 'eventLoopDelayP99Ms')

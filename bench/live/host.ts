@@ -25,6 +25,8 @@ import {
   type RunView,
 } from './protocol.ts'
 import { checkMode, checkRunRequest, checkStopRequest, LIVE_CAP_S, requestIdOf } from './requests.ts'
+import { findWatch } from './watch.ts'
+import { watchedRunner } from './watch-run.ts'
 
 export interface HostDeps {
   /** The bench's `runScenario` (tests pass a stand-in). */
@@ -35,6 +37,8 @@ export interface HostDeps {
   liveChildren(): number
   /** A step that has not settled this long after it started is stopped (default: the cap + 40 s). */
   watchdogMs?: number
+  /** How often a watch samples the server's `/__stats` (default watch.ts's SAMPLE_INTERVAL_MS). */
+  sampleIntervalMs?: number
 }
 
 /** Finished runs kept for windows that join late (one per target). */
@@ -118,7 +122,7 @@ export class LiveBenchHost {
   }
 
   private start(request: RunRequest): RunView {
-    const steps = request.kind === 'single' ? [request.step] : request.steps
+    const steps = request.kind === 'compare' ? request.steps : [request.step]
     const view = newRunView(`${this.bootId}-${++this.runs}`, request.kind, request.scenario, steps, Date.now())
     const controller = new AbortController()
     const current = { view, controller, done: Promise.resolve() }
@@ -144,6 +148,15 @@ export class LiveBenchHost {
       this.deps.broadcast(EVENTS.update, update)
     }
     const runId = view.id
+    // A watch: the same run, with the server's counters sampled beside it (watch-run.ts).
+    const watch = view.kind === 'watch' ? findWatch(view.steps[0]!, view.scenario) : undefined
+    const runner =
+      watch === undefined
+        ? this.deps.runScenario
+        : watchedRunner(this.deps.runScenario, watch, {
+            onSample: (sample) => emit({ type: 'sample', runId, leg: 0, sample }),
+            intervalMs: this.deps.sampleIntervalMs,
+          })
     const outcome = await runComparison(
       { scenario: view.scenario, steps: view.steps, overrides: { capS: LIVE_CAP_S } },
       {
@@ -156,7 +169,7 @@ export class LiveBenchHost {
         onLegFailed: (leg, error) =>
           emit({ type: 'leg-failed', runId, leg, error: error instanceof Error ? error.message : String(error) }),
       },
-      this.deps.runScenario,
+      runner,
     )
     const { failures, stoppedBy } = outcome
     const status = stoppedBy !== null ? 'stopped' : failures > 0 ? 'failed' : 'done'
@@ -171,6 +184,7 @@ function refuse(requestId: string, message: string): Reply {
 }
 
 function describe(view: RunView): string {
+  if (view.kind === 'watch') return `a watch of step ${view.steps[0]} on ${view.scenario}`
   return view.kind === 'single'
     ? `step ${view.steps[0]} on ${view.scenario}`
     : `${view.scenario} on steps ${view.steps.join(', ')}`

@@ -18,6 +18,7 @@ import { connectionsOf } from '../options.ts'
 import { findScenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
+import { findWatch, WATCHES } from './watch.ts'
 
 export const LIVE_CAP_S = 10
 export const LIVE_MAX_CONNECTIONS = 600
@@ -29,6 +30,7 @@ const REQUEST_ID = /^[\w-]{1,64}$/
 const FIELDS = {
   single: ['requestId', 'kind', 'scenario', 'step'],
   compare: ['requestId', 'kind', 'scenario', 'steps'],
+  watch: ['requestId', 'kind', 'scenario', 'step'],
 } as const
 
 /** The request id of a message, if it has a usable one (so even a refusal reaches the right caller). */
@@ -41,7 +43,8 @@ export function requestIdOf(data: unknown): string {
 export function checkRunRequest(data: unknown): Checked<RunRequest> {
   if (!isPlainObject(data)) return fail('a run request is an object')
   const { kind } = data
-  if (kind !== 'single' && kind !== 'compare') return fail(`kind must be 'single' or 'compare'`)
+  if (kind !== 'single' && kind !== 'compare' && kind !== 'watch')
+    return fail(`kind must be 'single', 'compare' or 'watch'`)
   const extra = Object.keys(data).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key))
   // No `url`, `path`, `connections`, flags or anything else: names only.
   if (extra.length > 0)
@@ -53,9 +56,14 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
 
   const scenario = checkScenario(data.scenario)
   if (!scenario.ok) return scenario
-  if (kind === 'single') {
+  if (kind === 'single' || kind === 'watch') {
     const step = checkStep(data.step)
     if (!step.ok) return step
+    if (kind === 'watch' && findWatch(step.value, scenario.value) === undefined)
+      return fail(
+        `no picture watches step ${step.value} on ${scenario.value} (known: ` +
+          `${WATCHES.map((w) => `step ${w.step} on ${w.scenario}`).join(', ')})`,
+      )
     return {
       ok: true,
       value: { requestId: data.requestId as string, kind, scenario: scenario.value, step: step.value },

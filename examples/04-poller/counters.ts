@@ -42,6 +42,8 @@ export class RuntimeCounters {
   readinessEvents = 0
   /** Timers whose deadline passed. */
   timersFired = 0
+  /** How many tasks the latest pass took (the pass under way, when /__stats asks from inside one). */
+  lastPass = 0
   /** The longest the run queue has been since the last read. */
   runQueuePeak = 0
   /** The most events one poll returned since the last read. */
@@ -51,6 +53,7 @@ export class RuntimeCounters {
 
   passStarted(queued: number): void {
     this.passes++
+    this.lastPass = queued
     if (queued > this.runQueuePeak) this.runQueuePeak = queued
   }
 
@@ -89,6 +92,7 @@ export class RuntimeCounters {
       polls: this.polls,
       readinessEvents: this.readinessEvents,
       timersFired: this.timersFired,
+      lastPass: this.lastPass,
       runQueuePeak: this.counting ? Math.max(this.runQueuePeak, queuedNow) : 0,
       readinessEventsPeak: this.readinessEventsPeak,
     }

@@ -75,13 +75,30 @@ const { server: options, flags } = parseFlagsOrExit('step:4', {
 trace.enabled = flags.trace
 
 const rt = new Runtime(flags['no-counters'] ? { counters: NO_COUNTERS } : {})
+
+/** How many connections are in each state: a look at every task when /__stats asks, nothing counted. */
+function connectionStates(): Record<string, number> {
+  const states = { reading: 0, sleeping: 0, writing: 0, closing: 0 }
+  for (const task of rt.executor.pendingTasks()) {
+    if (!(task.future instanceof Connection)) continue
+    const name = task.future.stateName
+    if (name !== 'closed') states[name]++
+  }
+  return {
+    connectionsReading: states.reading,
+    connectionsSleeping: states.sleeping,
+    connectionsWriting: states.writing,
+    connectionsClosing: states.closing,
+  }
+}
+
 const step: StepInfo = {
   number: 4,
   name: 'readiness poller + futures',
   summary:
     'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state ' +
     'machines, a timer heap.',
-  extraStats: () => rt.stats(),
+  extraStats: () => ({ ...rt.stats(), ...connectionStates() }),
 }
 const stats = new StatsProbe(step, step.extraStats)
 const ctx: ConnectionContext = {

@@ -15,9 +15,10 @@
 // Added for step 6: `workers` (one object per worker: connections open, connections it accepted or
 // was handed, requests it served (`/<ms>` and `/cpu/<n>` only, so polling `/__stats` does not count),
 // in flight, CPU tasks running, queued, done and turned away (503), its wake-ups from the shared
-// cap, its loop delay and utilization, `stalledMs`), the `imbalance` of requests (max ÷ mean over
-// the workers: 1 is perfectly even, N is one worker doing everything), the CPU cap's figures across
-// the server, and `worker`: the index of the worker that answered this very request.
+// cap, its loop delay and utilization (since it started, and over the last second), `stalledMs`),
+// the `imbalance` of requests (max ÷ mean over the workers: 1 is perfectly even, N is one worker
+// doing everything), the CPU cap's figures across the server, and `worker`: the index of the
+// worker that answered this very request.
 
 import { COUNTER_FIELDS, LOOP_FIELDS, type LoopFigures, SharedTable } from '../shared/shared-stats.ts'
 import { round } from '../shared/stats.ts'
@@ -125,6 +126,7 @@ export function everyCoreStats(
       eventLoopDelayP99Ms: round(loops[i]!.eventLoopDelayP99Ms),
       recentDelayP99Ms: round(loops[i]!.recent.eventLoopDelayP99Ms),
       eventLoopUtilization: round(loops[i]!.eventLoopUtilization, 3),
+      recentUtilization: round(loops[i]!.recent.eventLoopUtilization, 3),
       stalledMs: loops[i]!.stalledMs,
     })),
     ...(setup.dispatch === 'acceptor'
