@@ -90,7 +90,8 @@ async function main(): Promise<void> {
     writeFileSync(recordingFile(picture), toJson(recording))
     const s = recording.sampler
     console.log(
-      `  ${recording.run.summary}; ${s.samples} samples (${s.skipped} ticks skipped, ${s.failed} failed) → ` +
+      `  ${recording.run.summary}; ${recording.samples.length} samples during the run (${s.samples} taken, ` +
+        `${s.skipped} ticks skipped, ${s.failed} failed) → ` +
         `recordings/watch-${picture}.json`,
     )
   }
