@@ -10,6 +10,7 @@
 // (`state`), then follows the updates, and draws exactly what the others draw.
 
 import type { BenchProgress, BenchResult } from '../types.ts'
+import { applyDemoEvent, type DemoEvent, type DemoState } from './demos.ts'
 import { MAX_SAMPLES, type RuntimeSample } from './watch.ts'
 
 export const EVENTS = {
@@ -37,12 +38,13 @@ export type BenchMode = 'live' | 'recorded'
  * (bench/steps.ts, bench/scenarios.ts) and refuses anything else — no path, no URL, no flags.
  * `single` runs one step; `compare` runs several, one after another (each capped at 10 s); `watch`
  * runs one step and samples its `/__stats` 8 times a second for a picture of its runtime (watch.ts:
- * only the pairs listed there).
+ * only the pairs listed there); `demo` runs one of the demos in demos.ts with its fixed flags.
  */
 export type RunRequest =
   | { requestId: string; kind: 'single'; scenario: string; step: string }
   | { requestId: string; kind: 'compare'; scenario: string; steps: string[] }
   | { requestId: string; kind: 'watch'; scenario: string; step: string }
+  | { requestId: string; kind: 'demo'; demo: string }
 
 export type RunKind = RunRequest['kind']
 
@@ -100,6 +102,8 @@ export interface RunView {
   legs: LegView[]
   /** Why it ended early, when it did. */
   message: string | null
+  /** A demo (kind `demo`; its name is `scenario`, and it has no legs): what it has printed so far. */
+  demo: DemoState | null
 }
 
 export type BenchUpdate =
@@ -107,6 +111,7 @@ export type BenchUpdate =
   | { type: 'leg-started'; runId: string; leg: number }
   | { type: 'progress'; runId: string; leg: number; progress: BenchProgress }
   | { type: 'sample'; runId: string; leg: number; sample: RuntimeSample }
+  | { type: 'demo'; runId: string; event: DemoEvent }
   | { type: 'leg-done'; runId: string; leg: number; result: BenchResult }
   | { type: 'leg-failed'; runId: string; leg: number; error: string }
   | {
@@ -156,6 +161,7 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
       samples: [],
     })),
     message: null,
+    demo: null,
   }
 }
 
@@ -195,6 +201,7 @@ export function applyUpdate(run: RunView, update: BenchUpdate): boolean {
     }
     return true
   }
+  if (update.type === 'demo') return run.demo !== null && applyDemoEvent(run.demo, update.event)
   const leg = run.legs[update.leg]
   if (leg === undefined) return false
   switch (update.type) {

@@ -12,12 +12,14 @@
 //   command (`npm run bench -- --scenario c10k`).
 // - LIVE_MAX_STEPS: a comparison runs at most 8 steps, one after another, so the longest live
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
-// - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
+// - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other. A
+//   live demo (demos.ts) counts as one: it runs alone too, under its own time limit.
 
 import { connectionsOf } from '../options.ts'
 import { findScenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
+import { DEMOS, findDemo } from './demos.ts'
 import { findWatch, WATCHES } from './watch.ts'
 
 export const LIVE_CAP_S = 10
@@ -31,6 +33,7 @@ const FIELDS = {
   single: ['requestId', 'kind', 'scenario', 'step'],
   compare: ['requestId', 'kind', 'scenario', 'steps'],
   watch: ['requestId', 'kind', 'scenario', 'step'],
+  demo: ['requestId', 'kind', 'demo'],
 } as const
 
 /** The request id of a message, if it has a usable one (so even a refusal reaches the right caller). */
@@ -43,8 +46,8 @@ export function requestIdOf(data: unknown): string {
 export function checkRunRequest(data: unknown): Checked<RunRequest> {
   if (!isPlainObject(data)) return fail('a run request is an object')
   const { kind } = data
-  if (kind !== 'single' && kind !== 'compare' && kind !== 'watch')
-    return fail(`kind must be 'single', 'compare' or 'watch'`)
+  if (kind !== 'single' && kind !== 'compare' && kind !== 'watch' && kind !== 'demo')
+    return fail(`kind must be 'single', 'compare', 'watch' or 'demo'`)
   const extra = Object.keys(data).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key))
   // No `url`, `path`, `connections`, flags or anything else: names only.
   if (extra.length > 0)
@@ -53,6 +56,15 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
         `live run takes a step and a scenario name only`,
     )
   if (requestIdOf(data) === '') return fail('requestId must be 1-64 letters, digits, _ or -')
+  if (kind === 'demo') {
+    const demo = typeof data.demo === 'string' ? findDemo(data.demo) : undefined
+    if (demo === undefined)
+      return fail(
+        `unknown demo '${typeof data.demo === 'string' ? short(data.demo) : '?'}' ` +
+          `(known: ${DEMOS.map((d) => d.name).join(', ')})`,
+      )
+    return { ok: true, value: { requestId: data.requestId as string, kind, demo: demo.name } }
+  }
 
   const scenario = checkScenario(data.scenario)
   if (!scenario.ok) return scenario
