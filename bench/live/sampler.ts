@@ -6,7 +6,7 @@
 // times a second. The sampler asks every `intervalMs` (125 ms: 8 a second, so the audience's
 // picture moves at least 5 times a second even when an answer is late), and keeps the cost down:
 // - one request at a time: while an answer is late (a server busy hashing), ticks are skipped, not
-//   queued, and counted in `skipped`;
+//   queued, and counted in `skipped` (step 6 allows two, each on a new connection: `inFlight`);
 // - one keep-alive connection, so a sample costs the server one small request and no accept;
 // - the answer is reduced to the picture's few numbers here, in the dev server, and only those go
 //   to the windows (watch.ts).
@@ -26,6 +26,14 @@ export interface SamplerOptions {
   intervalMs: number
   /** `/__stats` fields that are peaks since the last read: merged from other readers' answers. */
   peaks: readonly string[]
+  /**
+   * How many requests may be out at once, each on a connection of its own (default 1, on one
+   * keep-alive connection). Step 6 answers `/__stats` from whichever worker got the connection,
+   * and a worker hashing a /cpu task answers only when the hash ends: with 2, a tick that finds a
+   * request still waiting on a busy worker sends another, on a new connection, which the acceptor
+   * hands to the next worker.
+   */
+  inFlight?: number
   timeoutMs?: number
   onSample(body: Record<string, unknown>, at: number, whole: boolean): void
 }
@@ -35,9 +43,9 @@ export class Sampler {
   samples = 0
   skipped = 0
   failed = 0
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  private readonly agent: Agent | false
   private timer: NodeJS.Timeout | undefined
-  private inFlight: Promise<void> | null = null
+  private readonly pending = new Set<Promise<void>>()
   private stopped = false
   /** Our last read's number (`statsReads`), and other readers' answers since. */
   private lastSeq: number | null = null
@@ -48,15 +56,18 @@ export class Sampler {
   constructor(origin: string, options: SamplerOptions) {
     this.origin = origin
     this.options = options
+    // One request at a time: one keep-alive connection. More: a fresh connection each.
+    this.agent = (options.inFlight ?? 1) > 1 ? false : new Agent({ keepAlive: true, maxSockets: 1 })
   }
 
   start(): void {
     this.timer = setInterval(() => {
-      if (this.inFlight !== null) {
+      if (this.pending.size >= (this.options.inFlight ?? 1)) {
         this.skipped++
         return
       }
-      this.inFlight = this.sample().finally(() => (this.inFlight = null))
+      const request: Promise<void> = this.sample().finally(() => this.pending.delete(request))
+      this.pending.add(request)
     }, this.options.intervalMs)
   }
 
@@ -68,8 +79,8 @@ export class Sampler {
   async stop(): Promise<void> {
     this.stopped = true
     clearInterval(this.timer)
-    await this.inFlight
-    this.agent.destroy()
+    await Promise.all(this.pending)
+    if (this.agent) this.agent.destroy()
   }
 
   private async sample(): Promise<void> {
@@ -79,9 +90,11 @@ export class Sampler {
       this.failed++
       return
     }
+    // The server reads its figures when it answers: the answer's arrival is the sample's time.
+    const at = performance.now()
     const whole = this.mergePeaks(body)
     this.samples++
-    this.options.onSample(body, performance.now(), whole)
+    this.options.onSample(body, at, whole)
   }
 
   /** Folds in the peaks other readers took since our last read; true when none of them is missing. */
@@ -106,7 +119,8 @@ export class Sampler {
   private fetch(): Promise<Record<string, unknown> | null> {
     const timeoutMs = this.options.timeoutMs ?? 1000
     return new Promise((resolve) => {
-      const req = get(`${this.origin}/__stats`, { agent: this.agent, timeout: timeoutMs }, (res) => {
+      const headers = this.agent === false ? { connection: 'close' } : {}
+      const req = get(`${this.origin}/__stats`, { agent: this.agent, timeout: timeoutMs, headers }, (res) => {
         let text = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => (text += chunk))

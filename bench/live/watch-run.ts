@@ -43,7 +43,7 @@ export function watchedRunner(run: Runner, entry: WatchEntry, hooks: WatchHooks)
         ...runHooks,
         onTarget: (origin) => {
           runHooks.onTarget?.(origin)
-          sampler = new Sampler(origin, { intervalMs, peaks: entry.peaks, onSample: emit })
+          sampler = new Sampler(origin, { intervalMs, peaks: entry.peaks, inFlight: entry.inFlight, onSample: emit })
           sampler.start()
         },
         onStats: (body) => {

@@ -25,6 +25,8 @@ export interface WatchEntry {
   workerFields: readonly string[]
   /** Fields that are peaks since the last read (examples/04-poller/counters.ts). */
   peaks: readonly string[]
+  /** Requests the sampler may have out at once (sampler.ts): 2 for step 6, whose workers may be busy. */
+  inFlight: number
 }
 
 /** 8 samples a second: the audience's picture moves at least 5 times a second even with a late answer. */
@@ -64,6 +66,7 @@ export const WATCHES: readonly WatchEntry[] = [
     ],
     workerFields: [],
     peaks: ['runQueuePeak', 'readinessEventsPeak'],
+    inFlight: 1,
   },
   {
     picture: 'line',
@@ -86,6 +89,7 @@ export const WATCHES: readonly WatchEntry[] = [
     ],
     workerFields: [],
     peaks: [],
+    inFlight: 1,
   },
   {
     picture: 'cores',
@@ -106,6 +110,7 @@ export const WATCHES: readonly WatchEntry[] = [
       'stalledMs',
     ],
     peaks: [],
+    inFlight: 2,
   },
 ]
 
