@@ -57,7 +57,7 @@ async function record(picture: Picture, signal: AbortSignal): Promise<WatchRecor
     step: entry.step,
     scenario: entry.scenario,
     load: findScenario(entry.scenario)?.title ?? entry.scenario,
-    sampler: figures ?? { intervalMs: 0, samples: 0, skipped: 0, failed: 0 },
+    sampler: figures ?? { intervalMs: 0, samples: 0, skipped: 0, failed: 0, dropped: 0 },
     run: {
       summary: result.summary,
       throughput: result.metrics.throughput,

@@ -239,6 +239,15 @@ describe('the deck (static checks)', () => {
         }
       }
     }
+    // The demos run live from their slides: <SchedulingRace />, <MicrotaskOrder context="..." />.
+    for (const [tag, demo] of [
+      ['<SchedulingRace', 'scheduling'],
+      ['<MicrotaskOrder', 'microtasks'],
+    ] as const) {
+      if (!slides.some((s) => s.content.includes(tag))) problems.push(`no slide has ${tag}`)
+      const checked = checkRunRequest({ requestId: 'deck', kind: 'demo', demo })
+      if (!checked.ok) problems.push(`${tag}: ${checked.message}`)
+    }
     assert.deepEqual(problems, [])
     assert.ok(count >= 5, `only ${count} live bench components in the deck`)
     assert.deepEqual([...pictures].sort(), WATCHES.map((w) => w.picture).sort(), 'every picture is on a slide')

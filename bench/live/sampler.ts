@@ -39,16 +39,21 @@ export interface SamplerOptions {
 }
 
 export class Sampler {
-  /** Answers used, ticks skipped because the last request was still out, requests that failed. */
+  /**
+   * Answers used; ticks skipped because requests were still out; requests that failed; answers
+   * dropped because they came within half an interval of the one before.
+   */
   samples = 0
   skipped = 0
   failed = 0
+  dropped = 0
   private readonly agent: Agent | false
   private timer: NodeJS.Timeout | undefined
   private readonly pending = new Set<Promise<void>>()
   private stopped = false
   /** Our last read's number (`statsReads`), and other readers' answers since. */
   private lastSeq: number | null = null
+  private lastAt = Number.NEGATIVE_INFINITY
   private others: Record<string, unknown>[] = []
   private readonly origin: string
   private readonly options: SamplerOptions
@@ -92,6 +97,13 @@ export class Sampler {
     }
     // The server reads its figures when it answers: the answer's arrival is the sample's time.
     const at = performance.now()
+    // Two answers a moment apart (two requests that waited on busy workers, released together)
+    // show the same moment twice: keep the first.
+    if (at - this.lastAt < this.options.intervalMs / 2) {
+      this.dropped++
+      return
+    }
+    this.lastAt = at
     const whole = this.mergePeaks(body)
     this.samples++
     this.options.onSample(body, at, whole)

@@ -13,10 +13,11 @@ import { type RuntimeSample, SAMPLE_INTERVAL_MS, sampleOf, type WatchEntry } fro
 
 export interface SamplerFigures {
   intervalMs: number
-  /** Samples taken, ticks skipped (the previous answer was still out), requests that failed. */
+  /** Samples taken, ticks skipped (answers still out), requests that failed, near-duplicates dropped. */
   samples: number
   skipped: number
   failed: number
+  dropped: number
 }
 
 export interface WatchHooks {
@@ -62,7 +63,8 @@ export function watchedRunner(run: Runner, entry: WatchEntry, hooks: WatchHooks)
       const used = sampler as Sampler | null
       if (used !== null) {
         await used.stop()
-        hooks.onSampled?.({ intervalMs, samples: used.samples, skipped: used.skipped, failed: used.failed })
+        const { samples, skipped, failed, dropped } = used
+        hooks.onSampled?.({ intervalMs, samples, skipped, failed, dropped })
       }
     }
   }

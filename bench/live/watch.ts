@@ -188,7 +188,7 @@ export interface WatchRecordingBody {
   scenario: string
   /** The scenario's one-line description, as the bench has it. */
   load: string
-  sampler: { intervalMs: number; samples: number; skipped: number; failed: number }
+  sampler: { intervalMs: number; samples: number; skipped: number; failed: number; dropped: number }
   /** The run's own figures (the bench's result). */
   run: { summary: string; throughput: number | null; p99Ms: number | null; loadMs: number | null; partial: boolean }
   samples: RuntimeSample[]
