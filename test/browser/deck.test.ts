@@ -177,7 +177,7 @@ describe('the built deck, slide by slide', () => {
     assert.deepEqual(browser.problems.slice(start), [])
   })
 
-  test('the runtime pictures replay their recordings at the speed they were taken; printed, the frame halfway', async () => {
+  test('the runtime pictures replay their recordings at the speed taken; printed, the frame halfway', async () => {
     const { page, quiet } = browser
     const start = browser.problems.length
     for (const { picture } of WATCHES) {
