@@ -1,6 +1,6 @@
 // `npm run watch:record`: the deck's pictures of a runtime at work, recorded for the static build,
 // the PDF and Shift+L. For each picture (bench/live/watch.ts) it runs the same watched run the
-// presenter's ▶ starts — the step under its load, `/__stats` sampled 8 times a second beside the
+// presenter's ▶ starts — the step under its load, `/__stats` sampled 10 times a second beside the
 // bench's own polling (bench/live/watch-run.ts) — and writes recordings/watch-<picture>.json: the
 // envelope (machine, load average), the run's summary, how the sampling went, and every sample
 // with its time since the load started. components/RuntimeWatch.vue replays the samples at the

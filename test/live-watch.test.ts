@@ -262,7 +262,7 @@ describe('the recorded watches', () => {
         doc.samples.every((s, i) => i === 0 || s.t > doc.samples[i - 1]!.t),
         'in time order',
       )
-      // 8 a second asked; on a busy machine some ticks are skipped, never most of them.
+      // 10 a second asked; on a busy machine some ticks are skipped, never most of them.
       const span = doc.samples.at(-1)!.t - doc.samples[0]!.t
       assert.ok(doc.samples.length / span >= 5, `${(doc.samples.length / span).toFixed(1)} samples a second`)
       const keys = new Set(doc.samples.flatMap((s) => Object.keys(s.n)))

@@ -2,7 +2,7 @@
 // `hello` throughput side by side in one run (bench/counter-cost.ts says how).
 //
 //   npm run bench:counters                          5 rounds of on / off, 5 s of hello each
-//   npm run bench:counters -- --rounds 7 --sampler  and a third arm: on, sampled 8 times a second
+//   npm run bench:counters -- --rounds 7 --sampler  and a third arm: on, sampled 10 times a second
 //
 // Prints each run as it ends, then the median per arm and its ratio to "off". Nothing is written
 // to bench/results/: a verdict from a shared machine is a hint, not a recording. Bad flags: one
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     rounds: { kind: 'int', default: 5, min: 1, max: 20, help: 'rounds; each runs every arm once, in rotated order' },
     duration: { kind: 'number', default: 5, min: 1, max: 30, value: 'S', help: 'seconds of hello per run' },
     connections: { kind: 'int', default: 100, min: 1, max: 1000, help: 'connections (hello: 100)' },
-    sampler: { kind: 'bool', help: "a third arm: counters on, and the deck's sampler reading /__stats 8×/s" },
+    sampler: { kind: 'bool', help: "a third arm: counters on, and the deck's sampler reading /__stats 10×/s" },
   })
   const arms: Arm[] = flags.sampler ? ['on', 'off', 'sampled'] : ['on', 'off']
   const signal = stopOnCtrlC()

@@ -37,7 +37,7 @@ export type BenchMode = 'live' | 'recorded'
  * What a window may ask for: names only. The plugin checks every field against the registries
  * (bench/steps.ts, bench/scenarios.ts) and refuses anything else — no path, no URL, no flags.
  * `single` runs one step; `compare` runs several, one after another (each capped at 10 s); `watch`
- * runs one step and samples its `/__stats` 8 times a second for a picture of its runtime (watch.ts:
+ * runs one step and samples its `/__stats` 10 times a second for a picture of its runtime (watch.ts:
  * only the pairs listed there); `demo` runs one of the demos in demos.ts with its fixed flags.
  */
 export type RunRequest =

@@ -3,7 +3,7 @@
 //
 // The bench's own poller (server-stats.ts) reads `/__stats` every 250 ms on a fresh connection;
 // that is enough for memory and loop delay, too coarse for a run queue that fills and drains many
-// times a second. The sampler asks every `intervalMs` (125 ms: 8 a second, so the audience's
+// times a second. The sampler asks every `intervalMs` (100 ms: 10 a second, so the audience's
 // picture moves at least 5 times a second even when an answer is late), and keeps the cost down:
 // - one request at a time: while an answer is late (a server busy hashing), ticks are skipped, not
 //   queued, and counted in `skipped` (step 6 allows two, each on a new connection: `inFlight`);

@@ -1,5 +1,5 @@
 // A run watched from inside: the bench's run of one step, with a sampler (sampler.ts) reading the
-// server's `/__stats` 8 times a second beside it, each answer reduced to a picture's numbers
+// server's `/__stats` 10 times a second beside it, each answer reduced to a picture's numbers
 // (watch.ts) and timed from the start of the load, like the run's own progress points.
 //
 // It wraps the bench's runner, so the run itself is the one every front end makes (start the

@@ -1,7 +1,7 @@
 // The stream of samples a runtime picture draws, live or replayed: one code path for both.
 //
 // A picture draws one sample (and the one before it, for rates). Which one:
-// - live: the newest sample of the live run, as the plugin streams them (8 a second) to every window;
+// - live: the newest sample of the live run, as the plugin streams them (10 a second) to every window;
 // - replayed (the static build, Shift+L, no live run yet): the recording's samples, each shown at
 //   the time it was taken, from the moment the slide is on screen, so the replay runs at the speed
 //   the run ran; it then holds the last frame (a click replays it);
