@@ -8,10 +8,16 @@
 // r, so no arm is always first or last on a machine whose load drifts; the figure per arm is the
 // median of its runs, and the verdict is the ratio of medians. On two cores the load generator
 // shares the machine with the server: the ratio is what this measures, not the absolute req/s.
+//
+// Beside throughput, each run's server CPU time per answered request (Linux, /proc, from before
+// the load to after it, /__stats polls included in every arm alike): throughput on a shared machine
+// moves with whatever else runs, CPU time per request much less, so it is the steadier second view
+// of the same question.
 
 import { runScenario } from './index.ts'
 import { Sampler } from './live/sampler.ts'
 import { SAMPLE_INTERVAL_MS } from './live/watch.ts'
+import { processCpuMs } from './machine.ts'
 import { startServer } from './server-process.ts'
 import { findStep } from './steps.ts'
 
@@ -38,6 +44,8 @@ export interface ArmRun {
   /** Completed requests per second (the bench's throughput), and answers to the sampler. */
   throughput: number | null
   samples: number | null
+  /** The server's CPU time per answered request, in µs (Linux; null elsewhere). */
+  cpuUsPerRequest: number | null
 }
 
 export interface CounterCost {
@@ -46,6 +54,9 @@ export interface CounterCost {
   medians: Partial<Record<Arm, number>>
   /** Each arm's median ÷ the `off` arm's (1 = no cost). */
   ratios: Partial<Record<Arm, number>>
+  /** The same for the server's CPU time per request (a ratio above 1 is a cost). */
+  cpuMedians: Partial<Record<Arm, number>>
+  cpuRatios: Partial<Record<Arm, number>>
 }
 
 /** The A/B: `rounds` rounds, each running every arm once, in rotated order. */
@@ -60,16 +71,25 @@ export async function measureCounterCost(options: CounterCostOptions): Promise<C
       options.onRun?.(run)
     }
   }
+  const throughput = mediansAndRatios(runs, options.arms, (r) => r.throughput)
+  const cpu = mediansAndRatios(runs, options.arms, (r) => r.cpuUsPerRequest)
+  return { runs, ...throughput, cpuMedians: cpu.medians, cpuRatios: cpu.ratios }
+}
+
+function mediansAndRatios(
+  runs: readonly ArmRun[],
+  arms: readonly Arm[],
+  figure: (run: ArmRun) => number | null,
+): { medians: Partial<Record<Arm, number>>; ratios: Partial<Record<Arm, number>> } {
   const medians: Partial<Record<Arm, number>> = {}
-  for (const arm of options.arms) {
-    const values = runs.filter((r) => r.arm === arm && r.throughput !== null).map((r) => r.throughput!)
+  for (const arm of arms) {
+    const values = runs.map(figure).filter((v, i): v is number => runs[i]!.arm === arm && v !== null)
     if (values.length > 0) medians[arm] = median(values)
   }
   const ratios: Partial<Record<Arm, number>> = {}
   const base = medians.off
-  if (base !== undefined)
-    for (const arm of options.arms) if (medians[arm] !== undefined) ratios[arm] = medians[arm]! / base
-  return { runs, medians, ratios }
+  if (base !== undefined) for (const arm of arms) if (medians[arm] !== undefined) ratios[arm] = medians[arm]! / base
+  return { medians, ratios }
 }
 
 async function runArm(arm: Arm, round: number, options: CounterCostOptions): Promise<ArmRun> {
@@ -80,15 +100,19 @@ async function runArm(arm: Arm, round: number, options: CounterCostOptions): Pro
       sampler = new Sampler(server.url, { intervalMs: SAMPLE_INTERVAL_MS, peaks: [], onSample: () => {} })
       sampler.start()
     }
+    const cpuBefore = processCpuMs(server.pid)
     const result = await runScenario(
       { url: server.url, scenario: 'hello', durationS: options.durationS, connections: options.connections },
       { signal: options.signal },
     )
+    const cpuAfter = processCpuMs(server.pid)
+    const cpuMs = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore
     return {
       round,
       arm,
       throughput: result.partial ? null : result.metrics.throughput,
       samples: sampler?.samples ?? null,
+      cpuUsPerRequest: cpuMs === null || result.partial || result.done === 0 ? null : (cpuMs * 1000) / result.done,
     }
   } finally {
     await sampler?.stop()

@@ -38,15 +38,17 @@ async function main(): Promise<void> {
     onRun: (run) =>
       console.log(
         `  round ${run.round + 1}  ${ARM_TITLES[run.arm].padEnd(46)} ${perSecond(run.throughput).padStart(9)} req/s` +
+          `  ${cpu(run.cpuUsPerRequest)}` +
           (run.samples !== null ? `  (${run.samples} samples)` : ''),
       ),
   })
-  console.log('\nmedian per arm, and ÷ counters off:')
+  console.log("\nmedian per arm, and ÷ counters off (throughput; the server's CPU time per request):")
   for (const arm of arms) {
-    const m = cost.medians[arm]
     const r = cost.ratios[arm]
+    const c = cost.cpuRatios[arm]
     console.log(
-      `  ${ARM_TITLES[arm].padEnd(46)} ${perSecond(m).padStart(9)} req/s  ${r === undefined ? '' : r.toFixed(3)}`,
+      `  ${ARM_TITLES[arm].padEnd(46)} ${perSecond(cost.medians[arm]).padStart(9)} req/s  ` +
+        `${r === undefined ? '     ' : r.toFixed(3)}   ${cpu(cost.cpuMedians[arm] ?? null)}  ${c === undefined ? '' : c.toFixed(3)}`,
     )
   }
   const on = cost.ratios.on
@@ -55,6 +57,11 @@ async function main(): Promise<void> {
     console.log(`\ncounters on ÷ off = ${on.toFixed(3)}: ${verdict} ${WITHIN * 100} % (closed loop; ratios, not req/s)`)
   }
   if (signal.aborted) process.exitCode = 130
+}
+
+/** "38.2 µs CPU/req": the server's CPU time per answered request (Linux). */
+function cpu(us: number | null): string {
+  return us === null ? 'CPU/req –' : `${us.toFixed(1)} µs CPU/req`
 }
 
 main().catch((error: Error) => {
