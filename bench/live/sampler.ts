@@ -6,7 +6,7 @@
 // times a second. The sampler asks every `intervalMs` (100 ms: 10 a second, so the audience's
 // picture moves at least 5 times a second even when an answer is late), and keeps the cost down:
 // - one request at a time: while an answer is late (a server busy hashing), ticks are skipped, not
-//   queued, and counted in `skipped` (step 6 allows two, each on a new connection: `inFlight`);
+//   queued, and counted in `skipped` (step 6 allows four, each on a new connection: `inFlight`);
 // - one keep-alive connection, so a sample costs the server one small request and no accept;
 // - the answer is reduced to the picture's few numbers here, in the dev server, and only those go
 //   to the windows (watch.ts).
@@ -29,9 +29,10 @@ export interface SamplerOptions {
   /**
    * How many requests may be out at once, each on a connection of its own (default 1, on one
    * keep-alive connection). Step 6 answers `/__stats` from whichever worker got the connection,
-   * and a worker hashing a /cpu task answers only when the hash ends: with 2, a tick that finds a
-   * request still waiting on a busy worker sends another, on a new connection, which the acceptor
-   * hands to the next worker.
+   * and a worker hashing a /cpu task answers only when the hash ends: with more than one, a tick
+   * that finds a request still waiting on a busy worker sends another, on a new connection, which
+   * the acceptor hands to the next worker. Still at most one request per tick: this bounds how
+   * many wait, not how many are sent.
    */
   inFlight?: number
   timeoutMs?: number

@@ -25,7 +25,7 @@ export interface WatchEntry {
   workerFields: readonly string[]
   /** Fields that are peaks since the last read (examples/04-poller/counters.ts). */
   peaks: readonly string[]
-  /** Requests the sampler may have out at once (sampler.ts): 2 for step 6, whose workers may be busy. */
+  /** Requests the sampler may have out at once (sampler.ts): 4 for step 6, whose workers may be busy. */
   inFlight: number
 }
 
@@ -110,7 +110,7 @@ export const WATCHES: readonly WatchEntry[] = [
       'stalledMs',
     ],
     peaks: [],
-    inFlight: 2,
+    inFlight: 4,
   },
 ]
 
