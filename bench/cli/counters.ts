@@ -44,11 +44,10 @@ async function main(): Promise<void> {
   })
   console.log("\nmedian per arm, and ÷ counters off (throughput; the server's CPU time per request):")
   for (const arm of arms) {
-    const r = cost.ratios[arm]
-    const c = cost.cpuRatios[arm]
+    const ratio = (x: number | undefined) => (x === undefined ? '     ' : x.toFixed(3))
     console.log(
       `  ${ARM_TITLES[arm].padEnd(46)} ${perSecond(cost.medians[arm]).padStart(9)} req/s  ` +
-        `${r === undefined ? '     ' : r.toFixed(3)}   ${cpu(cost.cpuMedians[arm] ?? null)}  ${c === undefined ? '' : c.toFixed(3)}`,
+        `${ratio(cost.ratios[arm])}   ${cpu(cost.cpuMedians[arm] ?? null)}  ${ratio(cost.cpuRatios[arm])}`,
     )
   }
   const on = cost.ratios.on
