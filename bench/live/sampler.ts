@@ -6,8 +6,8 @@
 // times a second. The sampler asks every `intervalMs` (100 ms: 10 a second, so the audience's
 // picture moves at least 5 times a second even when an answer is late), and keeps the cost down:
 // - one request at a time: while an answer is late (a server busy hashing), ticks are skipped, not
-//   queued, and counted in `skipped` (step 6 allows four, each on a new connection: `inFlight`);
-// - one keep-alive connection, so a sample costs the server one small request and no accept;
+//   queued, and counted in `skipped` (step 6 allows four, each on a connection of its own: `inFlight`);
+// - keep-alive connections, so a sample costs the server one small request and no accept;
 // - the answer is reduced to the picture's few numbers here, in the dev server, and only those go
 //   to the windows (watch.ts).
 // What it costs the server under load is measured: `npm run bench:counters` runs `hello` with and
@@ -27,12 +27,13 @@ export interface SamplerOptions {
   /** `/__stats` fields that are peaks since the last read: merged from other readers' answers. */
   peaks: readonly string[]
   /**
-   * How many requests may be out at once, each on a connection of its own (default 1, on one
-   * keep-alive connection). Step 6 answers `/__stats` from whichever worker got the connection,
-   * and a worker hashing a /cpu task answers only when the hash ends: with more than one, a tick
-   * that finds a request still waiting on a busy worker sends another, on a new connection, which
-   * the acceptor hands to the next worker. Still at most one request per tick: this bounds how
-   * many wait, not how many are sent.
+   * How many requests may be out at once, each on a keep-alive connection of its own (default 1).
+   * Step 6 answers `/__stats` from the worker that holds the connection, and a worker hashing a
+   * /cpu task answers only when the hash ends: with more than one, a tick that finds a request
+   * still waiting on a busy worker sends another on another connection, which the acceptor gave to
+   * another worker (in turn) when it was opened. Still at most one request per tick: this bounds
+   * how many wait, not how many are sent. (Not a new connection per request: a worker busy
+   * hashing would make it wait twice, once to be handed the socket, once to read the request.)
    */
   inFlight?: number
   timeoutMs?: number
@@ -48,7 +49,7 @@ export class Sampler {
   skipped = 0
   failed = 0
   dropped = 0
-  private readonly agent: Agent | false
+  private readonly agent: Agent
   private timer: NodeJS.Timeout | undefined
   private readonly pending = new Set<Promise<void>>()
   private stopped = false
@@ -62,8 +63,7 @@ export class Sampler {
   constructor(origin: string, options: SamplerOptions) {
     this.origin = origin
     this.options = options
-    // One request at a time: one keep-alive connection. More: a fresh connection each.
-    this.agent = (options.inFlight ?? 1) > 1 ? false : new Agent({ keepAlive: true, maxSockets: 1 })
+    this.agent = new Agent({ keepAlive: true, maxSockets: options.inFlight ?? 1 })
   }
 
   start(): void {
@@ -86,7 +86,7 @@ export class Sampler {
     this.stopped = true
     clearInterval(this.timer)
     await Promise.all(this.pending)
-    if (this.agent) this.agent.destroy()
+    this.agent.destroy()
   }
 
   private async sample(): Promise<void> {
@@ -132,8 +132,7 @@ export class Sampler {
   private fetch(): Promise<Record<string, unknown> | null> {
     const timeoutMs = this.options.timeoutMs ?? 1000
     return new Promise((resolve) => {
-      const headers = this.agent === false ? { connection: 'close' } : {}
-      const req = get(`${this.origin}/__stats`, { agent: this.agent, timeout: timeoutMs, headers }, (res) => {
+      const req = get(`${this.origin}/__stats`, { agent: this.agent, timeout: timeoutMs }, (res) => {
         let text = ''
         res.setEncoding('utf8')
         res.on('data', (chunk: string) => (text += chunk))
