@@ -384,9 +384,14 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
         return u.type === 'sample' ? [u.sample.t] : []
       })
       const sentPerSecond = (sent.length - 1) / (sent.at(-1)! - sent[0]!)
+      const done = audienceFrames
+        .slice(framesBefore)
+        .map((f) => f.data as BenchUpdate)
+        .find((u) => u.type === 'leg-done')
       t.diagnostic(
         `${picture}: ${frames} frames drawn while running, ${perSecond.toFixed(1)} a second ` +
-          `(the plugin sent ${sent.length} samples, ${sentPerSecond.toFixed(1)} a second of the run)`,
+          `(the plugin sent ${sent.length} samples, ${sentPerSecond.toFixed(1)} a second of the run; ` +
+          `${done?.type === 'leg-done' ? done.result.summary : 'no result'})`,
       )
       assert.ok(perSecond >= 5, `the audience's picture moved ${perSecond.toFixed(1)} times a second`)
       // What it drew is what the plugin sent: every sample, and the last one on screen.
