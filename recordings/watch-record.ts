@@ -49,14 +49,17 @@ async function record(picture: Picture, signal: AbortSignal): Promise<WatchRecor
     onSampled: (figures) => (sampler = figures),
   })
   // The live run's cap, so the recording is the run the deck would show.
-  const result = await run({ step: entry.step, scenario: entry.scenario, capS: LIVE_CAP_S }, { signal })
+  const input = { step: entry.step, scenario: entry.scenario, capS: LIVE_CAP_S }
+  const result = await run(entry.connections ? { ...input, connections: entry.connections } : input, { signal })
   const figures = sampler as SamplerFigures | null
   return {
     ...envelope,
     picture,
     step: entry.step,
     scenario: entry.scenario,
-    load: findScenario(entry.scenario)?.title ?? entry.scenario,
+    load:
+      (findScenario(entry.scenario)?.title ?? entry.scenario) +
+      (entry.connections ? `; here with ${entry.connections} load connection${entry.connections > 1 ? 's' : ''}` : ''),
     sampler: figures ?? { intervalMs: 0, samples: 0, skipped: 0, failed: 0, dropped: 0 },
     run: {
       summary: result.summary,

@@ -173,7 +173,11 @@ export class LiveBenchHost {
             intervalMs: this.deps.sampleIntervalMs,
           })
     const outcome = await runComparison(
-      { scenario: view.scenario, steps: view.steps, overrides: { capS: LIVE_CAP_S } },
+      {
+        scenario: view.scenario,
+        steps: view.steps,
+        overrides: { capS: LIVE_CAP_S, ...(watch?.connections ? { connections: watch.connections } : {}) },
+      },
       {
         signal,
         keepGoing: true,

@@ -9,7 +9,10 @@
 //   parts of the runtime busy at once: the run queue, the timer heap, the reactor's sockets;
 // - line (step 5, cpu-burst): more CPU tasks at once than the line holds: it fills, the rest is
 //   turned away (503), it drains through the slots;
-// - cores (step 6, cpu-mix): a CPU task per core beside the /0 probe, the workers side by side.
+// - cores (step 6, cpu-mix with one /cpu connection): one worker hashing back to back, its
+//   connections waiting for it, the other worker answering the /0 probe beside it. (With a CPU
+//   connection per worker, every worker would hash all the time, and `/__stats`, answered by a
+//   worker between two hashes, would come too late to draw 10 times a second.)
 
 import type { Recording } from '../recording.ts'
 
@@ -27,6 +30,8 @@ export interface WatchEntry {
   peaks: readonly string[]
   /** Requests the sampler may have out at once (sampler.ts): 4 for step 6, whose workers may be busy. */
   inFlight: number
+  /** Fewer load connections than the scenario's, where the picture needs it (set here, never by a window). */
+  connections?: number
 }
 
 /** 10 samples a second: the audience's picture moves at least 5 times a second even with a late answer. */
@@ -95,6 +100,7 @@ export const WATCHES: readonly WatchEntry[] = [
     picture: 'cores',
     step: '6',
     scenario: 'cpu-mix',
+    connections: 1,
     fields: ['connections', 'inFlight', 'cpuLimit', 'cpuRunning', 'queueLength', 'tasksDone', 'tasksRejected'],
     workerFields: [
       'connections',
