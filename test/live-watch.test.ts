@@ -249,6 +249,23 @@ describe('a watched run', () => {
   })
 })
 
+describe('what a watch asks of the bench', () => {
+  test("the registry's load, never the window's: step 6's picture with one /cpu connection, the live cap", async () => {
+    const inputs: RunInput[] = []
+    const host = new LiveBenchHost({
+      runScenario: async (input) => {
+        inputs.push(input)
+        return { step: { id: input.step }, scenario: input.scenario, summary: 'stand-in' } as BenchResult
+      },
+      broadcast: () => {},
+      liveChildren: () => 0,
+    })
+    assert.ok(host.run({ requestId: 'c', kind: 'watch', scenario: 'cpu-mix', step: '6' }).ok)
+    while (host.busy) await sleep(10)
+    assert.deepEqual(inputs, [{ capS: 10, connections: 1, scenario: 'cpu-mix', step: '6' }])
+  })
+})
+
 describe('the recorded watches', () => {
   for (const w of WATCHES) {
     test(`recordings/watch-${w.picture}.json: a recorded run of step ${w.step} on ${w.scenario}`, () => {
