@@ -1,11 +1,12 @@
-// The processes the bench starts (step servers, load generators), and the promise that none of
-// them outlives a run.
+// The processes the bench starts (step servers, load generators, the deck's live demos), and the
+// promise that none of them outlives a run.
 //
 // Three layers, so no path leaves one behind:
 // - a run stops its children itself at the end, on an error and on abort (see run.ts);
 // - every child is tracked here and killed with SIGKILL when this process exits normally;
-// - every child has an IPC channel and exits when it closes, which happens even when this process
-//   is killed with SIGKILL and the two layers above never run.
+// - every server and generator has an IPC channel and exits when it closes, which happens even
+//   when this process is killed with SIGKILL and the two layers above never run (the deck's live
+//   demos have none: each ends by itself within seconds, bench/live/demo-process.ts).
 //
 // Children are started in their own process group (`detached`), so a Ctrl-C at the terminal
 // reaches only the front end, which then stops them in order and still prints what was measured.
@@ -13,7 +14,7 @@
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 
-export type ChildKind = 'server' | 'generator'
+export type ChildKind = 'server' | 'generator' | 'demo'
 
 const live = new Map<ChildProcess, ChildKind>()
 process.on('exit', () => {

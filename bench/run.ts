@@ -118,6 +118,8 @@ class BenchRun {
     this.poller = new StatsPoller(this.origin)
     const pid = this.server?.pid
     if (pid !== undefined) this.poller.fromOutside = () => processStatus(pid)
+    this.poller.onStats = this.hooks.onStats ?? null
+    this.hooks.onTarget?.(this.origin)
     await this.poller.poll()
     this.poller.start()
   }

@@ -164,6 +164,30 @@ export const SCENARIOS: readonly Scenario[] = [
     capS: 10,
     churn: { hold: { taskMs: 250 } },
   },
+  // The two loads the deck's live pictures of a runtime watch (bench/live/watch.ts). short-sleeps
+  // keeps every part of step 4's runtime busy at once: 300 connections each sleeping 20 ms between
+  // answers are timers in the heap, sockets waiting in the reactor and tasks in the run queue,
+  // thousands of times a second. cpu-burst is more CPU work than step 5's line holds, all at once:
+  // one request per connection (autocannon gives each connection its share of the count, so a
+  // request turned away with 503 is not sent again), so the line fills, drains, and the rest is
+  // answered 503 at once; ~30 ms tasks so that a line of 256 drains in seconds on two cores.
+  {
+    name: 'short-sleeps',
+    title: '300 connections, 5 s of /20: short sleeps, so the run queue, the timers and the sockets all stay busy',
+    connections: 300,
+    durationS: 5,
+    path: '/20',
+    capS: 10,
+  },
+  {
+    name: 'cpu-burst',
+    title: '300 connections, one /cpu task (~30 ms) each, all at once, plus the paced /0 probe at 100 req/s',
+    connections: 300,
+    requestsPerConnection: 1,
+    path: '/cpu/<n>',
+    capS: 10,
+    cpuMix: { targetMs: 30, probe: IO_PROBE },
+  },
 ]
 
 export function findScenario(name: string): Scenario | undefined {

@@ -61,6 +61,8 @@ export class StatsPoller {
   recentLoopDelayP99Max: number | null = null
   polls = 0
   missed = 0
+  /** Called with every answer, as sent (RunHooks.onStats). */
+  onStats: ((body: StatsBody) => void) | null = null
   private timer: NodeJS.Timeout | undefined
   private inFlight: Promise<void> | null = null
   private stopped = false
@@ -108,6 +110,7 @@ export class StatsPoller {
     this.polls++
     this.first ??= stats
     this.latest = stats
+    this.onStats?.(stats)
     this.notePeak(numberField(stats, 'rss'))
     const recent = numberField(objectField(stats, 'recent'), 'eventLoopDelayP99Ms')
     if (recent !== null) this.recentLoopDelayP99Max = Math.max(this.recentLoopDelayP99Max ?? 0, recent)

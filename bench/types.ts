@@ -379,4 +379,15 @@ export interface RunHooks {
   onProgress?: (progress: BenchProgress) => void
   /** Stops the run at once; the promise then resolves with `partial: true, endedBy: 'aborted'`. */
   signal?: AbortSignal
+  /**
+   * The server's origin, once it answers and before the load starts: for a caller that watches the
+   * server too (the deck's sampler, bench/live/sampler.ts).
+   */
+  onTarget?: (origin: string) => void
+  /**
+   * Every `/__stats` answer the run's own poller gets, as the server sent it. A step's peaks "since
+   * the last read" restart at each read (examples/04-poller/counters.ts): a second reader of the same
+   * server merges these to see them all.
+   */
+  onStats?: (body: Record<string, unknown>) => void
 }

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { before, describe, test } from 'node:test'
+import { WATCHES } from '../bench/live/watch.ts'
 import { checkRunRequest } from '../bench/live/requests.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
@@ -230,8 +231,36 @@ describe('the deck (static checks)', () => {
         }
       }
     }
+    // <RuntimeWatch picture="loop" />: a watched run of the step and load bench/live/watch.ts names.
+    const pictures = new Set<string>()
+    for (const slide of slides) {
+      for (const m of slide.content.matchAll(/<RuntimeWatch\b[^>]*\bpicture="([^"]*)"[^>]*\/>/g)) {
+        const entry = WATCHES.find((w) => w.picture === m[1])
+        if (entry === undefined) problems.push(`slide ${slide.no}: ${m[0]}: no such picture`)
+        else {
+          pictures.add(entry.picture)
+          const checked = checkRunRequest({
+            requestId: 'deck',
+            kind: 'watch',
+            scenario: entry.scenario,
+            step: entry.step,
+          })
+          if (!checked.ok) problems.push(`slide ${slide.no}: ${m[0]}: ${checked.message}`)
+        }
+      }
+    }
+    // The demos run live from their slides: <SchedulingRace />, <MicrotaskOrder context="..." />.
+    for (const [tag, demo] of [
+      ['<SchedulingRace', 'scheduling'],
+      ['<MicrotaskOrder', 'microtasks'],
+    ] as const) {
+      if (!slides.some((s) => s.content.includes(tag))) problems.push(`no slide has ${tag}`)
+      const checked = checkRunRequest({ requestId: 'deck', kind: 'demo', demo })
+      if (!checked.ok) problems.push(`${tag}: ${checked.message}`)
+    }
     assert.deepEqual(problems, [])
     assert.ok(count >= 5, `only ${count} live bench components in the deck`)
+    assert.deepEqual([...pictures].sort(), WATCHES.map((w) => w.picture).sort(), 'every picture is on a slide')
   })
 
   test("no slide says that a step's code comes later: steps 4 and 5 are on main", () => {

@@ -256,7 +256,7 @@ describe('step 4 budget', () => {
     }
     rt.spawn(watch, 'timer')
     await runToEnd(rt)
-    return { lateMs: firedAt - (t0 + 20), steps: spinner.steps, yields: rt.executor.budgetYields }
+    return { lateMs: firedAt - (t0 + 20), steps: spinner.steps, yields: rt.counters.budgetYields }
   }
 
   test('a task that is always ready cannot hold back a due timer', async () => {

@@ -3,9 +3,10 @@
 //
 // plugin.ts wires it to Vite's HMR WebSocket; the tests drive it directly. It knows nothing of
 // sockets or origins (the plugin checks those before a request gets here) and starts processes
-// only through the bench library's comparison runner (compare.ts) and `runScenario`, which has
-// stopped every process it started by the time it settles. So "no child outlives the dev server"
-// comes down to: abort the run, and wait for it (`close`).
+// only through the bench library's comparison runner (compare.ts) and `runScenario`, and, for a
+// live demo (demos.ts: a run too, one at a time with the benchmarks), through demo-process.ts; each
+// has stopped every process it started by the time it settles. So "no child outlives the dev
+// server" comes down to: abort the run, and wait for it (`close`).
 //
 // State: the run in progress (`current`) and, for each target (kind + scenario + steps), the last
 // finished run. Both are `RunView`s changed only through `applyUpdate`, the reducer every window
@@ -25,6 +26,10 @@ import {
   type RunView,
 } from './protocol.ts'
 import { checkMode, checkRunRequest, checkStopRequest, LIVE_CAP_S, requestIdOf } from './requests.ts'
+import { type DemoName, newDemoState } from './demos.ts'
+import { DemoStopped, type DemoRunner, runDemoProcess } from './demo-process.ts'
+import { findWatch } from './watch.ts'
+import { watchedRunner } from './watch-run.ts'
 
 export interface HostDeps {
   /** The bench's `runScenario` (tests pass a stand-in). */
@@ -35,6 +40,10 @@ export interface HostDeps {
   liveChildren(): number
   /** A step that has not settled this long after it started is stopped (default: the cap + 40 s). */
   watchdogMs?: number
+  /** How often a watch samples the server's `/__stats` (default watch.ts's SAMPLE_INTERVAL_MS). */
+  sampleIntervalMs?: number
+  /** Runs a demo (default: its process, demo-process.ts; tests pass a stand-in). */
+  runDemo?: DemoRunner
 }
 
 /** Finished runs kept for windows that join late (one per target). */
@@ -118,13 +127,23 @@ export class LiveBenchHost {
   }
 
   private start(request: RunRequest): RunView {
-    const steps = request.kind === 'single' ? [request.step] : request.steps
-    const view = newRunView(`${this.bootId}-${++this.runs}`, request.kind, request.scenario, steps, Date.now())
+    const id = `${this.bootId}-${++this.runs}`
+    let view: RunView
+    if (request.kind === 'demo') {
+      // A demo has no steps: its name stands where a scenario would, and its output is `demo`.
+      view = newRunView(id, 'demo', request.demo, [], Date.now())
+      view.demo = newDemoState(request.demo as DemoName)
+    } else {
+      const steps = request.kind === 'compare' ? request.steps : [request.step]
+      view = newRunView(id, request.kind, request.scenario, steps, Date.now())
+    }
     const controller = new AbortController()
     const current = { view, controller, done: Promise.resolve() }
     this.current = current
     this.deps.broadcast(EVENTS.update, { type: 'started', run: view } satisfies BenchUpdate)
-    current.done = this.execute(view, controller.signal).finally(() => {
+    const execute =
+      view.kind === 'demo' ? this.executeDemo(view, controller.signal) : this.execute(view, controller.signal)
+    current.done = execute.finally(() => {
       this.current = null
       this.finished = [view, ...this.finished.filter((run) => runTarget(run) !== runTarget(view))].slice(
         0,
@@ -144,8 +163,21 @@ export class LiveBenchHost {
       this.deps.broadcast(EVENTS.update, update)
     }
     const runId = view.id
+    // A watch: the same run, with the server's counters sampled beside it (watch-run.ts).
+    const watch = view.kind === 'watch' ? findWatch(view.steps[0]!, view.scenario) : undefined
+    const runner =
+      watch === undefined
+        ? this.deps.runScenario
+        : watchedRunner(this.deps.runScenario, watch, {
+            onSample: (sample) => emit({ type: 'sample', runId, leg: 0, sample }),
+            intervalMs: this.deps.sampleIntervalMs,
+          })
     const outcome = await runComparison(
-      { scenario: view.scenario, steps: view.steps, overrides: { capS: LIVE_CAP_S } },
+      {
+        scenario: view.scenario,
+        steps: view.steps,
+        overrides: { capS: LIVE_CAP_S, ...(watch?.connections ? { connections: watch.connections } : {}) },
+      },
       {
         signal,
         keepGoing: true,
@@ -156,7 +188,7 @@ export class LiveBenchHost {
         onLegFailed: (leg, error) =>
           emit({ type: 'leg-failed', runId, leg, error: error instanceof Error ? error.message : String(error) }),
       },
-      this.deps.runScenario,
+      runner,
     )
     const { failures, stoppedBy } = outcome
     const status = stoppedBy !== null ? 'stopped' : failures > 0 ? 'failed' : 'done'
@@ -164,6 +196,32 @@ export class LiveBenchHost {
     const message = stoppedBy ?? (failures > 0 ? `${failures} of ${steps} step${steps > 1 ? 's' : ''} failed` : null)
     emit({ type: 'finished', runId, status, message, at: Date.now() })
   }
+
+  private async executeDemo(view: RunView, signal: AbortSignal): Promise<void> {
+    const runId = view.id
+    const emit = (update: BenchUpdate) => {
+      applyUpdate(view, update)
+      this.deps.broadcast(EVENTS.update, update)
+    }
+    let error: unknown = null
+    try {
+      await (this.deps.runDemo ?? runDemoProcess)(view.scenario as DemoName, {
+        signal,
+        onEvent: (event) => emit({ type: 'demo', runId, event }),
+      })
+    } catch (caught) {
+      error = caught
+    }
+    const { status, message } = demoOutcome(error)
+    emit({ type: 'finished', runId, status, message, at: Date.now() })
+  }
+}
+
+/** A demo run: the demo's process, each event it prints applied here and sent to every window. */
+function demoOutcome(error: unknown): { status: 'done' | 'stopped' | 'failed'; message: string | null } {
+  if (error === null) return { status: 'done', message: null }
+  if (error instanceof DemoStopped) return { status: 'stopped', message: error.message }
+  return { status: 'failed', message: error instanceof Error ? error.message : String(error) }
 }
 
 function refuse(requestId: string, message: string): Reply {
@@ -171,6 +229,8 @@ function refuse(requestId: string, message: string): Reply {
 }
 
 function describe(view: RunView): string {
+  if (view.kind === 'demo') return `the ${view.scenario} demo`
+  if (view.kind === 'watch') return `a watch of step ${view.steps[0]} on ${view.scenario}`
   return view.kind === 'single'
     ? `step ${view.steps[0]} on ${view.scenario}`
     : `${view.scenario} on steps ${view.steps.join(', ')}`

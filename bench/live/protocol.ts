@@ -10,6 +10,8 @@
 // (`state`), then follows the updates, and draws exactly what the others draw.
 
 import type { BenchProgress, BenchResult } from '../types.ts'
+import { applyDemoEvent, type DemoEvent, type DemoState } from './demos.ts'
+import { MAX_SAMPLES, type RuntimeSample } from './watch.ts'
 
 export const EVENTS = {
   /** window → plugin: "send me the state" (on load and after every reconnection). */
@@ -34,11 +36,15 @@ export type BenchMode = 'live' | 'recorded'
 /**
  * What a window may ask for: names only. The plugin checks every field against the registries
  * (bench/steps.ts, bench/scenarios.ts) and refuses anything else — no path, no URL, no flags.
- * `single` runs one step; `compare` runs several, one after another (each capped at 10 s).
+ * `single` runs one step; `compare` runs several, one after another (each capped at 10 s); `watch`
+ * runs one step and samples its `/__stats` 10 times a second for a picture of its runtime (watch.ts:
+ * only the pairs listed there); `demo` runs one of the demos in demos.ts with its fixed flags.
  */
 export type RunRequest =
   | { requestId: string; kind: 'single'; scenario: string; step: string }
   | { requestId: string; kind: 'compare'; scenario: string; steps: string[] }
+  | { requestId: string; kind: 'watch'; scenario: string; step: string }
+  | { requestId: string; kind: 'demo'; demo: string }
 
 export type RunKind = RunRequest['kind']
 
@@ -79,6 +85,8 @@ export interface LegView {
   last: BenchProgress | null
   result: BenchResult | null
   error: string | null
+  /** A watch: the server's counters, sampled while the step ran (empty for other runs). */
+  samples: RuntimeSample[]
 }
 
 export interface RunView {
@@ -94,12 +102,16 @@ export interface RunView {
   legs: LegView[]
   /** Why it ended early, when it did. */
   message: string | null
+  /** A demo (kind `demo`; its name is `scenario`, and it has no legs): what it has printed so far. */
+  demo: DemoState | null
 }
 
 export type BenchUpdate =
   | { type: 'started'; run: RunView }
   | { type: 'leg-started'; runId: string; leg: number }
   | { type: 'progress'; runId: string; leg: number; progress: BenchProgress }
+  | { type: 'sample'; runId: string; leg: number; sample: RuntimeSample }
+  | { type: 'demo'; runId: string; event: DemoEvent }
   | { type: 'leg-done'; runId: string; leg: number; result: BenchResult }
   | { type: 'leg-failed'; runId: string; leg: number; error: string }
   | {
@@ -146,8 +158,10 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
       last: null,
       result: null,
       error: null,
+      samples: [],
     })),
     message: null,
+    demo: null,
   }
 }
 
@@ -187,6 +201,7 @@ export function applyUpdate(run: RunView, update: BenchUpdate): boolean {
     }
     return true
   }
+  if (update.type === 'demo') return run.demo !== null && applyDemoEvent(run.demo, update.event)
   const leg = run.legs[update.leg]
   if (leg === undefined) return false
   switch (update.type) {
@@ -202,6 +217,12 @@ export function applyUpdate(run: RunView, update: BenchUpdate): boolean {
       const previous = leg.points[leg.points.length - 1]
       if (point !== null && (previous === undefined || point.t > previous.t) && leg.points.length < MAX_POINTS_PER_LEG)
         leg.points.push(point)
+      return true
+    }
+    case 'sample': {
+      const previous = leg.samples[leg.samples.length - 1]
+      if ((previous === undefined || update.sample.t > previous.t) && leg.samples.length < MAX_SAMPLES)
+        leg.samples.push(update.sample)
       return true
     }
     case 'leg-done':

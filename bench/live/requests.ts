@@ -18,12 +18,15 @@
 //   (No scenario's duration may exceed the cap either: the run would be refused when it starts.)
 // - LIVE_MAX_STEPS: a comparison runs at most 8 steps, one after another, so the longest live
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
-// - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other.
+// - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other. A
+//   live demo (demos.ts) counts as one: it runs alone too, under its own time limit.
 
 import { connectionsOf } from '../options.ts'
 import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
+import { DEMOS, findDemo } from './demos.ts'
+import { findWatch, WATCHES } from './watch.ts'
 
 export const LIVE_CAP_S = 10
 export const LIVE_MAX_CONNECTIONS = 600
@@ -36,6 +39,8 @@ const REQUEST_ID = /^[\w-]{1,64}$/
 const FIELDS = {
   single: ['requestId', 'kind', 'scenario', 'step'],
   compare: ['requestId', 'kind', 'scenario', 'steps'],
+  watch: ['requestId', 'kind', 'scenario', 'step'],
+  demo: ['requestId', 'kind', 'demo'],
 } as const
 
 /** The request id of a message, if it has a usable one (so even a refusal reaches the right caller). */
@@ -48,7 +53,8 @@ export function requestIdOf(data: unknown): string {
 export function checkRunRequest(data: unknown): Checked<RunRequest> {
   if (!isPlainObject(data)) return fail('a run request is an object')
   const { kind } = data
-  if (kind !== 'single' && kind !== 'compare') return fail(`kind must be 'single' or 'compare'`)
+  if (kind !== 'single' && kind !== 'compare' && kind !== 'watch' && kind !== 'demo')
+    return fail(`kind must be 'single', 'compare', 'watch' or 'demo'`)
   const extra = Object.keys(data).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key))
   // No `url`, `path`, `connections`, flags or anything else: names only.
   if (extra.length > 0)
@@ -57,12 +63,26 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
         `live run takes a step and a scenario name only`,
     )
   if (requestIdOf(data) === '') return fail('requestId must be 1-64 letters, digits, _ or -')
+  if (kind === 'demo') {
+    const demo = typeof data.demo === 'string' ? findDemo(data.demo) : undefined
+    if (demo === undefined)
+      return fail(
+        `unknown demo '${typeof data.demo === 'string' ? short(data.demo) : '?'}' ` +
+          `(known: ${DEMOS.map((d) => d.name).join(', ')})`,
+      )
+    return { ok: true, value: { requestId: data.requestId as string, kind, demo: demo.name } }
+  }
 
   const scenario = checkScenario(data.scenario)
   if (!scenario.ok) return scenario
-  if (kind === 'single') {
+  if (kind === 'single' || kind === 'watch') {
     const step = checkStep(data.step)
     if (!step.ok) return step
+    if (kind === 'watch' && findWatch(step.value, scenario.value) === undefined)
+      return fail(
+        `no picture watches step ${step.value} on ${scenario.value} (known: ` +
+          `${WATCHES.map((w) => `step ${w.step} on ${w.scenario}`).join(', ')})`,
+      )
     return {
       ok: true,
       value: { requestId: data.requestId as string, kind, scenario: scenario.value, step: step.value },

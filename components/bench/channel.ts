@@ -104,6 +104,15 @@ function follow(update: BenchUpdate): void {
 export type RunAsk =
   | Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'>
   | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>
+  | Omit<Extract<RunRequest, { kind: 'watch' }>, 'requestId'>
+  | Omit<Extract<RunRequest, { kind: 'demo' }>, 'requestId'>
+
+/** Whether `run` is what `ask` asks for (its kind, scenario or demo, and steps). */
+export function isRunOf(run: RunView, ask: RunAsk): boolean {
+  if (ask.kind === 'demo') return run.kind === 'demo' && run.scenario === ask.demo
+  const steps = ask.kind === 'compare' ? ask.steps : [ask.step]
+  return run.kind === ask.kind && run.scenario === ask.scenario && run.steps.join(',') === steps.join(',')
+}
 
 /** Ask for a run; resolves with the plugin's answer (or a refusal of our own if none comes). */
 export function requestRun(request: RunAsk): Promise<Reply> {

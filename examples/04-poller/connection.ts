@@ -212,6 +212,11 @@ export class Connection implements Future<void> {
     this.state = next
   }
 
+  /** Where the connection is (reading, sleeping, writing, closing, closed): for /__stats. */
+  get stateName(): State['name'] {
+    return this.state.name
+  }
+
   /** The executor gives up on this task (a bug): close the connection rather than leak it. */
   drop(): void {
     this.finish('dropped by the executor')

@@ -18,6 +18,7 @@
 // - a task that returns PENDING without taking its waker can never be woken again: instead of
 //   hanging silently it is reported and dropped, and so is a task that throws.
 
+import { RuntimeCounters } from './counters.ts'
 import { Context, DEFAULT_BUDGET, PENDING, type Future, type Waker } from './future.ts'
 import { trace } from './trace.ts'
 
@@ -51,6 +52,8 @@ export interface ExecutorOptions {
   budget?: number
   /** A task threw or broke the waker contract and was dropped. Default: a line on stderr. */
   onTaskFailed?: (task: Task, error: Error) => void
+  /** Where passes, polls, yields and wakes are counted (counters.ts). */
+  counters?: RuntimeCounters
 }
 
 const NO_WAKER: Waker = { wake() {} }
@@ -62,13 +65,12 @@ export class Executor {
   private readonly cx = new Context(NO_WAKER)
   private readonly budget: number
   private readonly onTaskFailed: (task: Task, error: Error) => void
+  private readonly counters: RuntimeCounters
   private nextId = 1
-  /** Counters for /__stats and the tests. */
-  taskPolls = 0
-  budgetYields = 0
 
   constructor(options: ExecutorOptions = {}) {
     this.budget = options.budget ?? DEFAULT_BUDGET
+    this.counters = options.counters ?? new RuntimeCounters()
     this.onTaskFailed =
       options.onTaskFailed ?? ((task, error) => console.error(`step 4: ${task} dropped: ${error.message}`))
   }
@@ -82,6 +84,7 @@ export class Executor {
 
   /** Called by `Task.wake`. */
   schedule(task: Task): void {
+    this.counters.wake()
     this.runQueue.push(task)
   }
 
@@ -90,6 +93,7 @@ export class Executor {
   runReadyTasks(): void {
     const batch = this.runQueue
     this.runQueue = this.spare // wakes from now on go to the next pass
+    this.counters.passStarted(batch.length) // the queue is at its longest now (counters.ts)
     for (let i = 0; i < batch.length; i++) this.pollTask(batch[i]!)
     batch.length = 0
     this.spare = batch
@@ -101,7 +105,7 @@ export class Executor {
     task.queued = false // before the poll: a wake during the poll queues the task again
     const cx = this.cx
     cx.reset(task, this.budget)
-    this.taskPolls++
+    this.counters.taskPolled()
     if (trace.enabled) trace.line('executor', `poll ${task}`)
     let result: unknown
     try {
@@ -114,7 +118,7 @@ export class Executor {
       this.live.delete(task)
       if (trace.enabled) trace.line('executor', `${task} is done`)
     } else if (cx.yielded) {
-      this.budgetYields++
+      this.counters.budgetYield()
       if (trace.enabled) trace.line('executor', `${task} spent its budget of ${this.budget}: it yields`)
     } else if (!cx.wakerTaken) {
       this.fail(task, new Error('returned PENDING without taking its waker (cx.waker): nothing could ever wake it'))

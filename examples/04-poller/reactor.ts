@@ -13,6 +13,7 @@
 // - One waker per token, not one per direction (tokio keeps two): in this server one task owns each
 //   socket, and it waits for one thing at a time.
 
+import { RuntimeCounters } from './counters.ts'
 import type { Context, Waker } from './future.ts'
 import { Events, Poll, type Interest, type Source, type Token } from './poller.ts'
 import { trace } from './trace.ts'
@@ -24,9 +25,12 @@ export class Reactor {
   private readonly wakers: (Waker | null)[] = []
   private readonly freeTokens: Token[] = []
   private registered = 0
-  /** Counters for /__stats. */
-  polls = 0
-  eventsDispatched = 0
+
+  private readonly counters: RuntimeCounters
+
+  constructor(counters = new RuntimeCounters()) {
+    this.counters = counters
+  }
 
   register(source: Source, interest: Interest): Token {
     const token = this.freeTokens.pop() ?? this.wakers.length
@@ -61,19 +65,26 @@ export class Reactor {
       if (trace.enabled) trace.line('reactor', `${trace.tokenName(token)} ready: wake ${waker}`)
       waker.wake()
     }
-    this.eventsDispatched += events.length
+    this.counters.pollReturned(events.length)
   }
   // #endregion wakers
 
   /** Wait for readiness (or `timeoutMs`; null: no limit), then call `then`. See poller.ts. */
   waitForReadiness(timeoutMs: number | null, then: () => void): void {
-    this.polls++
+    this.counters.pollStarted()
     this.poll.poll(this.events, timeoutMs, then)
   }
 
   /** Sources registered: while there are any, something may still wake a task. */
   get registrations(): number {
     return this.registered
+  }
+
+  /** Tasks waiting for readiness: the wakers stored. Looked up when asked (`/__stats`), not counted. */
+  waitingTasks(): number {
+    let waiting = 0
+    for (const waker of this.wakers) if (waker !== null && waker !== undefined) waiting++
+    return waiting
   }
 
   close(): void {

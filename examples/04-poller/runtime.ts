@@ -15,6 +15,7 @@
 // the turn after it starts from one of Node's callbacks (see poller.ts). Everything else, the
 // scheduling of every request, is ours.
 
+import { RuntimeCounters } from './counters.ts'
 import { Executor, type ExecutorOptions, type Task } from './executor.ts'
 import type { Future } from './future.ts'
 import { Reactor } from './reactor.ts'
@@ -25,13 +26,19 @@ export type RuntimeOptions = ExecutorOptions
 
 export class Runtime {
   readonly executor: Executor
-  readonly reactor = new Reactor()
-  readonly timers = new Timers()
+  readonly reactor: Reactor
+  readonly timers: Timers
+  /** What /__stats reports (counters.ts); `NO_COUNTERS` to run without them. */
+  readonly counters: RuntimeCounters
   private started = false
   private onExit: (error?: Error) => void = () => {}
+  private statsReads = 0
 
   constructor(options: RuntimeOptions = {}) {
-    this.executor = new Executor(options)
+    this.counters = options.counters ?? new RuntimeCounters()
+    this.executor = new Executor({ ...options, counters: this.counters })
+    this.reactor = new Reactor(this.counters)
+    this.timers = new Timers(this.counters)
   }
 
   /** Start a task. From outside the runtime, call it before `run`; tasks may spawn tasks at any time. */
@@ -98,17 +105,22 @@ export class Runtime {
     this.onExit(error)
   }
 
-  /** The runtime's counters, for /__stats. */
-  stats(): Record<string, number> {
+  /**
+   * The runtime's figures, for /__stats: its state at this moment (looked at now: tasks, the run
+   * queue, timers, sources, tasks waiting for readiness) and its counters (counters.ts), whose
+   * peaks this read ends and starts again.
+   */
+  stats(): Record<string, unknown> {
+    const runQueue = this.executor.readyTasks
     return {
+      counters: this.counters.counting ? 'on' : 'off',
+      statsReads: ++this.statsReads,
       tasks: this.executor.liveTasks,
-      runQueue: this.executor.readyTasks,
+      runQueue,
       timersPending: this.timers.size,
-      timersFired: this.timers.fired,
-      polls: this.reactor.polls,
-      readinessEvents: this.reactor.eventsDispatched,
-      taskPolls: this.executor.taskPolls,
-      budgetYields: this.executor.budgetYields,
+      registrations: this.reactor.registrations,
+      waitingForReadiness: this.reactor.waitingTasks(),
+      ...this.counters.read(runQueue),
     }
   }
 }

@@ -12,6 +12,7 @@
 //   executor.ts             tasks and the run queue
 //   reactor.ts, timers.ts   what wakes tasks: ready sources, due deadlines
 //   runtime.ts              the loop that turns them
+//   counters.ts             what /__stats says the runtime did (--no-counters: nothing)
 //   io-futures.ts           accept, read a request, sleep, write all
 //   connection.ts           one connection as a hand-written state machine
 //
@@ -27,6 +28,7 @@ import { parseFlagsOrExit } from '../shared/cli.ts'
 import { indexPage, listen, type StepInfo } from '../shared/server.ts'
 import { StatsProbe } from '../shared/stats.ts'
 import { Connection, type ConnectionContext } from './connection.ts'
+import { NO_COUNTERS } from './counters.ts'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'
 import { Accept } from './io-futures.ts'
 import { READABLE } from './poller.ts'
@@ -65,17 +67,38 @@ const { server: options, flags } = parseFlagsOrExit('step:4', {
     kind: 'bool',
     help: 'the edge-triggered bug, on purpose: read a few bytes per readiness event, then wait (requests hang)',
   },
+  'no-counters': {
+    kind: 'bool',
+    help: "count nothing (the runtime's counters in /__stats stay 0): what npm run bench:counters compares",
+  },
 })
 trace.enabled = flags.trace
 
-const rt = new Runtime()
+const rt = new Runtime(flags['no-counters'] ? { counters: NO_COUNTERS } : {})
+
+/** How many connections are in each state: a look at every task when /__stats asks, nothing counted. */
+function connectionStates(): Record<string, number> {
+  const states = { reading: 0, sleeping: 0, writing: 0, closing: 0 }
+  for (const task of rt.executor.pendingTasks()) {
+    if (!(task.future instanceof Connection)) continue
+    const name = task.future.stateName
+    if (name !== 'closed') states[name]++
+  }
+  return {
+    connectionsReading: states.reading,
+    connectionsSleeping: states.sleeping,
+    connectionsWriting: states.writing,
+    connectionsClosing: states.closing,
+  }
+}
+
 const step: StepInfo = {
   number: 4,
   name: 'readiness poller + futures',
   summary:
     'Our own runtime on readiness events: a poller, a reactor, an executor polling futures written as state ' +
     'machines, a timer heap.',
-  extraStats: () => rt.stats(),
+  extraStats: () => ({ ...rt.stats(), ...connectionStates() }),
 }
 const stats = new StatsProbe(step, step.extraStats)
 const ctx: ConnectionContext = {

@@ -16,6 +16,7 @@
 // has arrived) removes it at once instead of leaving it to rot in the heap. Times are
 // `performance.now()` milliseconds.
 
+import { RuntimeCounters } from './counters.ts'
 import type { Waker } from './future.ts'
 import { trace } from './trace.ts'
 
@@ -36,8 +37,12 @@ export class TimerEntry {
 export class Timers {
   private readonly heap: TimerEntry[] = []
   private nextSeq = 0
-  /** Counter for /__stats. */
-  fired = 0
+
+  private readonly counters: RuntimeCounters
+
+  constructor(counters = new RuntimeCounters()) {
+    this.counters = counters
+  }
 
   /** The timers' clock: monotonic milliseconds. */
   now(): number {
@@ -76,7 +81,7 @@ export class Timers {
       this.remove(entry)
       const waker = entry.waker
       entry.waker = null
-      this.fired++
+      this.counters.timerFired()
       if (waker === null) continue
       if (trace.enabled) {
         const late = (now - entry.deadline).toFixed(2)

@@ -14,10 +14,11 @@
 //
 // Added for step 6: `workers` (one object per worker: connections open, connections it accepted or
 // was handed, requests it served (`/<ms>` and `/cpu/<n>` only, so polling `/__stats` does not count),
-// in flight, CPU tasks running, queued and done, its loop delay and utilization, `stalledMs`), the
-// `imbalance` of requests (max ÷ mean over the workers: 1 is perfectly even, N is one worker doing
-// everything), the CPU cap's figures across the server, and `worker`: the index of the worker that
-// answered this very request.
+// in flight, CPU tasks running, queued, done and turned away (503), its wake-ups from the shared
+// cap, its loop delay and utilization (since it started, and over the last second), `stalledMs`),
+// the `imbalance` of requests (max ÷ mean over the workers: 1 is perfectly even, N is one worker
+// doing everything), the CPU cap's figures across the server, and `worker`: the index of the
+// worker that answered this very request.
 
 import { COUNTER_FIELDS, LOOP_FIELDS, type LoopFigures, SharedTable } from '../shared/shared-stats.ts'
 import { round } from '../shared/stats.ts'
@@ -120,9 +121,12 @@ export function everyCoreStats(
       cpuRunning: table.get(row, 'cpuRunning'),
       cpuQueued: table.get(row, 'cpuQueued'),
       cpuDone: table.get(row, 'cpuDone'),
+      cpuRejected: table.get(row, 'cpuRejected'),
+      wakeUps: table.get(row, 'wakeUps'),
       eventLoopDelayP99Ms: round(loops[i]!.eventLoopDelayP99Ms),
       recentDelayP99Ms: round(loops[i]!.recent.eventLoopDelayP99Ms),
       eventLoopUtilization: round(loops[i]!.eventLoopUtilization, 3),
+      recentUtilization: round(loops[i]!.recent.eventLoopUtilization, 3),
       stalledMs: loops[i]!.stalledMs,
     })),
     // #endregion stats

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { observe, QUEUED_ORDER, type Ran } from './order.ts'
+import { heading, ranLine } from './print.ts'
 
 function flags(): { json: boolean } {
   try {
@@ -31,12 +32,8 @@ function print(order: Ran[]): void {
     for (const ran of order) console.log(JSON.stringify(ran))
     return
   }
-  const where =
-    order[0]!.context === 'main module'
-      ? "in the main module (an ES module's top level)"
-      : 'in an I/O callback (fs.readFile)'
-  console.log(`${where}, they ran:`)
-  for (const ran of order) console.log(`  ${ran.order}. ${ran.kind.padEnd(17)} ${ran.queue}`)
+  console.log(heading(order[0]!.context))
+  for (const ran of order) console.log(ranLine(ran))
 }
 
 if (!json) console.log(`queued, in this order: ${QUEUED_ORDER.join(', ')}`)

@@ -2,8 +2,8 @@
 // run the race, and return it as a recording (recording.ts). main.ts parses the flags and prints.
 
 import { roundsPerMs as measureRoundsPerMs } from './calibrate.ts'
-import { jobRounds, makeJobSet, totalUnits } from './jobs.ts'
-import { runRace } from './race.ts'
+import { jobRounds, type JobSet, makeJobSet, totalUnits } from './jobs.ts'
+import { type RaceWatcher, runRace } from './race.ts'
 import { buildRecording, type SchedulingRecording } from './recording.ts'
 import type { Heat } from './run.ts'
 
@@ -15,13 +15,18 @@ export interface DemoOptions {
   rounds: number
   command: string
   onHeat?: (heat: Heat, round: number) => void
+  /** The job set, once built (before the first heat). */
+  onJobSet?: (jobSet: JobSet) => void
+  /** The race as it happens (race.ts). */
+  watcher?: RaceWatcher
 }
 
 export async function runDemo(options: DemoOptions): Promise<SchedulingRecording> {
   const roundsPerMs = measureRoundsPerMs()
   const jobSet = makeJobSet(options.seed, options.workers)
   const { rounds, unitMs } = jobRounds(jobSet, roundsPerMs, options.targetMs)
-  const raced = await runRace({ workers: options.workers, rounds }, options.rounds, options.onHeat)
+  options.onJobSet?.(jobSet)
+  const raced = await runRace({ workers: options.workers, rounds }, options.rounds, options.onHeat, options.watcher)
   return buildRecording({
     command: options.command,
     jobSet,

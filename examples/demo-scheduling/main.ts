@@ -5,7 +5,9 @@
 // with work stealing (deque.mjs). It prints each scheduler's makespan, each worker's jobs, busy
 // and idle time, steals and failed steal attempts, and how work stealing compares with the other
 // two. `--json` prints the same as JSON, with every job's start and end; `--record` writes it to
-// recordings/scheduling.json for the slide; `--check` exits 1 when a ratio misses its target.
+// recordings/scheduling.json for the slide; `--check` exits 1 when a ratio misses its target;
+// `--events` prints the race as it happens, one JSON line per event (events.ts), for the deck's
+// live run.
 //
 // This file only reads the flags and hands over to demo.ts.
 
@@ -17,6 +19,8 @@ import { meetsTargets } from './race.ts'
 import { toJson, writeRecording } from './recording.ts'
 import { formatReport } from './report.ts'
 import { runDemo } from './demo.ts'
+import { eventLine, type RaceEvent } from './events.ts'
+import type { Heat } from './run.ts'
 
 // One worker per core: each worker's busy time is then a core's time, not a share the OS slices.
 // At least 2 (one worker has nothing to balance), at most 4 unless the machine has more cores.
@@ -30,6 +34,7 @@ const USAGE = `usage: npm run demo:scheduling -- [flags]
   --rounds N    run the three heats N times, in rotated order; ratios are the median (default 1, at most 9)
   --check       exit 1 if a median ratio misses its target (5 rounds unless --rounds says otherwise)
   --json        print the result as JSON instead of a table
+  --events      print the race as it happens instead, one JSON line per event (for the deck)
   --record      also write recordings/scheduling.json`
 
 interface Flags {
@@ -39,6 +44,7 @@ interface Flags {
   rounds: number
   check: boolean
   json: boolean
+  events: boolean
   record: boolean
 }
 
@@ -52,6 +58,7 @@ function flags(argv: string[]): Flags {
       rounds: { type: 'string' },
       check: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      events: { type: 'boolean', default: false },
       record: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -61,6 +68,7 @@ function flags(argv: string[]): Flags {
     console.log(USAGE)
     process.exit(0)
   }
+  if (values.events && values.json) throw new Error('--events and --json both print JSON: give one of them')
   return {
     workers: whole('--workers', values.workers, 2, MAX_WORKERS),
     ms: whole('--ms', values.ms, 100, 5000),
@@ -69,8 +77,15 @@ function flags(argv: string[]): Flags {
     rounds: whole('--rounds', values.rounds ?? (values.check ? '5' : '1'), 1, 9),
     check: values.check,
     json: values.json,
+    events: values.events,
     record: values.record,
   }
+}
+
+/** A finished heat as `--events` says it: what the picture needs, not the per-worker statistics. */
+function pick(heat: Heat): Omit<Extract<RaceEvent, { type: 'heat-done' }>, 'type'> {
+  const { scheduler, makespanMs, steals, failedSteals, lanes } = heat
+  return { scheduler, makespanMs, steals, failedSteals, lanes }
 }
 
 function whole(name: string, text: string, min: number, max: number): number {
@@ -91,22 +106,36 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const command = `npm run demo:scheduling${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`
-  if (!f.json) console.log(`${f.workers} worker threads, three schedulers, the same jobs ...`)
+  const quiet = f.json || f.events
+  const emit = (event: RaceEvent) => console.log(eventLine(event))
+  if (!quiet) console.log(`${f.workers} worker threads, three schedulers, the same jobs ...`)
   const recording = await runDemo({
     workers: f.workers,
     seed: f.seed,
     targetMs: f.ms,
     rounds: f.rounds,
     command,
-    onHeat: f.json
-      ? undefined
-      : (heat, round) => console.log(`  ${f.rounds > 1 ? `round ${round + 1}: ` : ''}${LABELS[heat.scheduler]} done`),
+    onHeat: f.events
+      ? (heat) => emit({ type: 'heat-done', ...pick(heat) })
+      : f.json
+        ? undefined
+        : (heat, round) => console.log(`  ${f.rounds > 1 ? `round ${round + 1}: ` : ''}${LABELS[heat.scheduler]} done`),
+    onJobSet: f.events
+      ? (jobSet) => emit({ type: 'jobs', workers: jobSet.workers, jobs: jobSet.units.length, long: jobSet.long })
+      : undefined,
+    watcher: f.events
+      ? {
+          onHeatStart: (scheduler, round) => emit({ type: 'heat', scheduler, label: LABELS[scheduler], round }),
+          onProgress: (scheduler, lanes, t) => emit({ type: 'progress', scheduler, t, lanes }),
+        }
+      : undefined,
   })
+  if (f.events) emit({ type: 'done', ratios: recording.ratios })
   if (f.json) console.log(toJson(recording))
-  else console.log(`\n${formatReport(recording)}`)
+  else if (!f.events) console.log(`\n${formatReport(recording)}`)
   if (f.record) {
     writeRecording(recording)
-    if (!f.json) console.log('\nrecorded in recordings/scheduling.json')
+    if (!quiet) console.log('\nrecorded in recordings/scheduling.json')
   }
   if (f.check) {
     const met = meetsTargets(recording.ratios)

@@ -24,6 +24,8 @@ export interface WorkerSetup {
   queue: SharedArrayBuffer | null
   /** Every worker's deque, by worker index ('per-worker' and 'stealing'). */
   deques: SharedArrayBuffer[]
+  /** This worker's lane as it grows (lane-board.mjs), when the race is shown live; else null. */
+  board: SharedArrayBuffer | null
 }
 
 export type WorkerMessage =

@@ -13,6 +13,7 @@
 
 import { SCHEDULERS, type SchedulerName } from './protocol.ts'
 import { runHeat, type Heat } from './run.ts'
+import type { Lane } from './timeline.ts'
 
 export const TARGETS = { stealingToPerWorkerMax: 0.8, stealingToGlobalWithin: 0.1 } as const
 
@@ -42,17 +43,26 @@ export function meetsTargets(r: Ratios): { perWorker: boolean; global: boolean }
   }
 }
 
+/** What a caller that shows the race as it happens is told (main.ts's `--events`). */
+export interface RaceWatcher {
+  onHeatStart(scheduler: SchedulerName, round: number): void
+  onProgress(scheduler: SchedulerName, lanes: Lane[], t: number): void
+}
+
 export async function runRace(
   options: { workers: number; rounds: readonly number[]; timeoutMs?: number },
   roundCount = 1,
   onHeat?: (heat: Heat, round: number) => void,
+  watcher?: RaceWatcher,
 ): Promise<Round[]> {
   const rounds: Round[] = []
   for (let r = 0; r < roundCount; r++) {
     const order = SCHEDULERS.map((_, i) => SCHEDULERS[(i + r) % SCHEDULERS.length]!)
     const heats: Heat[] = []
     for (const scheduler of order) {
-      const heat = await runHeat({ ...options, scheduler })
+      watcher?.onHeatStart(scheduler, r)
+      const onProgress = watcher ? (lanes: Lane[], t: number) => watcher.onProgress(scheduler, lanes, t) : undefined
+      const heat = await runHeat({ ...options, scheduler, onProgress })
       heats.push(heat)
       onHeat?.(heat, r)
     }

@@ -7,14 +7,18 @@
 // - per-worker and stealing: job i goes to worker i mod N's deque (round-robin), pushed in list
 //   order, so the owner pops its newest, i.e. last-placed, job first.
 //
+// Shown live (`onProgress`, main.ts's `--events`), each worker also writes its lane to shared memory
+// as it goes (lane-board.mjs), and the main thread reads them every 100 ms.
+//
 // A heat is bounded: it fails after `timeoutMs` (default 60 s), and a worker that fails fails it.
 // Either way every worker thread is terminated and has exited before the promise settles: nothing
 // outlives a heat.
 
 import { Worker } from 'node:worker_threads'
-import { barrierBuffer, start } from './barrier.mjs'
+import { barrierBuffer, nowNs, start } from './barrier.mjs'
 import { Deque, dequeBuffer } from './deque.mjs'
 import { globalQueueBuffer } from './global-queue.mjs'
+import { LaneBoard, laneBoardBuffer } from './lane-board.mjs'
 import type { SchedulerName, WorkerMessage, WorkerSetup } from './protocol.ts'
 import { busyMs, jobCount, lastEndMs, type Lane } from './timeline.ts'
 
@@ -54,9 +58,17 @@ export interface HeatOptions {
   /** Rounds of cpuHash, by job id. */
   rounds: readonly number[]
   timeoutMs?: number
+  /**
+   * Called every `progressMs` while the heat runs, with every lane so far (a job still running has
+   * end NaN) and the ms since the start: the race shown as it happens (`--events`). The workers
+   * then write their lanes to shared memory as they go (lane-board.mjs); without it they do not.
+   */
+  onProgress?: (lanes: Lane[], t: number) => void
+  progressMs?: number
 }
 
-export async function runHeat({ scheduler, workers, rounds, timeoutMs = 60_000 }: HeatOptions): Promise<Heat> {
+export async function runHeat(options: HeatOptions): Promise<Heat> {
+  const { scheduler, workers, rounds, timeoutMs = 60_000, onProgress, progressMs = 100 } = options
   const count = rounds.length
   const roundsBuffer = new SharedArrayBuffer(count * 4)
   new Int32Array(roundsBuffer).set(rounds)
@@ -73,6 +85,9 @@ export async function runHeat({ scheduler, workers, rounds, timeoutMs = 60_000 }
     for (const id of ids) handles[id % workers]!.push(id) // round-robin, blind to cost
   }
 
+  const boards = onProgress ? Array.from({ length: workers }, () => laneBoardBuffer(count)) : null
+  let watching: NodeJS.Timeout | undefined
+
   const threads: Worker[] = []
   const results: (Extract<WorkerMessage, { type: 'done' }> | undefined)[] = []
   const exited: Promise<void>[] = []
@@ -87,13 +102,17 @@ export async function runHeat({ scheduler, workers, rounds, timeoutMs = 60_000 }
     }
     timer = setTimeout(() => fail(new Error(`the ${scheduler} heat took longer than ${timeoutMs} ms`)), timeoutMs)
     for (let index = 0; index < workers; index++) {
-      const setup: WorkerSetup = { scheduler, index, barrier, rounds: roundsBuffer, runs, queue, deques }
+      const board = boards?.[index] ?? null
+      const setup: WorkerSetup = { scheduler, index, barrier, rounds: roundsBuffer, runs, queue, deques, board }
       const thread = new Worker(WORKER, { workerData: setup })
       threads.push(thread)
       exited.push(new Promise((done) => thread.once('exit', () => done())))
       thread.on('error', fail)
       thread.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready' && ++ready === workers) start(barrier) // everyone waits: go
+        if (message.type === 'ready' && ++ready === workers) {
+          const startedNs = start(barrier) // everyone waits: go
+          if (boards && onProgress) watching = watchBoards(boards, startedNs, onProgress, progressMs)
+        }
         if (message.type === 'done') {
           results[index] = message
           if (results.filter(Boolean).length === workers) resolve()
@@ -108,6 +127,7 @@ export async function runHeat({ scheduler, workers, rounds, timeoutMs = 60_000 }
     await finished
   } finally {
     clearTimeout(timer)
+    clearInterval(watching)
     await Promise.all(exited) // every thread gone, whatever happened
   }
 
@@ -143,6 +163,23 @@ export async function runHeat({ scheduler, workers, rounds, timeoutMs = 60_000 }
     onCpu: Math.round((stats.reduce((s, w) => s + w.cpuMs, 0) / stats.reduce((s, w) => s + w.busyMs, 0)) * 1000) / 1000,
     lanes,
   }
+}
+
+/** Every `everyMs`, each worker's lane so far and the ms since the start. */
+function watchBoards(
+  buffers: SharedArrayBuffer[],
+  startedNs: bigint,
+  onProgress: (lanes: Lane[], t: number) => void,
+  everyMs: number,
+): NodeJS.Timeout {
+  const boards = buffers.map((buffer) => new LaneBoard(buffer))
+  return setInterval(() => {
+    const t = Number(nowNs() - startedNs) / 1e6
+    onProgress(
+      boards.map((board) => board.read()),
+      Math.round(t * 100) / 100,
+    )
+  }, everyMs)
 }
 
 function round(ms: number): number {

@@ -14,6 +14,7 @@ import { nowNs, waitForStart } from './barrier.mjs'
 import { Deque } from './deque.mjs'
 import { fromGlobalQueue, fromOwnQueue, withStealing } from './find-work.mjs'
 import { GlobalQueue } from './global-queue.mjs'
+import { LaneBoard } from './lane-board.mjs'
 import { xorshift32 } from './random.mjs'
 
 if (parentPort === null) throw new Error('worker.mjs runs inside a worker thread')
@@ -24,6 +25,8 @@ const rounds = new Int32Array(setup.rounds)
 const runs = new Int32Array(setup.runs)
 const deques = setup.deques.map((buffer) => new Deque(buffer))
 const queue = setup.queue === null ? null : new GlobalQueue(setup.queue)
+/** With `--events`: the lane as it grows, for the main thread to show (lane-board.mjs). */
+const board = setup.board === null ? null : new LaneBoard(setup.board)
 const me = setup.index
 const counters = { steals: 0, failedSteals: 0, lostRaces: 0 }
 const random = xorshift32(me + 1)
@@ -53,8 +56,11 @@ for (;;) {
   const found = next()
   if (found.job < 0) break
   const began = now()
+  board?.begin(began, found.job, found.from)
   checksum ^= Number.parseInt(cpuHash(Atomics.load(rounds, found.job)), 16)
-  lane.push(began, now(), found.job, found.from)
+  const ended = now()
+  board?.end(ended)
+  lane.push(began, ended, found.job, found.from)
   Atomics.add(runs, found.job, 1)
 }
 

@@ -16,7 +16,7 @@ export interface StepInfo {
   /** One or two sentences for `GET /`: what this step shows. */
   summary: string
   /** Step-specific `/__stats` counters. */
-  extraStats?: () => Record<string, number>
+  extraStats?: () => Record<string, unknown>
 }
 
 export function indexPage(step: StepInfo, servesAwait = false): string {

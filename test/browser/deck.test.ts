@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { readFileSync } from 'node:fs'
 import type { BenchComparison } from '../../bench/types.ts'
+import { representativeIndex, WATCHES, type WatchRecording } from '../../bench/live/watch.ts'
 import { REPO_ROOT } from '../../bench/repo-root.ts'
 import type { StallRecord } from '../../recordings/stall.ts'
 import { count, DASH, decimalSize, doneOfAsked, duration, latencyDuration, perSecond } from '../../bench/format.ts'
@@ -239,6 +240,58 @@ describe('the built deck, slide by slide', () => {
 
     assert.equal(await page.locator('[data-bench-control]').count(), 0, 'no run button without a dev server')
     assert.deepEqual(browser.problems.slice(start), [])
+  })
+
+  test('the runtime pictures replay their recordings at the speed taken; printed, the frame halfway', async () => {
+    const { page, quiet } = browser
+    const start = browser.problems.length
+    for (const { picture } of WATCHES) {
+      const recording = JSON.parse(
+        readFileSync(join(REPO_ROOT, `recordings/watch-${picture}.json`), 'utf8'),
+      ) as WatchRecording
+      const slide = slides.find((s) => s.content.includes(`<RuntimeWatch picture="${picture}"`))
+      assert.ok(slide, `a slide with the ${picture} picture`)
+      await page.goto(`${site.url}/${slide.no}`, { waitUntil: 'load' })
+      await waitForSlide(page, slide.no, quiet)
+      const card = page.locator(`[data-slidev-no="${slide.no}"] [data-runtime-watch]`)
+      assert.equal(await card.getAttribute('data-source'), 'recorded')
+      assert.equal(await card.getAttribute('data-mode'), 'replay')
+      assert.equal(Number(await card.getAttribute('data-samples')), recording.samples.length)
+      // Two moments of the replay, 1.2 s apart: the frames advanced by about the recording's time.
+      const look = async () => ({ at: Date.now(), frame: Number(await card.getAttribute('data-frame')) })
+      const a = await look()
+      await page.waitForTimeout(1200)
+      const b = await look()
+      assert.ok(b.frame > a.frame, `${picture}: the replay moves (frame ${a.frame} → ${b.frame})`)
+      const recordedS = recording.samples[b.frame]!.t - recording.samples[a.frame]!.t
+      const shownS = (b.at - a.at) / 1000
+      // Each frame is held until the next sample's time: the recording's time between the two
+      // frames seen is within one sample's gap or so of the wall time between the looks.
+      assert.ok(Math.abs(recordedS - shownS) < 0.5, `${picture}: ${recordedS.toFixed(2)} s recorded in ${shownS} s`)
+
+      await page.goto(`${site.url}/${slide.no}?print`, { waitUntil: 'load' })
+      const printed = page.locator(`[data-slidev-no="${slide.no}"] [data-runtime-watch]`)
+      await printed.waitFor({ timeout: 30_000 })
+      assert.equal(await printed.getAttribute('data-mode'), 'still')
+      assert.equal(
+        Number(await printed.getAttribute('data-frame')),
+        representativeIndex(recording.samples, recording.run.loadMs),
+      )
+      await quiet() // a printed page loads every slide: let it finish before leaving
+    }
+    assert.equal(await page.locator('[data-bench-control]').count(), 0, 'no run button without a dev server')
+    // Leave the last printed page here, so its aborted loads are not charged to the next test.
+    await page.goto(`${site.url}/1`, { waitUntil: 'load' })
+    await quiet()
+    // ERR_ABORTED: the browser dropping a printed page's slide chunks still loading when the test
+    // moves on, not a failure of the deck; they are taken out of the list the other tests check.
+    const aborted = (p: { what: string }) => p.what.endsWith('(net::ERR_ABORTED)')
+    const mine = browser.problems.splice(start)
+    browser.problems.push(...mine.filter((p) => !aborted(p)))
+    assert.deepEqual(
+      mine.filter((p) => !aborted(p)),
+      [],
+    )
   })
 
   test('the deck stays light when the viewer prefers dark or has switched Slidev to dark', async () => {

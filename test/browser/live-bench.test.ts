@@ -7,6 +7,9 @@
 //   audience); a printed page shows the recorded run and sends nothing;
 // - Shift+L switches every window between live and recorded results;
 // - LoopLag draws step 3's loop freezing under cpu-mix, live;
+// - each runtime picture (RuntimeWatch) runs a watch from the presenter's button, and the
+//   audience's picture moves at least 5 times a second (measured here); Shift+L replays the
+//   recording instead; the scheduling race and demo:microtasks run live and mirror too;
 // - an unknown step name, and a page of another origin (even one holding Vite's token), are
 //   refused and start no process;
 // - when the dev server stops, nothing it started is left running.
@@ -22,6 +25,7 @@ import type { Page } from 'playwright-core'
 import type { BenchSnapshot, BenchUpdate, Reply } from '../../bench/live/protocol.ts'
 import type { BenchResult } from '../../bench/types.ts'
 import { count, doneOfAsked, duration, megabytes, perSecond } from '../../bench/format.ts'
+import { heading, ranLine } from '../../examples/demo-microtasks/print.ts'
 import { loadDeck } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
 import { benchProcesses, startDevServer, type DevServer } from '../../scripts/dev-server.ts'
@@ -314,6 +318,205 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
       await lag.locator('[data-step="3"] [data-field="probeP99"]').textContent(),
       duration(result.probe?.latency?.p99),
     )
+  })
+
+  /**
+   * In `page`, from now on: the moment (page clock, ms) of every change of the picture's frame
+   * (`data-t`, one per sample drawn) while its run is running. Read it back with `framesSeen`.
+   */
+  async function countFrames(page: Page, selector: string): Promise<void> {
+    await page.evaluate(`(() => {
+      const el = document.querySelector(${JSON.stringify(selector)})
+      window.__frames = []
+      new MutationObserver(() => {
+        const { status, t } = el.dataset
+        if (status === 'running' && t !== '') window.__frames.push([performance.now(), t])
+      }).observe(el, { attributes: true, attributeFilter: ['data-t', 'data-status'] })
+    })()`)
+  }
+  async function framesSeen(page: Page): Promise<{ frames: number; perSecond: number }> {
+    const frames = (await page.evaluate('window.__frames')) as [number, string][]
+    const changes = frames.filter((f, i) => i === 0 || f[1] !== frames[i - 1]![1])
+    const spanS = changes.length > 1 ? (changes.at(-1)![0] - changes[0]![0]) / 1000 : 0
+    return { frames: changes.length, perSecond: spanS > 0 ? (changes.length - 1) / spanS : 0 }
+  }
+
+  for (const [picture, step] of [
+    ['loop', '4'],
+    ['line', '5'],
+    ['cores', '6'],
+  ] as const) {
+    const title = `the ${picture} picture (step ${step}): a watch from the presenter; the audience's moves ≥ 5×/s`
+    test(title, async (t) => {
+      const no = await slideWith(`<RuntimeWatch picture="${picture}"`)
+      const selector = `[data-slidev-no="${no}"] [data-runtime-watch]`
+      await presenter.goto(`${server.url}/presenter/${no}`)
+      await audience.goto(`${server.url}/${no}`)
+      const run = presenter.locator(`${selector} [data-bench-control="run"]:enabled`)
+      await run.waitFor({ timeout: 60_000 })
+      await audience.locator(selector).waitFor({ timeout: 60_000 })
+      assert.equal(await audience.locator(selector).getAttribute('data-source'), 'recorded')
+      assert.equal(await audience.locator(`${selector} [data-bench-control]`).count(), 0, 'no button for the audience')
+      await Promise.all([presenter.waitForLoadState('networkidle'), audience.waitForLoadState('networkidle')])
+      const framesBefore = audienceFrames.length
+      await countFrames(audience, selector)
+      await run.click()
+      await audience.waitForFunction(
+        (sel) => document.querySelector<HTMLElement>(sel)?.dataset.status === 'running',
+        selector,
+        { timeout: 15_000 },
+      )
+      await audience.waitForFunction(
+        (sel) => ['done', 'failed'].includes(document.querySelector<HTMLElement>(sel)?.dataset.status ?? ''),
+        selector,
+        { timeout: 60_000 },
+      )
+      const card = audience.locator(selector)
+      assert.equal(
+        await card.getAttribute('data-status'),
+        'done',
+        (await card.locator('[data-field="caption"]').textContent()) ?? '',
+      )
+      assert.equal(await card.getAttribute('data-source'), 'live')
+      const { frames, perSecond } = await framesSeen(audience)
+      const sent = audienceFrames.slice(framesBefore).flatMap((f) => {
+        const u = f.data as BenchUpdate
+        return u.type === 'sample' ? [u.sample.t] : []
+      })
+      const sentPerSecond = (sent.length - 1) / (sent.at(-1)! - sent[0]!)
+      const done = audienceFrames
+        .slice(framesBefore)
+        .map((f) => f.data as BenchUpdate)
+        .find((u) => u.type === 'leg-done')
+      t.diagnostic(
+        `${picture}: ${frames} frames drawn while running, ${perSecond.toFixed(1)} a second ` +
+          `(the plugin sent ${sent.length} samples, ${sentPerSecond.toFixed(1)} a second of the run; ` +
+          `${done?.type === 'leg-done' ? done.result.summary : 'no result'})`,
+      )
+      assert.ok(perSecond >= 5, `the audience's picture moved ${perSecond.toFixed(1)} times a second`)
+      // What it drew is what the plugin sent: every sample, and the last one on screen.
+      const samples = audienceFrames
+        .slice(framesBefore)
+        .map((f) => f.data as BenchUpdate)
+        .filter((u) => u.type === 'sample')
+      assert.equal(Number(await card.getAttribute('data-samples')), samples.length)
+      const last = samples.at(-1)
+      assert.ok(last?.type === 'sample')
+      assert.equal(await card.getAttribute('data-t'), String(last.sample.t))
+      assert.equal(
+        await presenter.locator(`${selector}`).filter({ visible: true }).getAttribute('data-t'),
+        String(last.sample.t),
+      )
+    })
+  }
+
+  test('Shift+L turns the pictures back to their recordings, replayed', async () => {
+    const no = await slideWith('<RuntimeWatch picture="loop"')
+    await presenter.goto(`${server.url}/presenter/${no}`)
+    await audience.goto(`${server.url}/${no}`)
+    const selector = `[data-slidev-no="${no}"] [data-runtime-watch]`
+    await audience.waitForFunction(
+      (sel) => document.querySelector<HTMLElement>(sel)?.dataset.mode === 'live',
+      selector,
+      {
+        timeout: 30_000,
+      },
+    )
+    await presenter.bringToFront()
+    await presenter.keyboard.press('Shift+L')
+    await audience.waitForFunction(
+      (sel) => document.querySelector<HTMLElement>(sel)?.dataset.source === 'recorded',
+      selector,
+      { timeout: 5000 },
+    )
+    assert.equal(await audience.locator(selector).getAttribute('data-mode'), 'replay')
+    await presenter.keyboard.press('Shift+L')
+    await audience.waitForFunction(
+      (sel) => document.querySelector<HTMLElement>(sel)?.dataset.mode === 'live',
+      selector,
+      {
+        timeout: 5000,
+      },
+    )
+  })
+
+  test('the scheduling race runs live from the presenter and the audience draws each heat as it ends', async () => {
+    const no = await slideWith('<SchedulingRace')
+    const selector = `[data-slidev-no="${no}"] [data-scheduling-race]`
+    await presenter.goto(`${server.url}/presenter/${no}`)
+    await audience.goto(`${server.url}/${no}`)
+    const run = presenter.locator(`${selector} [data-bench-control="run"]:enabled`)
+    await run.waitFor({ timeout: 60_000 })
+    assert.equal(await audience.locator(selector).getAttribute('data-source'), 'recorded')
+    await Promise.all([presenter.waitForLoadState('networkidle'), audience.waitForLoadState('networkidle')])
+    const framesBefore = audienceFrames.length
+    await run.click()
+    await audience.waitForFunction(
+      (sel) => document.querySelector<HTMLElement>(sel)?.dataset.status === 'running',
+      selector,
+      { timeout: 15_000 },
+    )
+    // While a heat runs, its makespan cell shows its clock; it grows.
+    await audience.waitForFunction(
+      (sel) => document.querySelector<HTMLElement>(sel)?.dataset.status === 'done',
+      selector,
+      { timeout: 120_000 },
+    )
+    const race = audience.locator(selector)
+    assert.equal(await race.getAttribute('data-source'), 'live')
+    assert.equal(await race.getAttribute('data-finished'), 'true')
+    const events = audienceFrames
+      .slice(framesBefore)
+      .map((f) => f.data as BenchUpdate)
+      .filter((u) => u.type === 'demo')
+      .map((u) => (u.type === 'demo' && u.event.demo === 'scheduling' ? u.event.event : null))
+    assert.ok(events.filter((e) => e?.type === 'progress').length >= 3, 'the race was streamed as it ran')
+    for (const e of events) {
+      if (e?.type !== 'heat-done') continue
+      assert.equal(
+        await race.locator(`[data-scheduler="${e.scheduler}"] [data-field="makespan"]`).textContent(),
+        `makespan ${duration(e.makespanMs)}`,
+      )
+    }
+    assert.match((await race.locator('[data-field="caption"]').textContent()) ?? '', /live on this machine/)
+  })
+
+  test('demo:microtasks runs live from the presenter; every window prints its order under the recording', async () => {
+    const no = await slideWith('<MicrotaskOrder context="io"')
+    const selector = `[data-slidev-no="${no}"] [data-microtask-order]`
+    await presenter.goto(`${server.url}/presenter/${no}`)
+    await audience.goto(`${server.url}/${no}`)
+    const run = presenter.locator(`${selector} [data-bench-control="run"]:enabled`)
+    await run.waitFor({ timeout: 60_000 })
+    assert.equal(await audience.locator(selector).count(), 0, 'nothing under the recording before a live run')
+    const framesBefore = audienceFrames.length
+    await run.click()
+    await audience.waitForFunction(
+      (sel) => document.querySelector<HTMLElement>(sel)?.dataset.status === 'done',
+      selector,
+      { timeout: 30_000 },
+    )
+    const ran = audienceFrames
+      .slice(framesBefore)
+      .map((f) => f.data as BenchUpdate)
+      .flatMap((u) => (u.type === 'demo' && u.event.demo === 'microtasks' ? [u.event.ran] : []))
+      .filter((r) => r.context === 'I/O callback')
+    assert.equal(ran.length, 5)
+    assert.equal(
+      await audience.locator(`${selector} [data-field="lines"]`).textContent(),
+      [heading('I/O callback'), ...ran.map(ranLine)].join('\n'),
+    )
+    // A window that opens now gets the run too.
+    const late = await browser.newPage()
+    await late.goto(`${server.url}/${no}`)
+    await late.waitForFunction((sel) => document.querySelector<HTMLElement>(sel)?.dataset.status === 'done', selector, {
+      timeout: 60_000,
+    })
+    assert.equal(
+      await late.locator(`${selector} [data-field="lines"]`).textContent(),
+      await audience.locator(`${selector} [data-field="lines"]`).textContent(),
+    )
+    await late.close()
   })
 
   test('an unknown step name is refused and starts no process', async () => {
