@@ -4,7 +4,9 @@
 //
 // What a comparison adds to single runs:
 // - cpu-mix calibrates once: the first step's run sizes the CPU task (in its load generator), and
-//   every later step gets the same `n`, so the steps hash the same task;
+//   every later step gets the same `n`, so the steps hash the same task; an open loop whose rate is
+//   a multiple of what the cores can do (overload) gets the first step's rate too, so every step is
+//   offered the same load;
 // - progress and results come with the index of the step (`leg`) they belong to;
 // - an abort stops the step that runs (its result is partial) and starts no other;
 // - `legTimeoutMs` aborts a step that has not settled in time (the deck's watchdog);
@@ -51,6 +53,7 @@ export async function runComparison(
 ): Promise<ComparisonOutcome> {
   const outcome: ComparisonOutcome = { results: plan.steps.map(() => null), failures: 0, stoppedBy: null }
   let cpuN = plan.overrides?.cpuN
+  let rate = plan.overrides?.rate
   for (let leg = 0; leg < plan.steps.length && !hooks.signal?.aborted; leg++) {
     const step = plan.steps[leg] as string
     hooks.onLegStart?.(leg, step)
@@ -59,6 +62,7 @@ export async function runComparison(
       scenario: plan.scenario,
       step,
       ...(cpuN === undefined ? {} : { cpuN }),
+      ...(rate === undefined ? {} : { rate, capacityFactor: undefined }),
     }
     const legSignal = legAbort(step, hooks)
     try {
@@ -67,6 +71,8 @@ export async function runComparison(
         onProgress: (progress) => hooks.onProgress?.(leg, progress),
       })
       cpuN ??= result.cpu?.n // cpu-mix: the first step's calibration, for all the others
+      // A calibrated open loop: the first step's rate, for all the others.
+      if (result.options.open?.capacityFactor !== undefined) rate ??= result.options.open.ratePerSec ?? undefined
       outcome.results[leg] = result
       hooks.onLegDone?.(leg, result)
     } catch (error) {

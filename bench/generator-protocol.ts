@@ -24,9 +24,12 @@ export interface GeneratorConfig {
   maxRequests: number
   timeoutS: number
   progressIntervalMs: number
-  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
-  /** Open loop (bench/open-loop.ts) instead of autocannon's closed loop. */
-  open: Omit<OpenLoopOptions, 'path'> | null
+  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions | null } | null
+  /**
+   * Open loop (bench/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
+   * `ratePerSec` yet: `capacityFactor` × cores × 1000 / the task's calibrated ms, worked out here.
+   */
+  open: (Omit<OpenLoopOptions, 'path' | 'ratePerSec'> & { ratePerSec: number | null; capacityFactor: number | null }) | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -34,8 +37,11 @@ export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: '
 export type FromGenerator =
   | { type: 'calibrating' }
   | { type: 'calibrated'; cpu: CpuCalibration }
-  /** The load has started: `warmupMs` warming the generator, `setupMs` creating the clients. */
-  | { type: 'started'; path: string; warmupMs: number; setupMs: number }
+  /**
+   * The load has started: `warmupMs` warming the generator, `setupMs` creating the clients; an open
+   * loop's rate as used (a calibrated one's is known only now), null for a closed loop.
+   */
+  | { type: 'started'; path: string; warmupMs: number; setupMs: number; ratePerSec: number | null }
   | { type: 'progress'; elapsedMs: number; ratePerSec: number; main: Metrics; probe: Metrics | null }
   | {
       type: 'done'

@@ -29,8 +29,11 @@ type Progress = Extract<FromGenerator, { type: 'progress' }>
 export interface SessionEvents {
   onCalibrating(): void
   onCalibrated(cpu: CpuCalibration): void
-  /** The load has started (cpu-mix: on `/cpu/<n>` once calibrated); `setupMs` creating the clients. */
-  onStarted(path: string, warmupMs: number, setupMs: number): void
+  /**
+   * The load has started (cpu-mix: on `/cpu/<n>` once calibrated); `setupMs` creating the clients;
+   * an open loop's rate as used (a calibrated one's is known only now).
+   */
+  onStarted(path: string, warmupMs: number, setupMs: number, ratePerSec: number | null): void
   onProgress(report: Progress): void
   /** The cap or an abort is stopping the load; `last` is its last report, if any. */
   onStopping(elapsedMs: number, last: LoadOutcome | null): void
@@ -98,7 +101,7 @@ export class GeneratorSession {
       case 'started':
         clearTimeout(this.timers.start)
         this.loadStartedAt = performance.now()
-        this.events.onStarted(message.path, message.warmupMs, message.setupMs)
+        this.events.onStarted(message.path, message.warmupMs, message.setupMs, message.ratePerSec)
         this.timers.cap = setTimeout(() => this.stop('cap'), this.watch.capS * 1000)
         return
       case 'progress':

@@ -11,6 +11,7 @@
 
 import autocannon from 'autocannon'
 import { createServer, type AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
@@ -18,6 +19,7 @@ import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
+import { LIMITS } from './options.ts'
 import { timeRequest } from './server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
@@ -59,23 +61,27 @@ interface MainLoad {
 
 async function run(config: GeneratorConfig): Promise<void> {
   let path = config.path
+  let ratePerSec = config.open?.ratePerSec ?? null
   if (config.cpuMix) {
     await send({ type: 'calibrating' })
     const cpu = await calibrate(config.origin, config.cpuMix.targetMs, config.cpuMix.n, config.timeoutS)
     await send({ type: 'calibrated', cpu })
     path = `/cpu/${cpu.n}`
+    if (config.open && ratePerSec === null) ratePerSec = calibratedRate(config.open.capacityFactor ?? 1, cpu)
   }
-  const main = new Recorder({ serviceTime: config.open !== null })
-  const probeRecorder = config.cpuMix ? new Recorder({ serviceTime: true }) : null
+  const open = config.open && ratePerSec !== null ? { ...config.open, ratePerSec } : null
+  if (config.open && open === null) throw new Error('an open loop without a rate (a capacity factor needs cpuMix)')
+  const main = new Recorder({ serviceTime: open !== null, byStatus: open !== null })
+  const probeRecorder = config.cpuMix?.probe ? new Recorder({ serviceTime: true }) : null
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
-  const warmupMs = config.open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
+  const warmupMs = open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
-  const probe = config.cpuMix ? new OpenLoopSender(hostname, port, config.cpuMix.probe) : null
+  const probe = config.cpuMix?.probe ? new OpenLoopSender(hostname, port, config.cpuMix.probe) : null
   await probe?.open()
-  const sender = config.open ? new OpenLoopSender(hostname, port, { path, ...config.open }) : null
+  const sender = open ? new OpenLoopSender(hostname, port, { path, ...open }) : null
   await sender?.open()
 
   const t0 = performance.now()
@@ -106,7 +112,7 @@ async function run(config: GeneratorConfig): Promise<void> {
     probeDrained = true
     maybeFinish()
   })
-  await send({ type: 'started', path, warmupMs, setupMs })
+  await send({ type: 'started', path, warmupMs, setupMs, ratePerSec: open?.ratePerSec ?? null })
 
   const progress = setInterval(() => {
     const now = performance.now()
@@ -191,6 +197,18 @@ async function warmUp(connections: number): Promise<number> {
   })
   server.close()
   return Math.round(performance.now() - t0)
+}
+
+/**
+ * A calibrated open loop's rate: `factor` times what the cores can hash, cores × 1000 / the task's
+ * CPU time as measured here (the server runs the same hash on the same machine). Bounded like any
+ * rate a caller may ask for.
+ */
+function calibratedRate(factor: number, cpu: CpuCalibration): number {
+  const rate = Math.round(((factor * availableParallelism() * 1000) / cpu.localMs) * 100) / 100
+  if (!(rate > 0) || rate > LIMITS.maxRate)
+    throw new Error(`${factor}× the cores at ${cpu.localMs} ms a task is ${rate} req/s: outside 0-${LIMITS.maxRate}`)
+  return rate
 }
 
 async function calibrate(

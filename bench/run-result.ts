@@ -58,8 +58,11 @@ export interface RunFacts {
   outcome: LoadOutcome | null
   /** cpu-mix: the task size the generator calibrated (or was given). */
   cpu: CpuCalibration | null
-  /** From the generator's `started` message: the path it loaded and its own set-up costs. */
-  started: { path: string; warmupMs: number; setupMs: number } | null
+  /**
+   * From the generator's `started` message: the path it loaded, its own set-up costs, and an open
+   * loop's rate as used (optional: a closed loop has none).
+   */
+  started: { path: string; warmupMs: number; setupMs: number; ratePerSec?: number | null } | null
   server: ServerSummary | null
   timeline: TimelinePoint[]
   pids: BenchResult['pids']
@@ -186,11 +189,14 @@ export function buildResult(facts: RunFacts): BenchResult {
   const main = outcome?.main ?? noMetrics()
   const elapsedMs = outcome?.elapsedMs ?? 0
   const partial = endedBy === 'cap' || endedBy === 'aborted'
-  // What ran: cpu-mix's path and `n` are known only once the generator has calibrated.
+  // What ran: cpu-mix's path and `n` are known only once the generator has calibrated, and so is the
+  // rate of an open loop given as a multiple of what the cores can do.
+  const rate = facts.started?.ratePerSec ?? null
   const resolved: ResolvedRunOptions = {
     ...options,
     path: facts.started?.path ?? options.path,
     cpuMix: options.cpuMix && facts.cpu ? { ...options.cpuMix, n: facts.cpu.n } : options.cpuMix,
+    open: options.open && rate !== null ? { ...options.open, ratePerSec: rate } : options.open,
   }
   return {
     startedAt: facts.startedAt,
@@ -204,7 +210,7 @@ export function buildResult(facts: RunFacts): BenchResult {
     done: main.completed,
     asked: options.requests,
     loadMs: elapsedMs,
-    summary: summaryLine({ endedBy, elapsedMs, main }, options, partial),
+    summary: summaryLine({ endedBy, elapsedMs, main }, resolved, partial),
     metrics: main,
     limit: limitOf(resolved, main),
     probe: outcome?.probe ?? null,

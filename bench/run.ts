@@ -52,7 +52,7 @@ class BenchRun {
   private server: ServerProcess | null = null
   private poller: StatsPoller | null = null
   private session: GeneratorSession | null = null
-  private started: { path: string; warmupMs: number; setupMs: number } | null = null
+  private started: { path: string; warmupMs: number; setupMs: number; ratePerSec: number | null } | null = null
   private cpu: CpuCalibration | null = null
   /** The server's CPU time when the load started, and what it used during the load (Linux). */
   private serverCpu: { atStart: number | null; used: number | null } = { atStart: null, used: null }
@@ -127,8 +127,8 @@ class BenchRun {
         onCalibrated: (cpu) => {
           this.cpu = cpu
         },
-        onStarted: (path, warmupMs, setupMs) => {
-          this.started = { path, warmupMs, setupMs }
+        onStarted: (path, warmupMs, setupMs, ratePerSec) => {
+          this.started = { path, warmupMs, setupMs, ratePerSec }
           if (this.server) this.serverCpu.atStart = processCpuMs(this.server.pid)
         },
         onProgress: (report) => {
@@ -148,7 +148,12 @@ class BenchRun {
       maxRequests,
       timeoutS,
       cpuMix,
-      open: open && { ratePerSec: open.ratePerSec, connections: open.preopened, maxConnections: connections },
+      open: open && {
+        ratePerSec: open.ratePerSec,
+        capacityFactor: open.capacityFactor ?? null,
+        connections: open.preopened,
+        maxConnections: connections,
+      },
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

@@ -9,9 +9,10 @@
 // reaches the bench, which stops the server itself after collecting the server's last figures.
 
 import { spawn, type ChildProcess } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { adopt, liveChildren, stopChild } from './child-processes.ts'
-import type { StepEntry } from './steps.ts'
+import { CPUS_MINUS_ONE, type StepEntry } from './steps.ts'
 import { REPO_ROOT } from './repo-root.ts'
 
 export interface ServerProcess {
@@ -44,7 +45,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const { timeoutMs = 20_000, signal } = typeof options === 'number' ? { timeoutMs: options } : options
   signal?.throwIfAborted()
-  const argv = ['--import', 'tsx', join(REPO_ROOT, step.entry), '--port', '0', ...(step.args ?? []), ...args]
+  const argv = ['--import', 'tsx', join(REPO_ROOT, step.entry), '--port', '0', ...stepArgs(step), ...args]
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -73,6 +74,11 @@ export async function startServer(
   } finally {
     signal?.removeEventListener('abort', onAbort)
   }
+}
+
+/** The entry's own flags, with `CPUS_MINUS_ONE` worked out on this machine (at least 1). */
+export function stepArgs(step: Pick<StepEntry, 'args'>, cpus = availableParallelism()): string[] {
+  return (step.args ?? []).map((arg) => (arg === CPUS_MINUS_ONE ? String(Math.max(1, cpus - 1)) : arg))
 }
 
 function readListeningLine(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<string> {

@@ -12,7 +12,11 @@ export interface StepEntry {
   title: string
   /** The server's entry file, relative to the repository root. */
   entry: string
-  /** Flags the server always starts with (before any the caller adds), e.g. `--pool 8`. */
+  /**
+   * Flags the server always starts with (before any the caller adds), e.g. `--pool 8`. The value
+   * `CPUS_MINUS_ONE` stands for the CPU count of the machine that starts the server, minus one (at
+   * least 1): this registry is read in the browser too, where that count is not the server's.
+   */
   args?: readonly string[]
   /**
    * What the server calls itself in `GET /` and in `/__stats`'s `step`, when that is not `id`: an
@@ -25,6 +29,9 @@ export interface StepEntry {
    */
   needs?: 'socket-transfer'
 }
+
+/** In `args`: the server machine's CPU count minus one, at least 1 (server-process.ts fills it in). */
+export const CPUS_MINUS_ONE = '<cpus-1>'
 
 export const STEPS: readonly StepEntry[] = [
   { id: '1', title: 'blocking', entry: 'examples/01-blocking/server.ts' },
@@ -50,6 +57,15 @@ export const STEPS: readonly StepEntry[] = [
   { id: '3', title: 'event loop', entry: 'examples/03-event-loop/server.ts' },
   { id: '4', title: 'readiness poller + futures', entry: 'examples/04-poller/server.ts' },
   { id: '5', title: 'async CPU-bounded pool', entry: 'examples/05-cpu-pool/server.ts' },
+  // Step 5 with one core kept for the event loop: at most CPUs − 1 tasks hash at once, where the
+  // default cap lets every core hash and the loop shares them (examples/05-cpu-pool/cpu-limit.ts).
+  {
+    id: '5-spare-core',
+    title: 'CPU pool, a core kept for the loop',
+    entry: 'examples/05-cpu-pool/server.ts',
+    args: ['--cpu-limit', CPUS_MINUS_ONE],
+    reportsAs: '5',
+  },
   // Step 6 dispatches connections from one acceptor thread where the Node can hand a socket to a
   // thread (26.6+ / 24.20+), and through the kernel (reusePort) elsewhere; '6-kernel' always does
   // the latter, so the two dispatchers are measured side by side.

@@ -10,8 +10,8 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { connect } from 'node:net'
 import { dirname, join } from 'node:path'
 import { after, describe, test } from 'node:test'
-import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
-import { findStep } from '../bench/steps.ts'
+import { runningServers, startServer, stepArgs, type ServerProcess } from '../bench/server-process.ts'
+import { CPUS_MINUS_ONE, findStep } from '../bench/steps.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { cpuHash } from '../examples/shared/work.mjs'
 import { exchange, get, request, sleep, type RawResponse } from './helpers/raw-http.ts'
@@ -81,6 +81,19 @@ describe('step 5: an async, CPU-bounded worker pool', () => {
       assert.deepEqual([s.cpuRunning, s.queueLength, s.tasksDone, s.tasksFailed, s.tasksRejected], [0, 0, 200, 0, 0])
       assert.equal(s.poolSize, Math.min(2 * availableParallelism(), 40))
     }))
+
+  test("the bench's 5-spare-core entry: step 5 with a cap of CPUs − 1, never below 1", async () => {
+    assert.deepEqual(stepArgs({ args: ['--cpu-limit', CPUS_MINUS_ONE] }, 8), ['--cpu-limit', '7'])
+    assert.deepEqual(stepArgs({ args: ['--cpu-limit', CPUS_MINUS_ONE] }, 1), ['--cpu-limit', '1'])
+    const server = await startServer(findStep('5-spare-core')!)
+    try {
+      const s = await stats(server.port)
+      assert.equal(s.step, 5)
+      assert.equal(s.cpuLimit, Math.max(1, availableParallelism() - 1))
+    } finally {
+      await server.stop()
+    }
+  })
 
   test('first come, first served: with one slot, requests start in the order they arrived', () =>
     withStep5(['--cpu-limit', '1'], async ({ port }) => {

@@ -10,6 +10,7 @@ const COLOURS: Record<string, string> = {
   '3': '#2563eb',
   '4': '#7c3aed',
   '5': '#16a34a',
+  '5-spare-core': '#65a30d',
   piscina: '#0d9488',
 }
 
