@@ -91,8 +91,11 @@ export async function runComparison(
   return outcome
 }
 
-/** The signal of one step: the comparison's, or the watchdog's. `release` lets go of both. */
-function legAbort(step: string, hooks: ComparisonHooks): { signal: AbortSignal; release(): void } {
+/** The signal of one step (or one leg of a sweep): the caller's, or the watchdog's. `release` lets go of both. */
+export function legAbort(
+  step: string,
+  hooks: Pick<ComparisonHooks, 'signal' | 'legTimeoutMs'>,
+): { signal: AbortSignal; release(): void } {
   const controller = new AbortController()
   const onAbort = () => controller.abort(hooks.signal?.reason)
   hooks.signal?.addEventListener('abort', onAbort, { once: true })

@@ -29,7 +29,9 @@ export interface GeneratorConfig {
    * Open loop (bench/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
    * `ratePerSec` yet: `capacityFactor` × cores × 1000 / the task's calibrated ms, worked out here.
    */
-  open: (Omit<OpenLoopOptions, 'path' | 'ratePerSec'> & { ratePerSec: number | null; capacityFactor: number | null }) | null
+  open:
+    | (Omit<OpenLoopOptions, 'path' | 'ratePerSec'> & { ratePerSec: number | null; capacityFactor: number | null })
+    | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }

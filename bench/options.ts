@@ -176,8 +176,7 @@ function openRate(
     return {}
   }
   if (input.capacityFactor !== undefined) {
-    if (!scenario.cpuMix)
-      fail(`--load is a multiple of what the cores can hash: for ${calibratedScenarios(true)} only`)
+    if (!scenario.cpuMix) fail(`--load is a multiple of what the cores can hash: for ${calibratedScenarios(true)} only`)
     checkNumber('--load', input.capacityFactor, 0.001, LIMITS.maxCapacityFactor, fail)
     return { capacityFactor: input.capacityFactor }
   }

@@ -376,10 +376,10 @@ export function tableNotes(results: BenchResult[]): string[] {
   const notes = results.some(isCpuOpenLoop)
     ? overloadNotes(results)
     : results.some((r) => r.options.open !== null)
-    ? openLoopNotes(results)
-    : results.some((r) => r.options.cpuMix !== null)
-      ? cpuMixNotes(results)
-      : closedLoopNotes(results)
+      ? openLoopNotes(results)
+      : results.some((r) => r.options.cpuMix !== null)
+        ? cpuMixNotes(results)
+        : closedLoopNotes(results)
   if (results.some(hasLowerBound)) notes.push(LOWER_BOUND_NOTE)
   notes.push(
     'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen ' +
