@@ -34,11 +34,14 @@ export type BenchMode = 'live' | 'recorded'
 /**
  * What a window may ask for: names only. The plugin checks every field against the registries
  * (bench/steps.ts, bench/scenarios.ts) and refuses anything else — no path, no URL, no flags.
- * `single` runs one step; `compare` runs several, one after another (each capped at 10 s).
+ * `single` runs one step; `compare` runs several, one after another (each capped at 10 s); `sweep`
+ * runs one step at rising offered loads, one short leg each (bench/sweep.ts: the load curve; the
+ * plugin picks the loads, requests.ts caps them).
  */
 export type RunRequest =
   | { requestId: string; kind: 'single'; scenario: string; step: string }
   | { requestId: string; kind: 'compare'; scenario: string; steps: string[] }
+  | { requestId: string; kind: 'sweep'; scenario: string; step: string }
 
 export type RunKind = RunRequest['kind']
 
@@ -94,6 +97,8 @@ export interface RunView {
   legs: LegView[]
   /** Why it ended early, when it did. */
   message: string | null
+  /** A sweep: each leg's offered load, in one core's worth of tasks a second (absent for other runs). */
+  loads?: number[]
 }
 
 export type BenchUpdate =
@@ -128,8 +133,16 @@ export function runTarget(run: Pick<RunView, 'kind' | 'scenario' | 'steps'>): st
   return `${run.kind}:${run.scenario}:${run.steps.join(',')}`
 }
 
-/** A new run, every step waiting. */
-export function newRunView(id: string, kind: RunKind, scenario: string, steps: string[], startedAt: number): RunView {
+/** A new run, every step waiting; a sweep has one leg per load, each of its one step. */
+export function newRunView(
+  id: string,
+  kind: RunKind,
+  scenario: string,
+  steps: string[],
+  startedAt: number,
+  loads?: number[],
+): RunView {
+  const legSteps = loads === undefined ? steps : loads.map(() => steps[0] ?? '')
   return {
     id,
     kind,
@@ -138,7 +151,7 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
     startedAt,
     finishedAt: null,
     status: 'running',
-    legs: steps.map((step) => ({
+    legs: legSteps.map((step) => ({
       step,
       status: 'waiting',
       phase: null,
@@ -148,6 +161,7 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
       error: null,
     })),
     message: null,
+    ...(loads === undefined ? {} : { loads: [...loads] }),
   }
 }
 

@@ -104,6 +104,7 @@ function follow(update: BenchUpdate): void {
 export type RunAsk =
   | Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'>
   | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>
+  | Omit<Extract<RunRequest, { kind: 'sweep' }>, 'requestId'>
 
 /** Ask for a run; resolves with the plugin's answer (or a refusal of our own if none comes). */
 export function requestRun(request: RunAsk): Promise<Reply> {
