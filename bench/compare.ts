@@ -52,17 +52,18 @@ export async function runComparison(
   run: Runner = runScenario,
 ): Promise<ComparisonOutcome> {
   const outcome: ComparisonOutcome = { results: plan.steps.map(() => null), failures: 0, stoppedBy: null }
-  let cpuN = plan.overrides?.cpuN
-  let rate = plan.overrides?.rate
+  const { capacityFactor, ...overrides } = plan.overrides ?? {}
+  let cpuN = overrides.cpuN
+  let rate = overrides.rate
   for (let leg = 0; leg < plan.steps.length && !hooks.signal?.aborted; leg++) {
     const step = plan.steps[leg] as string
     hooks.onLegStart?.(leg, step)
     const input: RunInput = {
-      ...plan.overrides,
+      ...overrides,
       scenario: plan.scenario,
       step,
       ...(cpuN === undefined ? {} : { cpuN }),
-      ...(rate === undefined ? {} : { rate, capacityFactor: undefined }),
+      ...(rate !== undefined ? { rate } : capacityFactor !== undefined ? { capacityFactor } : {}),
     }
     const legSignal = legAbort(step, hooks)
     try {
@@ -72,7 +73,8 @@ export async function runComparison(
       })
       cpuN ??= result.cpu?.n // cpu-mix: the first step's calibration, for all the others
       // A calibrated open loop: the first step's rate, for all the others.
-      if (result.options.open?.capacityFactor !== undefined) rate ??= result.options.open.ratePerSec ?? undefined
+      const open = result.options?.open
+      if (open?.capacityFactor !== undefined) rate ??= open.ratePerSec ?? undefined
       outcome.results[leg] = result
       hooks.onLegDone?.(leg, result)
     } catch (error) {
