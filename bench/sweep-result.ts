@@ -53,7 +53,10 @@ export interface SweepCurve {
   step: string
   title: string
   points: SweepPoint[]
-  /** Why the sweep stopped before its last rate (a leg cut or left requests unanswered, an abort); null if it ran them all. */
+  /**
+   * Why the sweep stopped where it did (a leg cut or left requests unanswered, an abort, a failure);
+   * null if it ran every rate.
+   */
   stoppedBy: string | null
 }
 

@@ -84,7 +84,7 @@ describe('sweep: the loads it offers', () => {
 })
 
 describe('runSweep', () => {
-  test('the first leg sizes the task and works out its rate; every later leg gets the same n and its rate', async () => {
+  test('the first leg sizes the task and works out its rate; every later leg gets that n, its own rate', async () => {
     const bench = stand((input) => legResult(input, rateOf(input)))
     const done: number[] = []
     const outcome = await runSweep(
@@ -245,7 +245,7 @@ describe('sweep points and the recorded file', () => {
 })
 
 describe('a real sweep', () => {
-  test('step 3 at half a core, then at four: the second leg is cut with requests waiting, and ends the curve', async () => {
+  test('step 3 at half a core, then at four: the second leg is cut leaving requests, and ends the curve', async () => {
     const outcome = await runSweep({
       step: '3',
       scenario: 'load-curve',

@@ -41,7 +41,7 @@ describe('recorded files', () => {
     }
   })
 
-  test('bench/results/sweep-<workload>.json: load curves in the envelope, points from low to high load; the .md from it', () => {
+  test('bench/results/sweep-<workload>.json: load curves in the envelope, rising loads; the .md from it', () => {
     assert.ok(sweeps.includes('sweep-cpu.json'), 'the /cpu load curve is recorded')
     for (const file of sweeps) {
       const doc: unknown = JSON.parse(read(`bench/results/${file}`))

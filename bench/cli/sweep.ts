@@ -3,9 +3,9 @@
 // step, and with --record bench/results/sweep-<workload>.json and .md (in the envelope of every
 // recorded file).
 //
-//   npm run bench:sweep -- --step 5                       ~20 ms /cpu tasks, from a quarter of a core to past every core
+//   npm run bench:sweep -- --step 5                   ~20 ms /cpu tasks, a quarter of a core to past every core
 //   npm run bench:sweep -- --step 3 --path /10 --rates 100,1000,4000
-//   npm run bench:sweep -- --record                       steps 1, 3 and 5, one task size for all
+//   npm run bench:sweep -- --record                   steps 1, 3 and 5, one task size for all
 //
 // Bounded: each leg runs --duration seconds (default 3) with a cap of --cap (default 6); a leg the
 // cap cuts, or that leaves requests unanswered, ends that step's sweep. Ctrl-C stops at once and
