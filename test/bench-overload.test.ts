@@ -191,16 +191,17 @@ describe('overload: the figures and the table', () => {
 
 describe('overload for real', () => {
   test('step 5 offered three times what its cores can hash: the line fills, the excess gets quick 503s', async () => {
-    const r = await runScenario({ scenario: 'overload', step: '5', capacityFactor: 3, durationS: 3 })
+    const r = await runScenario({ scenario: 'overload', step: '5', capacityFactor: 3, durationS: 4 })
     const f = overloadFigures(r)
     assert.ok(r.cpu !== null && r.options.open?.ratePerSec !== null)
     // The rate the generator worked out: 3 × cores × 1000 / the task's measured ms.
     const expected = (3 * r.machine.cores * 1000) / r.cpu.localMs
     assert.ok(Math.abs(r.options.open!.ratePerSec! - expected) < 0.02, `${r.options.open!.ratePerSec} vs ${expected}`)
     assert.ok(f.queueLengthMax !== null && f.queueLengthMax > 0, `line max ${f.queueLengthMax}`)
+    const said = `${r.summary}; line max ${f.queueLengthMax}; schedule ${JSON.stringify(r.generator?.open)}`
     assert.ok(
       f.rejected > 0 && f.tasksRejected === f.rejected,
-      `${f.rejected} 503s, the server says ${f.tasksRejected}`,
+      `${f.rejected} 503s (server: ${f.tasksRejected}): ${said}`,
     )
     assert.ok(f.served2xx > 0 && f.rejectedLatency !== null && f.served !== null)
     assert.ok(f.wakeUps !== null && f.wakeUps > 0, 'the front of the line was woken')
