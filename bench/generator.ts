@@ -4,7 +4,8 @@
 //
 // The main load is either closed loop (closed-loop.ts: autocannon, each connection sending its next
 // request when the previous answer arrives) or open loop (open-loop.ts: a fixed schedule, whatever
-// the server does); cpu-mix adds its paced probe (an open-loop sender too) beside a closed loop.
+// the server does); cpu-mix adds its paced probe (an open-loop sender too) beside a closed loop,
+// overload beside an open loop of `/cpu` tasks whose rate is worked out here once the task is sized.
 // Every answer goes into our own Recorder (metrics.ts), and aggregated figures go over IPC every
 // 200 ms, each counting the requests still unanswered at their wait so far.
 // Not autocannon's `workers` option: it drops the live events we record and was slower on 2 cores.

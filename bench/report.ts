@@ -58,9 +58,10 @@ export function summaryLine(
   const m = outcome.main
   // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
   const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
-  const what = options.cpuMix ? 'CPU tasks' : ''
+  // An open loop of /cpu tasks may be answered 503 as well: its answers are not all tasks done.
+  const what = options.cpuMix ? (options.open ? ' answered' : ' CPU tasks done') : ' done'
   const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
-  let line = `${done}${what ? ` ${what}` : ''} done in ${time}`
+  let line = `${done}${what} in ${time}`
   if (options.open) line += ` (open loop, ${perSecond(options.open.ratePerSec)} req/s offered)`
   if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
   if (outcome.endedBy === 'aborted') line += ' (aborted)'
