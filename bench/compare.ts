@@ -4,9 +4,10 @@
 //
 // What a comparison adds to single runs:
 // - cpu-mix calibrates once: the first step's run sizes the CPU task (in its load generator), and
-//   every later step gets the same `n`, so the steps hash the same task; an open loop whose rate is
-//   a multiple of what the cores can do (overload) gets the first step's rate too, so every step is
-//   offered the same load;
+//   every later step gets the same `n`, so the steps hash the same task (the await scenarios the
+//   same: the first step sizes the chain of awaits, the others get its `n`); an open loop whose rate
+//   is a multiple of what the cores can do (overload) gets the first step's rate too, so every step
+//   is offered the same load;
 // - progress and results come with the index of the step (`leg`) they belong to;
 // - an abort stops the step that runs (its result is partial) and starts no other;
 // - `legTimeoutMs` aborts a step that has not settled in time (the deck's watchdog);
@@ -54,6 +55,7 @@ export async function runComparison(
   const outcome: ComparisonOutcome = { results: plan.steps.map(() => null), failures: 0, stoppedBy: null }
   const { capacityFactor, ...overrides } = plan.overrides ?? {}
   let cpuN = overrides.cpuN
+  let awaitN = overrides.awaitN
   let rate = overrides.rate
   for (let leg = 0; leg < plan.steps.length && !hooks.signal?.aborted; leg++) {
     const step = plan.steps[leg] as string
@@ -63,6 +65,7 @@ export async function runComparison(
       scenario: plan.scenario,
       step,
       ...(cpuN === undefined ? {} : { cpuN }),
+      ...(awaitN === undefined ? {} : { awaitN }),
       ...(rate !== undefined ? { rate } : capacityFactor !== undefined ? { capacityFactor } : {}),
     }
     const legSignal = legAbort(step, hooks)
@@ -72,6 +75,7 @@ export async function runComparison(
         onProgress: (progress) => hooks.onProgress?.(leg, progress),
       })
       cpuN ??= result.cpu?.n // cpu-mix: the first step's calibration, for all the others
+      awaitN ??= result.awaitChain?.n // the await scenarios: the first step's chain
       // A calibrated open loop: the first step's rate, for all the others.
       const open = result.options?.open
       if (open?.capacityFactor !== undefined) rate ??= open.ratePerSec ?? undefined

@@ -112,6 +112,11 @@ export function binarySize(bytes: Maybe): string {
   return known(bytes) && bytes >= MiB ? mebibytes(bytes) : kibibytes(bytes)
 }
 
+/** Decimal sizes for totals: "87.3 GB" from 1 GB up, megabytes below. */
+export function decimalSize(bytes: Maybe): string {
+  return known(bytes) && bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : megabytes(bytes)
+}
+
 /** How many times bigger: "1,234×". */
 export function times(ratio: Maybe): string {
   return known(ratio) ? `${Math.round(ratio).toLocaleString('en-US')}×` : DASH

@@ -4,6 +4,7 @@
 
 import type {
   AutocannonSummary,
+  AwaitChainSizing,
   CpuCalibration,
   Metrics,
   OpenLoopOptions,
@@ -32,6 +33,8 @@ export interface GeneratorConfig {
   open:
     | (Omit<OpenLoopOptions, 'path' | 'ratePerSec'> & { ratePerSec: number | null; capacityFactor: number | null })
     | null
+  /** await-trap, await-yield: the generator sizes the chain (`path` holds `<n>`), then loads it. */
+  awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -39,6 +42,7 @@ export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: '
 export type FromGenerator =
   | { type: 'calibrating' }
   | { type: 'calibrated'; cpu: CpuCalibration }
+  | { type: 'sized'; chain: AwaitChainSizing }
   /**
    * The load has started: `warmupMs` warming the generator, `setupMs` creating the clients; an open
    * loop's rate as used (a calibrated one's is known only now), null for a closed loop.

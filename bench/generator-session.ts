@@ -14,7 +14,7 @@ import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-pr
 import { REPO_ROOT } from './repo-root.ts'
 import { type LoadOutcome, noMetrics } from './run-result.ts'
 import type { ServerProcess } from './server-process.ts'
-import type { CpuCalibration } from './types.ts'
+import type { AwaitChainSizing, CpuCalibration } from './types.ts'
 
 const GENERATOR_ENTRY = join(REPO_ROOT, 'bench/generator.ts')
 /** How long a stopped generator may take to send its last figures before it is killed. */
@@ -29,6 +29,8 @@ type Progress = Extract<FromGenerator, { type: 'progress' }>
 export interface SessionEvents {
   onCalibrating(): void
   onCalibrated(cpu: CpuCalibration): void
+  /** await-trap, await-yield: the chain of awaits, sized on the server. */
+  onSized(chain: AwaitChainSizing): void
   /**
    * The load has started (cpu-mix: on `/cpu/<n>` once calibrated); `setupMs` creating the clients;
    * an open loop's rate as used (a calibrated one's is known only now).
@@ -98,6 +100,8 @@ export class GeneratorSession {
         return this.events.onCalibrating()
       case 'calibrated':
         return this.events.onCalibrated(message.cpu)
+      case 'sized':
+        return this.events.onSized(message.chain)
       case 'started':
         clearTimeout(this.timers.start)
         this.loadStartedAt = performance.now()

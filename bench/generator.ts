@@ -15,12 +15,13 @@ import { createServer, type AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
+import { sizeAwaitChain } from './await-chain.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
-import { LIMITS } from './options.ts'
+import { awaitPath, LIMITS } from './options.ts'
 import { timeRequest } from './server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
@@ -70,17 +71,26 @@ async function run(config: GeneratorConfig): Promise<void> {
     path = `/cpu/${cpu.n}`
     if (config.open && ratePerSec === null) ratePerSec = calibratedRate(config.open.capacityFactor ?? 1, cpu)
   }
+  if (config.awaitChain) {
+    await send({ type: 'calibrating' })
+    const { targetMs, n } = config.awaitChain
+    const chain = await sizeAwaitChain(config.origin, config.path, targetMs, n, config.timeoutS * 1000)
+    await send({ type: 'sized', chain })
+    path = awaitPath(config.path, chain.n)
+  }
   const open = config.open && ratePerSec !== null ? { ...config.open, ratePerSec } : null
   if (config.open && open === null) throw new Error('an open loop without a rate (a capacity factor needs cpuMix)')
+  // The paced /0 probe, beside CPU work (cpu-mix, overload) or a chain of awaits.
+  const probeOptions = config.cpuMix?.probe ?? config.awaitChain?.probe ?? null
   const main = new Recorder({ serviceTime: open !== null, byStatus: open !== null })
-  const probeRecorder = config.cpuMix?.probe ? new Recorder({ serviceTime: true }) : null
+  const probeRecorder = probeOptions ? new Recorder({ serviceTime: true }) : null
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
   const warmupMs = open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
-  const probe = config.cpuMix?.probe ? new OpenLoopSender(hostname, port, config.cpuMix.probe) : null
+  const probe = probeOptions ? new OpenLoopSender(hostname, port, probeOptions) : null
   await probe?.open()
   const sender = open ? new OpenLoopSender(hostname, port, { path, ...open }) : null
   await sender?.open()

@@ -42,6 +42,25 @@ export function processCpuMs(pid: number): number | null {
 const CLOCK_TICKS_PER_S = 100
 
 /**
+ * A process's resident memory (`VmRSS`, the figure `process.memoryUsage().rss` reports from
+ * inside) and its number of threads (`Threads`: the kernel's tasks, every Worker and libuv pool
+ * thread included), now, from /proc/<pid>/status on Linux; null elsewhere or when the process is
+ * gone. Read from outside, so a server too busy to answer `/__stats` is still measured.
+ */
+export function processStatus(pid: number): { rssBytes: number; threads: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]
+    const threads = /^Threads:\s+(\d+)$/m.exec(status)?.[1]
+    return kib === undefined || threads === undefined
+      ? null
+      : { rssBytes: Number(kib) * 1024, threads: Number(threads) }
+  } catch {
+    return null
+  }
+}
+
+/**
  * How many files (sockets included) a process may open: the soft `ulimit -n`, which children
  * inherit. Read from /proc on Linux; null elsewhere (then we do not check).
  */

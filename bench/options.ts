@@ -4,6 +4,7 @@
 // anything. A bad option is a `BenchOptionError` with a one-line message.
 
 import { availableParallelism } from 'node:os'
+import { MAX_AWAIT_ROUNDS } from '../examples/shared/limits.ts'
 import { findScenario, type Scenario, SCENARIOS } from './scenarios.ts'
 import { findStep, STEPS } from './steps.ts'
 import type { ResolvedRunOptions } from './types.ts'
@@ -14,6 +15,8 @@ export const LIMITS = {
   maxRequests: 1_000_000,
   maxCapS: 300,
   maxCpuN: 1_000_000_000,
+  /** The awaits step 3 accepts in one `/await/<n>` (examples/shared/limits.ts). */
+  maxAwaitN: MAX_AWAIT_ROUNDS,
   maxPathLength: 200,
   /** Open loop: requests per second. More than the generator can send shows up as late sends. */
   maxRate: 100_000,
@@ -63,6 +66,8 @@ export interface RunInput {
    * instead of the scenario's; worked out in the load generator once the task is sized. Not with `rate`.
    */
   capacityFactor?: number
+  /** await-trap, await-yield: awaits per request, instead of sizing the chain on the server. */
+  awaitN?: number
 }
 
 /** A bad option: the message is one line, fit for a CLI error or a reply to the browser. */
@@ -118,8 +123,19 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   }
 
   let cpuMix: ResolvedRunOptions['cpuMix'] = null
+  let awaitChain: ResolvedRunOptions['awaitChain'] = null
   let path = input.path ?? scenario.path
-  if (scenario.cpuMix) {
+  if (input.awaitN !== undefined && !scenario.awaitChain)
+    fail('--await-n applies to the await-trap and await-yield scenarios only')
+  if (scenario.awaitChain) {
+    if (input.path !== undefined)
+      fail(`${scenario.name} sends ${scenario.path} and a /0 probe: --path does not apply (use --await-n to size it)`)
+    if (input.cpuN !== undefined) fail('--cpu-n applies to the cpu-mix scenario only')
+    if (input.awaitN !== undefined) checkInt('--await-n', input.awaitN, 1, LIMITS.maxAwaitN, fail)
+    const { targetMs, probe } = scenario.awaitChain
+    awaitChain = { targetMs, n: input.awaitN ?? null, probe: { ...probe } }
+    if (input.awaitN !== undefined) path = awaitPath(scenario.path, input.awaitN)
+  } else if (scenario.cpuMix) {
     if (input.path !== undefined)
       fail(`${scenario.name} sends /cpu/<n> with n sized here: --path does not apply (use --cpu-n to size the task)`)
     if (input.cpuN !== undefined) checkInt('--cpu-n', input.cpuN, 1, LIMITS.maxCpuN, fail)
@@ -157,7 +173,13 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
             scenario.open?.preopened ?? defaultPreopened(rate ?? expectedRate(capacityFactor!, scenario)),
           ),
         },
+    awaitChain,
   }
+}
+
+/** `/await/<n>` or `/await-yield/<n>` with `n` filled in. */
+export function awaitPath(template: string, n: number): string {
+  return template.replace('<n>', String(n))
 }
 
 /**
@@ -214,9 +236,9 @@ export function expectedRate(
  * and for an open loop (it offers its rate, whatever the server does).
  */
 export function throughputLimit(
-  options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix' | 'open'>,
+  options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix' | 'open' | 'awaitChain'>,
 ): number | null {
-  if (options.cpuMix || options.open) return null
+  if (options.cpuMix || options.open || options.awaitChain) return null
   const match = /^\/(\d+)(?:\?.*)?$/.exec(options.path)
   if (!match) return null
   const ms = Number(match[1])

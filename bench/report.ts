@@ -36,6 +36,20 @@ export function comparison(scenario: string, results: BenchResult[], command: st
   return { schema: BENCH_COMPARISON, recordedAt, command, machine, ...(note ? { note } : {}), scenario, results }
 }
 
+/** The poll after the load went unanswered: the server's counters are from its last answer. */
+function stale(r: BenchResult): boolean {
+  return r.server?.finalAnswered === false
+}
+
+function numberOf(body: Record<string, unknown> | null, key: string): number | null {
+  const value = body?.[key]
+  return typeof value === 'number' ? value : null
+}
+
+function switches(s: { voluntary: number; involuntary: number } | null | undefined): string {
+  return s ? `${count(s.voluntary)}/${count(s.involuntary)}` : DASH
+}
+
 function failures(m: Metrics): string {
   return `${count(m.errors)}/${count(m.timeouts)}/${count(m.non2xx)}`
 }
@@ -56,10 +70,24 @@ export function summaryLine(
   partial: boolean,
 ): string {
   const m = outcome.main
-  // A run that finished: first send to last completion. A cut run: how long it ran before the cut.
-  const time = !partial && m.spanMs !== null ? seconds(m.spanMs) : seconds(outcome.elapsedMs)
+  // A count-bounded run that finished: first send to last completion. A duration-bounded one: the
+  // duration it ran for (its last answer may come long before the end: step 2 under c10k). A cut
+  // run: how long it ran before the cut.
+  const time = partial
+    ? seconds(outcome.elapsedMs)
+    : options.durationS !== null
+      ? `a ${options.durationS} s run`
+      : m.spanMs !== null
+        ? seconds(m.spanMs)
+        : seconds(outcome.elapsedMs)
   // An open loop of /cpu tasks may be answered 503 as well: its answers are not all tasks done.
-  const what = options.cpuMix ? (options.open ? ' answered' : ' CPU tasks done') : ' done'
+  const what = options.cpuMix
+    ? options.open
+      ? ' answered'
+      : ' CPU tasks done'
+    : options.awaitChain
+      ? ' chains done'
+      : ' done'
   const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
   let line = `${done}${what} in ${time}`
   if (options.open) line += ` (open loop, ${perSecond(options.open.ratePerSec)} req/s offered)`
@@ -131,6 +159,15 @@ export function resultText(r: BenchResult): string {
         `ms in the generator, ${ms(r.cpu.serverMs)} ms on the idle server`,
     )
   }
+  if (r.awaitChain) {
+    const c = r.awaitChain
+    const sizing =
+      c.msPerMillion === null ? 'given' : `sized: the fastest /await/1,000,000 took ${ms(c.msPerMillion)} ms`
+    lines.push(
+      `chain: n = ${count(c.n)} awaits (${sizing}, target ${c.targetMs} ms); one ${r.options.path} took ` +
+        `${ms(c.serverMs)} ms on the idle server`,
+    )
+  }
   const limit = r.limit ? ` (limit ${perSecond(r.limit.throughput)}, ratio ${r.limit.ratio?.toFixed(3) ?? DASH})` : ''
   lines.push(
     `${r.cpu ? 'CPU tasks/s' : 'throughput'} ${perSecond(m.throughput)} req/s${limit} = completed / (last ` +
@@ -143,12 +180,23 @@ export function resultText(r: BenchResult): string {
         `rate, ramp left out`,
     )
   }
-  lines.push(latencyLine(r.cpu ? 'CPU task latency' : o.open ? 'latency from when each was due' : 'latency', m))
+  lines.push(
+    latencyLine(
+      r.cpu
+        ? 'CPU task latency'
+        : r.awaitChain
+          ? 'chain latency'
+          : o.open
+            ? 'latency from when each was due'
+            : 'latency',
+      m,
+    ),
+  )
   if (isCpuOpenLoop(r)) lines.push(...servedLines(r))
   if (m.serviceTime) lines.push(latencyLine('service time, from when each left', { latency: m.serviceTime }))
   if (r.generator?.open) lines.push(`schedule: ${scheduleLine(r.generator.open)}`)
   if (r.probe) {
-    const p = o.cpuMix?.probe
+    const p = o.cpuMix?.probe ?? o.awaitChain?.probe
     lines.push(
       latencyLine(
         `I/O probe (${count(r.probe.completed)} × ${p?.path} at ${p?.ratePerSec}/s on ${p?.connections} ` +
@@ -215,13 +263,22 @@ function serverLine(r: BenchResult): string {
   const extras = [
     s.cpuMs !== null && r.loadMs > 0 ? `CPU ${percent(s.cpuMs / r.loadMs)} of a core` : '',
     s.threadsSpawned !== null ? `threads spawned ${count(s.threadsSpawned)}` : '',
-    s.cpuCap !== null ? `CPU cap ${s.cpuCap}` : '',
+    s.cpuLimit !== null ? `CPU limit ${s.cpuLimit}` : '',
+    s.contextSwitches
+      ? `context switches ${count(s.contextSwitches.voluntary)} voluntary, ` +
+        `${count(s.contextSwitches.involuntary)} involuntary (over ${seconds(s.contextSwitches.overMs)})`
+      : '',
   ]
   return [
     `server: peak RSS ${megabytes(s.peakRssBytes)}`,
+    s.peakThreads != null ? `${count(s.peakThreads)} threads at most` : '',
     `loop delay p99 ${ms(s.eventLoopDelayP99Ms)} ms (worst 1 s window ${ms(s.recentLoopDelayP99MaxMs)} ms)`,
     ...extras.filter(Boolean),
     s.missedPolls ? `${s.missedPolls} /__stats polls unanswered` : '',
+    stale(r)
+      ? `no answer to /__stats after ${seconds(numberOf(s.final, 'uptimeMs'))} of the server's life: ` +
+        'its counters are from then'
+      : '',
   ]
     .filter(Boolean)
     .join(' · ')
@@ -261,17 +318,46 @@ interface Column {
 function columnsFor(results: BenchResult[]): Column[] {
   if (results.some(isCpuOpenLoop)) return overloadColumns()
   const cpuMix = results.some((r) => r.cpu !== null || r.options.cpuMix !== null)
-  const server: Column[] = [
-    { title: 'peak RSS', value: (r) => megabytes(r.server?.peakRssBytes) },
-    { title: 'loop delay p99 ms', value: (r) => ms(r.server?.eventLoopDelayP99Ms) },
-  ]
+  // A figure read from the server's last answer, when that came during the run: marked †.
+  const mark = (r: BenchResult, text: string) => (stale(r) && text !== DASH ? `${text}†` : text)
+  const server: Column[] = [{ title: 'peak RSS', value: (r) => megabytes(r.server?.peakRssBytes) }]
+  if (results.some((r) => r.server?.peakThreads != null))
+    server.push({
+      title: 'threads (peak)',
+      value: (r) => (r.server?.peakThreads != null ? count(r.server.peakThreads) : DASH),
+    })
+  server.push({ title: 'loop delay p99 ms', value: (r) => mark(r, ms(r.server?.eventLoopDelayP99Ms)) })
   if (results.some((r) => r.server?.threadsSpawned != null))
     server.push({
       title: 'threads spawned',
-      value: (r) => (r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : DASH),
+      value: (r) => mark(r, r.server?.threadsSpawned != null ? count(r.server.threadsSpawned) : DASH),
     })
-  if (results.some((r) => r.server?.cpuCap != null))
-    server.push({ title: 'CPU cap', value: (r) => (r.server?.cpuCap != null ? String(r.server.cpuCap) : DASH) })
+  if (results.some((r) => r.server?.cpuLimit != null))
+    server.push({ title: 'CPU limit', value: (r) => (r.server?.cpuLimit != null ? String(r.server.cpuLimit) : DASH) })
+  if (results.some((r) => r.server?.contextSwitches != null))
+    server.push({ title: 'context switches (vol/invol)', value: (r) => mark(r, switches(r.server?.contextSwitches)) })
+  const probeColumns: Column[] = [
+    { title: 'I/O p50 ms', value: (r) => ms(r.probe?.latency?.p50) },
+    { title: 'I/O p99 ms', value: (r) => ms(r.probe?.latency?.p99) },
+    { title: 'I/O max ms', value: (r) => ms(r.probe?.latency?.max) },
+    { title: 'probe done', value: (r) => (r.probe ? count(r.probe.completed) : DASH) },
+    {
+      title: 'errors (conn/timeout/non-2xx)',
+      value: (r) => (r.probe ? `${failures(r.metrics)} · probe ${failures(r.probe)}` : failures(r.metrics)),
+    },
+  ]
+  if (results.some((r) => r.awaitChain != null || r.options.awaitChain != null)) {
+    return [
+      { title: 'step', value: stepLabel },
+      { title: 'route', value: (r) => r.options.path.replace(/\/\d+$/, '/<n>') },
+      { title: 'awaits n', value: (r) => (r.awaitChain ? count(r.awaitChain.n) : DASH) },
+      { title: 'chains/s', value: (r) => perSecond(r.metrics.throughput) },
+      { title: 'chain p50 ms', value: (r) => ms(r.metrics.latency?.p50) },
+      ...probeColumns,
+      ...server,
+      { title: 'chains done', value: doneOfAsked },
+    ]
+  }
   if (cpuMix) {
     return [
       { title: 'step', value: stepLabel },
@@ -378,15 +464,34 @@ export function tableNotes(results: BenchResult[]): string[] {
     ? overloadNotes(results)
     : results.some((r) => r.options.open !== null)
       ? openLoopNotes(results)
-      : results.some((r) => r.options.cpuMix !== null)
-        ? cpuMixNotes(results)
-        : closedLoopNotes(results)
+      : results.some((r) => r.options.awaitChain != null)
+        ? awaitChainNotes(results)
+        : results.some((r) => r.options.cpuMix !== null)
+          ? cpuMixNotes(results)
+          : closedLoopNotes(results)
   if (results.some(hasLowerBound)) notes.push(LOWER_BOUND_NOTE)
   notes.push(
     'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen ' +
       "(polled every 250 ms). loop delay p99: the server's event-loop delay over its life (perf_hooks).",
     'done/asked: a run cut by its cap is partial; its numbers cover what was done, nothing is extrapolated.',
   )
+  if (results.some((r) => r.server?.peakThreads != null))
+    notes.push(
+      "threads (peak): the server process's threads, the most seen at a poll tick (/proc: every Worker, " +
+        "libuv's pool and V8's helpers counted); peak RSS also counts the process's VmRSS read from /proc at " +
+        'each tick, so a server too busy to answer /__stats is measured too.',
+    )
+  if (results.some(stale))
+    notes.push(
+      "†: from the server's last answer to /__stats, during the run: it answered no poll after the load " +
+        '(peak RSS and threads are read from /proc, answer or not).',
+    )
+  if (results.some((r) => r.server?.contextSwitches != null))
+    notes.push(
+      "context switches: the server process's, every thread counted (getrusage), from the first /__stats " +
+        'poll before the load to the last one after it; voluntary: a thread gave up its core to wait, ' +
+        'involuntary: the scheduler took it away.',
+    )
   return notes
 }
 
@@ -409,6 +514,19 @@ function closedLoopNotes(results: BenchResult[]): string[] {
     )
   notes.push('last done s: last completion − first send.')
   return notes
+}
+
+function awaitChainNotes(results: BenchResult[]): string[] {
+  const chain = results.find((x) => x.awaitChain)?.awaitChain
+  return [
+    CLOSED_LOOP_NOTE,
+    `chains/s = requests answered / (last answer − first send), two closed-loop connections; each request ` +
+      `awaits n = ${chain ? count(chain.n) : '?'} promises that are already resolved, sized on the idle server ` +
+      `to about ${chain?.targetMs ?? 300} ms (/await/<n>: microtasks only; /await-yield/<n>: the same, with ` +
+      'await setImmediate() every 128).',
+    'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
+      'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+  ]
 }
 
 function cpuMixNotes(results: BenchResult[]): string[] {

@@ -10,7 +10,9 @@ import { numberField, objectField, type StatsBody } from './server-stats.ts'
 import type { StepEntry } from './steps.ts'
 import type {
   AutocannonSummary,
+  AwaitChainSizing,
   BenchProgress,
+  ContextSwitches,
   BenchResult,
   CpuCalibration,
   EndedBy,
@@ -39,8 +41,11 @@ export interface LoadOutcome {
 
 /** What the `/__stats` polls saw (server-stats.ts's `StatsPoller` is one). */
 export interface PollerView {
+  /** The first poll that answered (before the load), the baseline of counters that only grow. */
+  first: StatsBody | null
   latest: StatsBody | null
   peakRss: number | null
+  peakThreads: number | null
   recentLoopDelayP99Max: number | null
   polls: number
   missed: number
@@ -58,6 +63,8 @@ export interface RunFacts {
   outcome: LoadOutcome | null
   /** cpu-mix: the task size the generator calibrated (or was given). */
   cpu: CpuCalibration | null
+  /** await-trap, await-yield: the chain the generator sized (or was given). */
+  awaitChain: AwaitChainSizing | null
   /**
    * From the generator's `started` message: the path it loaded, its own set-up costs, and an open
    * loop's rate as used (optional: a closed loop has none).
@@ -151,22 +158,47 @@ export function timelinePoint(
   }
 }
 
-/** The server's figures over the run, from its polls; null if it never answered one. */
-export function serverSummary(poller: PollerView, cpuMs: number | null): ServerSummary | null {
+/**
+ * The server's figures over the run, from its polls; null if it never answered one. `finalAnswered`:
+ * the poll after the load answered (else `final` is the last answer, during the run).
+ */
+export function serverSummary(poller: PollerView, cpuMs: number | null, finalAnswered: boolean): ServerSummary | null {
   const final = poller.latest
   if (final === null) return null
   return {
     peakRssBytes: poller.peakRss,
+    idleRssBytes: numberField(poller.first, 'rss'),
+    peakThreads: poller.peakThreads,
     eventLoopDelayP99Ms: numberField(final, 'eventLoopDelayP99Ms'),
     recentLoopDelayP99MaxMs: poller.recentLoopDelayP99Max,
     eventLoopUtilization: numberField(final, 'eventLoopUtilization'),
     threadsSpawned: numberField(final, 'threadsSpawned'),
-    cpuCap: numberField(final, 'cpuCap'),
+    cpuLimit: numberField(final, 'cpuLimit'),
+    contextSwitches: contextSwitchesDuring(poller.first, final),
     cpuMs,
     polls: poller.polls,
     missedPolls: poller.missed,
+    finalAnswered,
     final,
   }
+}
+
+/**
+ * The server's context switches (all its threads, Linux: examples/shared/stats.ts) from the first
+ * poll, on the idle server before the load, to the last one that answered, normally after it: what
+ * the run cost, not the totals since the server started. Null when the server does not report
+ * them, or answered once.
+ */
+export function contextSwitchesDuring(first: StatsBody | null, last: StatsBody | null): ContextSwitches | null {
+  if (first === null || last === null || first === last) return null
+  const change = (key: string) => {
+    const before = numberField(first, key)
+    const after = numberField(last, key)
+    return before === null || after === null ? null : after - before
+  }
+  const voluntary = change('voluntaryContextSwitches')
+  const involuntary = change('involuntaryContextSwitches')
+  return voluntary === null || involuntary === null ? null : { voluntary, involuntary, overMs: change('uptimeMs') }
 }
 
 /**
@@ -197,6 +229,8 @@ export function buildResult(facts: RunFacts): BenchResult {
     path: facts.started?.path ?? options.path,
     cpuMix: options.cpuMix && facts.cpu ? { ...options.cpuMix, n: facts.cpu.n } : options.cpuMix,
     open: options.open && rate !== null ? { ...options.open, ratePerSec: rate } : options.open,
+    awaitChain:
+      options.awaitChain && facts.awaitChain ? { ...options.awaitChain, n: facts.awaitChain.n } : options.awaitChain,
   }
   return {
     startedAt: facts.startedAt,
@@ -215,6 +249,7 @@ export function buildResult(facts: RunFacts): BenchResult {
     limit: limitOf(resolved, main),
     probe: outcome?.probe ?? null,
     cpu: facts.cpu,
+    awaitChain: facts.awaitChain,
     server: facts.server,
     autocannon: outcome?.autocannon ?? null,
     generator: facts.started && {

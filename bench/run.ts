@@ -18,13 +18,14 @@
 
 import { hasExited, stopChild } from './child-processes.ts'
 import { GeneratorSession } from './generator-session.ts'
-import { machineInfo, openFileLimit, processCpuMs } from './machine.ts'
+import { machineInfo, openFileLimit, processCpuMs, processStatus } from './machine.ts'
 import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './run-result.ts'
 import { BenchOptionError, type RunInput, resolveRunOptions } from './options.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
 import { fetchText, StatsPoller } from './server-stats.ts'
 import { findStep, type StepEntry } from './steps.ts'
 import type {
+  AwaitChainSizing,
   BenchProgress,
   BenchResult,
   CpuCalibration,
@@ -54,6 +55,7 @@ class BenchRun {
   private session: GeneratorSession | null = null
   private started: { path: string; warmupMs: number; setupMs: number; ratePerSec: number | null } | null = null
   private cpu: CpuCalibration | null = null
+  private awaitChain: AwaitChainSizing | null = null
   /** The server's CPU time when the load started, and what it used during the load (Linux). */
   private serverCpu: { atStart: number | null; used: number | null } = { atStart: null, used: null }
   private readonly timeline: TimelinePoint[] = []
@@ -94,6 +96,7 @@ class BenchRun {
       origin: this.origin,
       outcome,
       cpu: this.cpu,
+      awaitChain: this.awaitChain,
       started: this.started,
       server,
       timeline: this.timeline,
@@ -113,6 +116,8 @@ class BenchRun {
   /** Phase 2: the idle figures, before any load, then a poll every 250 ms. */
   private async startPolling(): Promise<void> {
     this.poller = new StatsPoller(this.origin)
+    const pid = this.server?.pid
+    if (pid !== undefined) this.poller.fromOutside = () => processStatus(pid)
     await this.poller.poll()
     this.poller.start()
   }
@@ -127,6 +132,9 @@ class BenchRun {
         onCalibrated: (cpu) => {
           this.cpu = cpu
         },
+        onSized: (chain) => {
+          this.awaitChain = chain
+        },
         onStarted: (path, warmupMs, setupMs, ratePerSec) => {
           this.started = { path, warmupMs, setupMs, ratePerSec }
           if (this.server) this.serverCpu.atStart = processCpuMs(this.server.pid)
@@ -138,7 +146,7 @@ class BenchRun {
         onStopping: (elapsedMs, last) => this.report(this.snapshot('stopping', elapsedMs, last)),
       },
     )
-    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open } = o
+    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open, awaitChain } = o
     const config = {
       origin: this.origin,
       path: o.path,
@@ -154,6 +162,7 @@ class BenchRun {
         connections: open.preopened,
         maxConnections: connections,
       },
+      awaitChain,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null
@@ -167,13 +176,18 @@ class BenchRun {
    * last look at `/__stats` (skipped on abort and failure: stop at once), then the server.
    */
   private async stopAll(finalPoll: boolean): Promise<ServerSummary | null> {
+    let finalAnswered = false
     if (this.session) await stopChild(this.session.child, finalPoll ? 'SIGTERM' : 'SIGKILL', 500)
     if (this.poller) {
       await this.poller.stop()
-      if (finalPoll && (this.server === null || !hasExited(this.server.child))) await this.poller.poll(1500)
+      if (finalPoll && (this.server === null || !hasExited(this.server.child))) {
+        const answered = this.poller.polls
+        await this.poller.poll(1500)
+        finalAnswered = this.poller.polls > answered
+      }
     }
     await this.server?.stop(finalPoll ? 2000 : 0)
-    return this.poller ? serverSummary(this.poller, this.serverCpu.used) : null
+    return this.poller ? serverSummary(this.poller, this.serverCpu.used, finalAnswered) : null
   }
 
   private stats() {

@@ -38,6 +38,12 @@ export interface Scenario {
   cpuMix?: { targetMs: number; probe?: ProbeOptions }
   /** Open loop: requests a second on a fixed schedule, and how many connections to open beforehand. */
   open?: OpenLoad
+  /**
+   * The microtask trap (await-trap, await-yield): each request awaits a chain of `n` settled
+   * promises, `n` sized on the idle server so that one chain takes about `targetMs`; and the paced
+   * I/O probe beside it. Step 3 serves the two routes (others answer 404).
+   */
+  awaitChain?: { targetMs: number; probe: ProbeOptions }
   /** The goal the talk sets for step 3 under this load, checked and printed by the reports. */
   target?: Target
 }
@@ -59,6 +65,12 @@ export interface Target {
   /** All requests answered within this many ms of the first send. */
   maxSpanMs?: number
 }
+
+/**
+ * The paced `/0` probe beside CPU work or a chain of awaits: 100 req/s on 50 connections opened
+ * first, and no more (bench/open-loop.ts says why 50).
+ */
+const IO_PROBE: ProbeOptions = { path: '/0', ratePerSec: 100, connections: 50, maxConnections: 50 }
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -104,8 +116,7 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 6,
     path: '/cpu/<n>',
     capS: 10,
-    // The probe holds its 50 connections and opens no more (bench/open-loop.ts says why 50).
-    cpuMix: { targetMs: 60, probe: { path: '/0', ratePerSec: 100, connections: 50, maxConnections: 50 } },
+    cpuMix: { targetMs: 60, probe: IO_PROBE },
   },
   {
     name: 'paced',
@@ -116,6 +127,29 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/0',
     capS: 10,
     open: { ratePerSec: 200 },
+  },
+  // The microtask trap, in two scenarios that differ only in the route: the same chain of awaits,
+  // without and with a yield to the event loop every 128 of them (examples/03-event-loop/server.ts).
+  // Two connections keep step 3's loop busy back to back; a few hundred ms a chain is long enough
+  // to see on the loop-delay meter and short enough for many chains in 6 s. Both size `n` with
+  // `/await/<n>` (no yields), so on one machine the two run the same work.
+  {
+    name: 'await-trap',
+    title: 'two connections of /await/<n> (~300 ms of awaits on settled promises), plus a paced /0 probe',
+    connections: 2,
+    durationS: 6,
+    path: '/await/<n>',
+    capS: 10,
+    awaitChain: { targetMs: 300, probe: IO_PROBE },
+  },
+  {
+    name: 'await-yield',
+    title: 'the same chains, yielding to the loop every 128 awaits (/await-yield/<n>), plus the /0 probe',
+    connections: 2,
+    durationS: 6,
+    path: '/await-yield/<n>',
+    capS: 10,
+    awaitChain: { targetMs: 300, probe: IO_PROBE },
   },
   {
     name: 'overload',
@@ -129,7 +163,7 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 6,
     path: '/cpu/<n>',
     capS: 10,
-    cpuMix: { targetMs: 15, probe: { path: '/0', ratePerSec: 100, connections: 50, maxConnections: 50 } },
+    cpuMix: { targetMs: 15, probe: IO_PROBE },
     open: { capacityFactor: 1.5 },
   },
   {

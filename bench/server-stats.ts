@@ -2,8 +2,11 @@
 // delay, connections, and the counters a step adds (threads spawned, CPU cap, ...).
 //
 // One poll at a time, each on a fresh connection with a short timeout: a blocked server (step 1
-// sleeping, step 3 hashing) cannot answer, and a missed poll is counted rather than queued. Peak
-// RSS is therefore the peak *seen* every 250 ms, which the README says.
+// sleeping, step 3 hashing, step 2 starting a thousand Workers) cannot answer, and a missed poll is
+// counted rather than queued. Peak RSS is therefore the peak *seen* every 250 ms, which the README
+// says; when the bench started the server (Linux), the poller also reads its RSS and its number of
+// threads from /proc at each tick, answer or not, so a server too busy to answer still has its
+// memory measured.
 //
 // `fetchText` and `timeRequest` are the plain requests the bench sends beside its load (cpu-mix's
 // task timed on the idle server, the stall of bench/stall.ts).
@@ -51,6 +54,8 @@ export async function fetchStats(origin: string, timeoutMs: number): Promise<Sta
 }
 
 export class StatsPoller {
+  /** The first answer (on the idle server, before the load): the baseline of its counters. */
+  first: StatsBody | null = null
   latest: StatsBody | null = null
   peakRss: number | null = null
   recentLoopDelayP99Max: number | null = null
@@ -60,6 +65,11 @@ export class StatsPoller {
   private inFlight: Promise<void> | null = null
   private stopped = false
 
+  /** The most threads the server process had at a tick (/proc), when the bench started it. */
+  peakThreads: number | null = null
+  /** The server's RSS and threads read from outside (/proc), when the bench started it. */
+  fromOutside: (() => { rssBytes: number; threads: number } | null) | null = null
+
   constructor(
     private readonly origin: string,
     private readonly intervalMs = 250,
@@ -68,8 +78,17 @@ export class StatsPoller {
 
   start(): void {
     this.timer = setInterval(() => {
+      const outside = this.fromOutside?.() ?? null
+      if (outside !== null) {
+        this.notePeak(outside.rssBytes)
+        this.peakThreads = Math.max(this.peakThreads ?? 0, outside.threads)
+      }
       if (this.inFlight === null) this.inFlight = this.poll().finally(() => (this.inFlight = null))
     }, this.intervalMs)
+  }
+
+  private notePeak(rss: number | null): void {
+    if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)
   }
 
   /** Stops polling and waits for a poll still under way. */
@@ -87,9 +106,9 @@ export class StatsPoller {
       return
     }
     this.polls++
+    this.first ??= stats
     this.latest = stats
-    const rss = numberField(stats, 'rss')
-    if (rss !== null) this.peakRss = Math.max(this.peakRss ?? 0, rss)
+    this.notePeak(numberField(stats, 'rss'))
     const recent = numberField(objectField(stats, 'recent'), 'eventLoopDelayP99Ms')
     if (recent !== null) this.recentLoopDelayP99Max = Math.max(this.recentLoopDelayP99Max ?? 0, recent)
   }

@@ -86,8 +86,15 @@ export interface Metrics {
 
 /** What the server said about itself in `/__stats`, polled during the run. */
 export interface ServerSummary {
-  /** The highest `rss` seen by the polls (every 250 ms) and the final snapshot, in bytes. */
+  /**
+   * The highest `rss` seen by the polls (every 250 ms) and the final snapshot, and, when the bench
+   * started the server (Linux), its VmRSS read from /proc at every tick, in bytes.
+   */
   peakRssBytes: number | null
+  /** `rss` at the first poll, on the idle server before the load: peak − idle is what the load cost. */
+  idleRssBytes: number | null
+  /** The most threads the server process had at a tick (Linux, /proc; null with `--url`). */
+  peakThreads: number | null
   /** Event-loop delay p99 over the server's whole life, from the final snapshot (ms). */
   eventLoopDelayP99Ms: number | null
   /** The highest one-second-window (`recent`) event-loop delay p99 seen during the run (ms). */
@@ -95,14 +102,40 @@ export interface ServerSummary {
   eventLoopUtilization: number | null
   /** Step-specific counters, when the step reports them. */
   threadsSpawned: number | null
-  cpuCap: number | null
+  /** Step 5 and its peers: how many CPU tasks may run at once (`--cpu-limit`). */
+  cpuLimit: number | null
+  /**
+   * The server's context switches during the run: the change from the first `/__stats` poll (idle,
+   * before the load) to the last (after it), every thread of the process counted. Null where the
+   * server does not report them (not Linux) or answered only once.
+   */
+  contextSwitches: ContextSwitches | null
   /** CPU time the server used during the load (Linux, from /proc; 10 ms resolution), in ms. */
   cpuMs: number | null
   /** How many polls answered, and how many did not (a blocked server cannot answer). */
   polls: number
   missedPolls: number
+  /**
+   * Whether the poll after the load answered. When it did not (a server still swamped), `final`
+   * and the counters read from it are the last answer, from during the run.
+   */
+  finalAnswered: boolean
   /** The last `/__stats` body, as the server sent it. */
   final: Record<string, unknown> | null
+}
+
+/**
+ * Context switches (getrusage): voluntary — a thread gave up its core to wait (a sleep, a lock, an
+ * empty socket); involuntary — the scheduler took the core away (its time slice was over).
+ */
+export interface ContextSwitches {
+  voluntary: number
+  involuntary: number
+  /**
+   * The time between the two polls (the server's own uptime), in ms: the whole run, or less when
+   * the server stopped answering before the end (its last answer is then the last poll).
+   */
+  overMs: number | null
 }
 
 /** cpu-mix: the size of one CPU task, calibrated on the running machine before the run. */
@@ -114,6 +147,21 @@ export interface CpuCalibration {
   /** CPU time of one `cpuHash(n)` in the load-generator process (median of three), in ms. */
   localMs: number
   /** One `GET /cpu/<n>` on the idle server, request to answer (wall time), in ms; null if it failed. */
+  serverMs: number | null
+}
+
+/**
+ * await-trap and await-yield: how long a chain of awaits is, sized on the idle server before the
+ * run (bench/await-chain.ts).
+ */
+export interface AwaitChainSizing {
+  n: number
+  targetMs: number
+  /** Whether `n` was sized now or given (`--await-n`, or reused across the steps of a comparison). */
+  source: 'sized' | 'given'
+  /** The fastest of five `GET /await/1000000` on the idle server, request to answer, in ms. */
+  msPerMillion: number | null
+  /** One request of the run's own route with this `n` on the idle server, in ms; null if it failed. */
   serverMs: number | null
 }
 
@@ -167,9 +215,11 @@ export interface BenchResult {
   metrics: Metrics
   /** Closed-loop limit for `/<ms>` loads: connections × 1000 / ms requests per second. */
   limit: { throughput: number; ratio: number | null; steadyRatio: number | null } | null
-  /** cpu-mix only: the paced `/0` probe (I/O latency while the CPU is busy). */
+  /** cpu-mix and the await scenarios: the paced `/0` probe (I/O latency while the loop is busy). */
   probe: Metrics | null
   cpu: CpuCalibration | null
+  /** await-trap and await-yield: the chain's length, sized on the idle server. */
+  awaitChain: AwaitChainSizing | null
   server: ServerSummary | null
   autocannon: AutocannonSummary | null
   /**
@@ -225,6 +275,8 @@ export interface ResolvedRunOptions {
    * `ratePerSec` is null until the generator has sized the task, and is the rate used in a result.
    */
   open: { ratePerSec: number | null; capacityFactor?: number; preopened: number } | null
+  /** await-trap and await-yield only: the chain's target length, its `n` once sized, the probe. */
+  awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
 }
 
 /** An open-loop sender (bench/open-loop.ts): the main load of an open-loop run, or cpu-mix's probe. */

@@ -79,6 +79,7 @@ describe('overload: the rate and the answers', () => {
         probeStats: null,
       },
       cpu: { n: 777, targetMs: 15, source: 'calibrated', localMs: 15, serverMs: 16 },
+      awaitChain: null,
       started: { path: '/cpu/777', warmupMs: 1, setupMs: 0, ratePerSec: 200 },
       server: null,
       timeline: [],

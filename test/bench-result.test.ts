@@ -14,9 +14,12 @@ import {
   progressSnapshot,
   type RunFacts,
   serverSummary,
+  contextSwitchesDuring,
   settledEnd,
   timelinePoint,
 } from '../bench/run-result.ts'
+import { processStatus } from '../bench/machine.ts'
+import { StatsPoller } from '../bench/server-stats.ts'
 import type { Metrics } from '../bench/types.ts'
 
 const MACHINE: MachineInfo = {
@@ -53,6 +56,7 @@ function facts(overrides: Partial<RunFacts>): RunFacts {
     origin: 'http://127.0.0.1:40000',
     outcome: null,
     cpu: null,
+    awaitChain: null,
     started: { path: '/1000', warmupMs: 80, setupMs: 10.5 },
     server: null,
     timeline: [],
@@ -105,6 +109,38 @@ describe('buildResult', () => {
     assert.equal(r.asked, null)
     assert.match(r.summary, /^100 CPU tasks done in /)
   })
+
+  test('await-trap: the chain the generator sized is what the result says ran, with the probe', () => {
+    const options = resolveRunOptions({ step: '3', scenario: 'await-yield' })
+    assert.deepEqual([options.path, options.awaitChain?.n, options.connections], ['/await-yield/<n>', null, 2])
+    const awaitChain = { n: 6_000_000, targetMs: 300, source: 'sized' as const, msPerMillion: 50, serverMs: 380 }
+    const r = buildResult(
+      facts({
+        options,
+        awaitChain,
+        started: { path: '/await-yield/6000000', warmupMs: 50, setupMs: 1 },
+        outcome: { ...outcome('duration', metrics(30, 10), 6000), probe: metrics(590, 98) },
+      }),
+    )
+    assert.equal(r.options.path, '/await-yield/6000000')
+    assert.equal(r.options.awaitChain?.n, 6_000_000)
+    assert.deepEqual(r.awaitChain, awaitChain)
+    assert.equal(r.probe?.completed, 590)
+    assert.equal(r.limit, null, 'no closed-loop limit for a chain of awaits')
+    assert.match(r.summary, /^30 chains done in a 6 s run$/, 'a duration-bounded run says how long it ran')
+  })
+})
+
+describe('resolveRunOptions: the await scenarios', () => {
+  test('--await-n sets the chain and its path; --path, --cpu-n and --await-n elsewhere are refused', () => {
+    const given = resolveRunOptions({ step: '3', scenario: 'await-trap', awaitN: 2_000_000 })
+    assert.deepEqual([given.path, given.awaitChain?.n, given.awaitChain?.targetMs], ['/await/2000000', 2_000_000, 300])
+    assert.equal(given.cpuMix, null)
+    assert.throws(() => resolveRunOptions({ scenario: 'await-trap', path: '/0' }), /--path does not apply/)
+    assert.throws(() => resolveRunOptions({ scenario: 'await-trap', cpuN: 5 }), /--cpu-n applies to the cpu-mix/)
+    assert.throws(() => resolveRunOptions({ scenario: 'drill', awaitN: 5 }), /--await-n applies to the await-trap/)
+    assert.throws(() => resolveRunOptions({ scenario: 'await-trap', awaitN: 100_000_001 }), /--await-n must be between/)
+  })
 })
 
 describe('settledEnd: the cap racing the natural end', () => {
@@ -134,20 +170,59 @@ describe('the server as the polls saw it', () => {
   }
 
   test("serverSummary: peak and worst window from the polls, the step's own counters when it has them", () => {
-    const poller = { latest: stats, peakRss: 95e6, recentLoopDelayP99Max: 12, polls: 40, missed: 2 }
-    assert.deepEqual(serverSummary(poller, 850), {
+    const poller = {
+      first: null,
+      latest: stats,
+      peakRss: 95e6,
+      peakThreads: 11,
+      recentLoopDelayP99Max: 12,
+      polls: 40,
+      missed: 2,
+    }
+    assert.deepEqual(serverSummary(poller, 850, true), {
       peakRssBytes: 95e6,
+      idleRssBytes: null,
+      peakThreads: 11,
       eventLoopDelayP99Ms: 4.5,
       recentLoopDelayP99MaxMs: 12,
       eventLoopUtilization: 0.2,
       threadsSpawned: 150,
-      cpuCap: null,
+      cpuLimit: null,
+      contextSwitches: null,
       cpuMs: 850,
       polls: 40,
       missedPolls: 2,
+      finalAnswered: true,
       final: stats,
     })
-    assert.equal(serverSummary({ ...poller, latest: null }, null), null, 'a server that never answered')
+    assert.equal(serverSummary({ ...poller, latest: null }, null, false), null, 'a server that never answered')
+  })
+
+  test("serverSummary: step 5's cpuLimit, and the context switches of the run, not since the server started", () => {
+    const idle = { ...stats, uptimeMs: 400, voluntaryContextSwitches: 1000, involuntaryContextSwitches: 40 }
+    const after = {
+      ...stats,
+      uptimeMs: 6900,
+      cpuLimit: 2,
+      voluntaryContextSwitches: 5500,
+      involuntaryContextSwitches: 95,
+    }
+    const poller = {
+      first: idle,
+      latest: after,
+      peakRss: 95e6,
+      peakThreads: 9,
+      recentLoopDelayP99Max: 12,
+      polls: 40,
+      missed: 0,
+    }
+    const s = serverSummary(poller, 850, true)!
+    assert.equal(s.cpuLimit, 2)
+    assert.equal(s.idleRssBytes, 80e6, "the idle server's rss, before the load")
+    assert.deepEqual(s.contextSwitches, { voluntary: 4500, involuntary: 55, overMs: 6500 })
+    assert.equal(contextSwitchesDuring(idle, idle), null, 'one poll is no interval')
+    assert.equal(contextSwitchesDuring(stats, after), null, 'absent where not measured (not Linux), not 0')
+    assert.equal(contextSwitchesDuring(null, after), null)
   })
 
   test('progress reports and timeline points carry the last one-second window', () => {
@@ -168,5 +243,22 @@ describe('the server as the polls saw it', () => {
       rssBytes: 80e6,
       loopDelayP99Ms: 7.25,
     })
+  })
+})
+
+describe('StatsPoller: a server too busy to answer still has its memory measured', () => {
+  test('the RSS read from outside (/proc) counts in the peak, answer or not; missed polls are counted', async () => {
+    // A port nobody listens on: every poll fails, as a server frozen behind its accept queue does.
+    const poller = new StatsPoller('http://127.0.0.1:9', 20, 200)
+    poller.fromOutside = () => ({ rssBytes: 3.3e9, threads: 593 })
+    poller.start()
+    await new Promise((resolve) => setTimeout(resolve, 150))
+    await poller.stop()
+    assert.deepEqual([poller.peakRss, poller.peakThreads], [3.3e9, 593])
+    assert.equal(poller.latest, null)
+    assert.ok(poller.missed >= 1, `${poller.missed} polls missed`)
+    const own = processStatus(process.pid)
+    if (process.platform === 'linux') assert.ok(own!.rssBytes > 1e6 && own!.threads >= 1, JSON.stringify(own))
+    else assert.equal(own, null)
   })
 })

@@ -1,7 +1,7 @@
 // Real runs of the bench against real servers, kept short: the numbers come out as they should,
 // the cap cuts a run and says so, an abort stops everything at once, and no process the bench
 // started is left behind — checked by pid, after a completed, a capped, an aborted and a
-// Ctrl-C'd run.
+// Ctrl-C'd run. And the microtask trap's two scenarios, sized on step 3 and measured by the probe.
 
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -94,6 +94,33 @@ describe('bench runs against real servers', () => {
     assert.deepEqual(
       [result.endedBy, result.partial, result.done, result.pids.server, result.pids.generator],
       ['aborted', true, 0, null, null],
+    )
+    assert.equal(liveChildren(), 0)
+  })
+
+  test('the microtask trap: a chain sized on step 3, the /0 probe behind it, the yielding chain not', async () => {
+    const trap = await runScenario({ step: '3', scenario: 'await-trap', durationS: 1.5 })
+    const chain = trap.awaitChain!
+    assert.equal(chain.source, 'sized')
+    assert.ok(chain.n >= 1000 && chain.msPerMillion! > 0, `n = ${chain.n}, ${chain.msPerMillion} ms per million`)
+    assert.equal(trap.options.path, `/await/${chain.n}`)
+    assert.ok(trap.done > 0 && trap.metrics.non2xx === 0, trap.summary)
+    assertGone(trap.pids)
+    // The same chain, yielding every 128 awaits (as bench:record runs them: one n for both).
+    const yielding = await runScenario({ step: '3', scenario: 'await-yield', durationS: 1.5, awaitN: chain.n })
+    assert.deepEqual([yielding.options.path, yielding.awaitChain?.source], [`/await-yield/${chain.n}`, 'given'])
+    assertGone(yielding.pids)
+    const trapped = trap.probe!.latency!.p99
+    const free = yielding.probe!.latency!.p99
+    // Generous margins: a chain is ~300 ms; the trapped probe waits for whole chains, the other not.
+    assert.ok(trapped >= 150, `the probe behind the trap: p99 ${trapped} ms`)
+    assert.ok(free * 3 < trapped, `the probe beside the yielding chain: p99 ${free} ms, against ${trapped} ms`)
+  })
+
+  test('the microtask trap on a step that does not serve it: one line saying so', async () => {
+    await assert.rejects(
+      runScenario({ step: '4', scenario: 'await-trap', durationS: 1 }),
+      /answered 404: step 3 serves/,
     )
     assert.equal(liveChildren(), 0)
   })

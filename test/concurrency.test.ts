@@ -4,7 +4,8 @@
 // - steps 2 and 3 overlap them: both done in under 500 ms;
 // - step 3 runs /cpu on its loop: a /0 sent meanwhile waits for the hash;
 // - step 2 keeps its loop free (the hash runs on a thread) and counts the threads it starts;
-//   with --pool 2, a third concurrent request waits for a free thread.
+//   with --pool 2, a third concurrent request waits for a free thread (the longest line is
+//   counted); with --max-threads 2, a third and a fourth are refused with 503, and counted.
 
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
@@ -97,6 +98,23 @@ describe('what each step shows', () => {
       assert.equal(stats.threadsSpawned, 2)
       assert.equal(stats.threadsAlive, 2)
       assert.equal(stats.poolSize, 2)
+      assert.equal(stats.queueLength, 0)
+      assert.equal(stats.queueLengthMax, 1, 'the third request waited in the line')
+    }))
+
+  test('step 2 --max-threads 2: beyond two live threads, 503 with Retry-After, counted in /__stats', () =>
+    withStep('2', ['--max-threads', '2'], async ({ port }) => {
+      const answers = await Promise.all(
+        Array.from({ length: 4 }, () => exchange(port, [request('/1000')], { timeoutMs: 10_000 })),
+      )
+      const responses = answers.map((a) => a.responses[0]!)
+      assert.deepEqual(responses.map((r) => r.status).sort(), [200, 200, 503, 503])
+      for (const r of responses.filter((x) => x.status === 503)) assert.equal(r.headers.get('retry-after'), '1')
+      const stats = JSON.parse((await get(port, '/__stats')).body)
+      assert.equal(stats.maxThreads, 2)
+      assert.equal(stats.refusedAtMaxThreads, 2)
+      assert.equal(stats.threadsSpawned, 2)
+      assert.equal(stats.threadsAliveMax, 2, 'never more threads alive than the wall')
     }))
 })
 

@@ -204,20 +204,28 @@ describe('the deck (static checks)', () => {
       for (const m of slide.content.matchAll(/<(LiveBench|BenchCompare|LoopLag)\b([^>]*)\/>/g)) {
         count++
         const [tag, name, attrs] = [m[0], m[1]!, m[2]!]
+        if (/\brecorded-only\b/.test(attrs)) continue // no run button: nothing is sent
         const attr = (key: string) => new RegExp(`(?<![:\\w-])${key}="([^"]*)"`).exec(attrs)?.[1]
-        const list = /:steps="\[([^\]]*)\]"/.exec(attrs)?.[1]
-        const scenario = attr('scenario') ?? defaults[name]!.scenario
-        const request =
-          name === 'LiveBench'
-            ? { requestId: 'deck', kind: 'single', scenario, step: attr('step') }
-            : {
-                requestId: 'deck',
-                kind: 'compare',
-                scenario,
-                steps: list === undefined ? defaults[name]!.steps : [...list.matchAll(/'([^']*)'/g)].map((x) => x[1]),
-              }
-        const checked = checkRunRequest(request)
-        if (!checked.ok) problems.push(`slide ${slide.no}: ${tag}: ${checked.message}`)
+        const names = (key: string) => {
+          const list = new RegExp(`:${key}="\\[([^\\]]*)\\]"`).exec(attrs)?.[1]
+          return list === undefined ? undefined : [...list.matchAll(/'([^']*)'/g)].map((x) => x[1]!)
+        }
+        const steps = names('steps') ?? defaults[name]!.steps
+        // <LoopLag :scenarios="[...]" :steps="['3']" />: one run per scenario, of the first step.
+        const scenarios = names('scenarios') ?? [attr('scenario') ?? defaults[name]!.scenario]
+        for (const scenario of scenarios) {
+          const request =
+            name === 'LiveBench'
+              ? { requestId: 'deck', kind: 'single', scenario, step: attr('step') }
+              : {
+                  requestId: 'deck',
+                  kind: 'compare',
+                  scenario,
+                  steps: names('scenarios') === undefined ? steps : steps?.slice(0, 1),
+                }
+          const checked = checkRunRequest(request)
+          if (!checked.ok) problems.push(`slide ${slide.no}: ${tag}: ${checked.message}`)
+        }
       }
     }
     assert.deepEqual(problems, [])

@@ -54,6 +54,10 @@ describe('live bench: what a window may ask for', () => {
     assert.ok(checkRunRequest({ requestId: 'r3', kind: 'single', scenario: 'drill', step: '2-pool' }).ok)
     // An open-loop scenario within the caps runs live like any other.
     assert.ok(checkRunRequest({ requestId: 'r4', kind: 'compare', scenario: 'paced', steps: ['3', '4'] }).ok)
+    // The microtask trap, one scenario per run (LoopLag's two buttons), and step 5 with a spare core.
+    for (const scenario of ['await-trap', 'await-yield'])
+      assert.ok(checkRunRequest({ requestId: 'r5', kind: 'compare', scenario, steps: ['3'] }).ok, scenario)
+    assert.ok(checkRunRequest({ requestId: 'r6', kind: 'single', scenario: 'cpu-mix', step: '5-spare-core' }).ok)
   })
 
   test("a scenario beyond the caps is refused: connections, an open loop's rate, a duration past the cap", () => {

@@ -53,6 +53,7 @@ const FLAGS = {
     help: "hard time limit of the load, in seconds (default: the scenario's, 10)",
   },
   'cpu-n': { kind: 'int', help: 'cpu-mix: hash rounds per task, instead of calibrating ~60 ms' },
+  'await-n': { kind: 'int', help: 'await-trap, await-yield: awaits per request, instead of sizing ~300 ms' },
   url: { kind: 'text', value: 'URL', help: 'benchmark a server that is already running; start nothing' },
   json: { kind: 'text', value: 'FILE', help: 'also write the result(s) to FILE as JSON' },
   markdown: { kind: 'text', value: 'FILE', help: 'also write the table to FILE as Markdown' },
@@ -76,6 +77,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     cpuN: f['cpu-n'],
     rate: f.rate,
     capacityFactor: f.load,
+    awaitN: f['await-n'],
   }
   // Only the flags that were given: the others come from the scenario.
   const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) as RunInput

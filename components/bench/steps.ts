@@ -1,5 +1,6 @@
 // A step as the deck's cards name and draw it: "3 event loop" (the title from the bench's registry,
-// bench/steps.ts) and one colour per step, the same on every card and chart.
+// bench/steps.ts) and one colour per step, the same on every card and chart (and a colour per
+// scenario for the one card that draws a step under several).
 
 import { findStep } from '../../bench/steps.ts'
 
@@ -16,6 +17,20 @@ const COLOURS: Record<string, string> = {
 
 export function stepColour(step: string): string {
   return COLOURS[step] ?? '#6b7280'
+}
+
+/**
+ * A chart line of one step under several scenarios (LoopLag's microtask trap) needs a colour per
+ * scenario: the loop that never yields in the colour of trouble, the one that yields in green.
+ */
+const SCENARIO_COLOURS: Record<string, string> = {
+  'await-trap': '#dc2626',
+  'await-yield': '#16a34a',
+}
+
+/** The colour of a line: its scenario's, when the card draws one step under several; else its step's. */
+export function lineColour(step: string, scenario?: string): string {
+  return (scenario === undefined ? undefined : SCENARIO_COLOURS[scenario]) ?? stepColour(step)
 }
 
 /** "3 event loop", from the registry of steps (bench/steps.ts). */

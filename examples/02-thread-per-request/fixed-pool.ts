@@ -25,8 +25,13 @@ interface Slot {
 
 export class FixedThreadPool {
   private readonly slots: Slot[] = []
-  /** Jobs waiting for a free thread, oldest first. */
+  /** Jobs waiting for a free thread, oldest first. Unbounded: see `queueLengthMax`. */
   private readonly queue = new Fifo<Job>()
+  /**
+   * The longest the queue has been. The queue has no bound (a request is never refused here, it
+   * waits), so this is what `/__stats` shows of it: how far behind the pool fell.
+   */
+  private longestQueue = 0
 
   constructor(
     readonly size: number,
@@ -41,9 +46,15 @@ export class FixedThreadPool {
     return this.queue.length
   }
 
+  get queueLengthMax(): number {
+    return this.longestQueue
+  }
+
   run(work: Work, done: Done): void {
     this.queue.push({ work, done })
     this.dispatch()
+    // After the dispatch: a job that found an idle thread never waited.
+    this.longestQueue = Math.max(this.longestQueue, this.queue.length)
   }
 
   private startSlot(): Slot {

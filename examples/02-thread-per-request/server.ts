@@ -14,8 +14,9 @@
 //
 // What a thread costs is the lesson: a Worker is a whole V8 isolate with its own heap and event
 // loop, so each one takes tens of milliseconds and several megabytes to start. `/__stats` counts
-// threads spawned and alive and the average start time. `--pool N` swaps in a fixed pool of N
-// threads (fixed-pool.ts) to show what reusing threads buys, and what capping them costs.
+// threads spawned and alive (now and at most), the average start time, and the requests refused
+// with 503 at the `--max-threads` wall. `--pool N` swaps in a fixed pool of N threads
+// (fixed-pool.ts) to show what reusing threads buys, and what capping them costs.
 //
 // Try: npm run step:2, then five `curl 127.0.0.1:6969/1000 &` at once: all answer after ~1 s.
 //      npm run step:2 -- --own-socket    the same, each connection on a thread that owns its socket
@@ -65,13 +66,14 @@ function refuse(why: string): never {
 // Thread accounting for /__stats: the cost of threads, measured by the server itself.
 let threadsSpawned = 0
 let threadsAlive = 0
+let threadsAliveMax = 0
 let threadStartMsTotal = 0
 let threadsStarted = 0
 
 function countThread(worker: Worker): void {
   const spawnedAt = performance.now()
   threadsSpawned++
-  threadsAlive++
+  threadsAliveMax = Math.max(threadsAliveMax, ++threadsAlive)
   worker.once('online', () => {
     threadStartMsTotal += performance.now() - spawnedAt
     threadsStarted++
@@ -89,10 +91,14 @@ const threadAccounting = {
   }),
 }
 
+/** Requests answered 503 because `--max-threads` threads were alive (counted for /__stats). */
+let refusedAtMaxThreads = 0
+
 // #region per-request
 // A new thread for this one request. It blocks as long as it likes; the main thread goes on.
 function runInNewThread(work: Parameters<Handler>[0], reply: (r: Reply) => void): void {
   if (threadsAlive >= flags['max-threads']) {
+    refusedAtMaxThreads++
     reply(errorReply(503, `${threadsAlive} threads alive, the --max-threads limit`, { 'Retry-After': '1' }))
     return
   }
@@ -134,7 +140,17 @@ if (flags['own-socket']) {
       summary: pool
         ? `A fixed pool of ${flags.pool} threads does the blocking work; requests beyond that wait in a queue.`
         : 'Each request gets a new worker thread that blocks; the main thread keeps the sockets.',
-      extraStats: () => ({ ...threadAccounting.figures(), poolSize: flags.pool, queueLength: pool?.queueLength ?? 0 }),
+      extraStats: () => ({
+        ...threadAccounting.figures(),
+        threadsAliveMax,
+        // Per request: the wall, and how often it was hit. With --pool: the line, which has no bound
+        // (nothing is refused), and the longest it grew.
+        maxThreads: flags['max-threads'],
+        refusedAtMaxThreads,
+        poolSize: flags.pool,
+        queueLength: pool?.queueLength ?? 0,
+        queueLengthMax: pool?.queueLengthMax ?? 0,
+      }),
     },
     options,
     handle,

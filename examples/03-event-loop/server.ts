@@ -41,22 +41,25 @@ const handle: Handler = (work, reply) => {
 }
 // #endregion handler
 
+// The comments of the next two regions are wrapped short: a slide shows both beside a chart.
 // #region await
-// `GET /await/<n>`: n awaits of a promise that has already resolved, like a cache hit behind an
-// async API. Every line is "async", yet nothing else runs until the loop is over: each `await`
-// queues the rest of the function as a microtask, and Node runs the microtask queue to the last
-// job (jobs queued meanwhile included) before libuv may poll a socket or fire a timer. There is no
-// budget: the chain starves the loop exactly as a CPU loop does.
+// `GET /await/<n>`: n awaits of a promise that has already resolved, like a cache
+// hit behind an async API. Every line is "async", yet nothing else runs until the
+// loop is over: each `await` queues the rest of the function as a microtask, and
+// Node runs the microtask queue to the last job (jobs queued meanwhile included)
+// before libuv may poll a socket or fire a timer. There is no budget: the chain
+// starves the loop exactly as a CPU loop does.
 async function awaitSettled(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await Promise.resolve(i)
 }
 // #endregion await
 
 // #region await-yield
-// `GET /await-yield/<n>`: the same loop, yielding every 128 awaits. `await setImmediate()` (from
-// node:timers/promises) resumes us from the loop's check phase, after it has polled for I/O: a
-// macrotask boundary, where the loop serves everyone else. 128 is a budget written by hand, Tokio's
-// default per-task budget (Node has none of its own).
+// `GET /await-yield/<n>`: the same loop, yielding every 128 awaits. `await
+// setImmediate()` (from node:timers/promises) resumes us from the loop's check
+// phase, after it has polled for I/O: a macrotask boundary, where the loop serves
+// everyone else. 128 is a budget written by hand, Tokio's default per-task budget
+// (Node has none of its own).
 const AWAITS_PER_TURN = 128
 
 async function awaitSettledYielding(n: number): Promise<number> {

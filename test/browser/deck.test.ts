@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs'
 import type { BenchComparison } from '../../bench/types.ts'
 import { REPO_ROOT } from '../../bench/repo-root.ts'
 import type { StallRecord } from '../../recordings/stall.ts'
-import { count, doneOfAsked, duration, latencyDuration, perSecond } from '../../bench/format.ts'
+import { count, DASH, decimalSize, doneOfAsked, duration, latencyDuration, perSecond } from '../../bench/format.ts'
 import { overloadFigures } from '../../bench/overload.ts'
 import type { BenchSweep } from '../../bench/sweep-result.ts'
 import { loadDeck, type DeckSlide } from '../helpers/deck.ts'
@@ -184,6 +184,33 @@ describe('the built deck, slide by slide', () => {
       const text = await lag.locator(`[data-step="${step}"] [data-field="loopDelay"]`).textContent()
       assert.equal(text, duration(r?.server?.recentLoopDelayP99MaxMs ?? null), `step ${step}`)
     }
+
+    // The microtask trap: one line per scenario on step 3, each with its recorded worst second.
+    const trap = (await open(`<LoopLag :scenarios="['await-trap', 'await-yield']"`)).locator('[data-loop-lag]')
+    for (const scenario of ['await-trap', 'await-yield']) {
+      const r = find(scenario, '3')
+      const text = await trap.locator(`[data-scenario="${scenario}"] [data-field="loopDelay"]`).textContent()
+      assert.equal(text, duration(r?.server?.recentLoopDelayP99MaxMs ?? null), scenario)
+    }
+
+    // c10k (recorded only): each step's bar and its threads, from the recording.
+    const c10k = (await open('<BenchCompare scenario="c10k"')).locator('[data-bench-compare]')
+    for (const step of ['2', '3', '4', '5']) {
+      const r = find('c10k', step)
+      if (r === undefined) continue
+      const rate = await c10k.locator(`[data-field="rate"][data-step="${step}"]`).textContent()
+      assert.equal(rate, r.metrics.throughput === null ? '' : perSecond(r.metrics.throughput), `c10k step ${step}`)
+      const threads = await c10k.locator(`[data-field="threads"][data-step="${step}"]`).textContent()
+      assert.equal(threads?.trim(), r.server?.peakThreads == null ? DASH : count(r.server.peakThreads))
+    }
+
+    // Ten thousand Workers: the recorded RSS of one, times ten thousand.
+    const waiters = (await open('<TenThousandWaiters')).locator('[data-ten-thousand]')
+    const threadCost = JSON.parse(readFileSync(join(REPO_ROOT, 'recordings/thread-cost.json'), 'utf8'))
+    assert.equal(
+      (await waiters.locator('[data-row="worker"] [data-field="total"]').textContent())?.trim(),
+      decimalSize(10_000 * threadCost.node.live.rssPerThreadBytes),
+    )
 
     // Overload: each server's recorded task p99 (≥ for a lower bound), its 503s and its line.
     const over = (await open('<OverloadCompare')).locator('[data-overload]')
