@@ -5,7 +5,9 @@
 import type {
   AutocannonSummary,
   AwaitChainSizing,
+  ChurnOptions,
   CpuCalibration,
+  HoldReport,
   Metrics,
   OpenLoopOptions,
   OpenLoopStats,
@@ -35,6 +37,8 @@ export interface GeneratorConfig {
     | null
   /** await-trap, await-yield: the generator sizes the chain (`path` holds `<n>`), then loads it. */
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /** churn and busy-worker: a connection per request (churn.ts), and the hold (busy-worker.ts). */
+  churn: ChurnOptions | null
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }
@@ -63,5 +67,7 @@ export type FromGenerator =
       open: OpenLoopStats | null
       /** cpu-mix: the same for its probe. */
       probeStats: OpenLoopStats | null
+      /** busy-worker: the worker it kept busy. */
+      hold: HoldReport | null
     }
   | { type: 'failed'; message: string }

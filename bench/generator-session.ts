@@ -127,6 +127,7 @@ export class GeneratorSession {
           cpuMs: message.cpuMs,
           open: message.open,
           probeStats: message.probeStats,
+          hold: message.hold,
         })
       case 'failed':
         return this.fail(new Error(`load generator: ${message.message}`))
@@ -175,6 +176,7 @@ export class GeneratorSession {
       cpuMs: null,
       open: null,
       probeStats: null,
+      hold: null,
     }
   }
 

@@ -19,6 +19,8 @@ import { sizeAwaitChain } from './await-chain.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
+import { BusyWorker } from './busy-worker.ts'
+import { ChurnLoop } from './churn.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
 import { awaitPath, LIMITS } from './options.ts'
@@ -87,13 +89,21 @@ async function run(config: GeneratorConfig): Promise<void> {
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
-  const warmupMs = open ? await warmUpOpenLoop() : await warmUp(Math.min(config.connections, 500))
+  const warmupMs = config.churn
+    ? await warmUpChurn(config.connections)
+    : open
+      ? await warmUpOpenLoop()
+      : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
   const probe = probeOptions ? new OpenLoopSender(hostname, port, probeOptions) : null
   await probe?.open()
   const sender = open ? new OpenLoopSender(hostname, port, { path, ...open }) : null
   await sender?.open()
+
+  // busy-worker: one worker kept hashing before the first new connection (busy-worker.ts).
+  const holdTask = config.churn?.hold ? calibrateCpuN(config.churn.hold.taskMs) : null
+  const hold = holdTask ? await BusyWorker.start(hostname, Number(port), holdTask.n, holdTask.msPerTask, 5000) : null
 
   const t0 = performance.now()
   const cpuAtStart = process.cpuUsage()
@@ -114,6 +124,15 @@ async function run(config: GeneratorConfig): Promise<void> {
   if (sender) {
     sender.start(t0, main, config.durationS, () => endMain('duration', null))
     load = sender
+  } else if (config.churn) {
+    // A connection per request: our own closed loop (churn.ts), not autocannon.
+    const { connections: slots, requests, durationS, maxRequests, timeoutS } = config
+    const churn = new ChurnLoop({ host: hostname, port, path, slots, requests, durationS, maxRequests, timeoutS }, main)
+    churn.start(t0, (endedBy) => endMain(endedBy, null))
+    // The hold ends with the duration: the connections waiting on the busy worker then get their
+    // answers (and their real latency) instead of being cut by the cap.
+    if (hold && durationS !== null) setTimeout(() => hold.stop(), durationS * 1000).unref()
+    load = churn
   } else {
     const closed = new ClosedLoop({ ...config, url: config.origin + path }, main)
     setupMs = closed.start(endMain, (error) => void fail(error))
@@ -151,6 +170,7 @@ async function run(config: GeneratorConfig): Promise<void> {
     const probeFigures = probeRecorder?.metrics(probe!.unanswered(now)) ?? null
     load.stop()
     probe?.stop()
+    hold?.stop()
     const cpu = process.cpuUsage(cpuAtStart)
     await send({
       type: 'done',
@@ -162,6 +182,7 @@ async function run(config: GeneratorConfig): Promise<void> {
       autocannon: autocannonSummary,
       open: sender?.stats() ?? null,
       probeStats: probe?.stats() ?? null,
+      hold: hold?.report() ?? null,
     })
     process.exit(0)
   }
@@ -220,6 +241,23 @@ function calibratedRate(factor: number, cpu: CpuCalibration): number {
   if (!(rate > 0) || rate > LIMITS.maxRate)
     throw new Error(`${factor}× the cores at ${cpu.localMs} ms a task is ${rate} req/s: outside 0-${LIMITS.maxRate}`)
   return rate
+}
+
+/** A short churn (churn.ts) against a server inside this process that closes after each answer. */
+async function warmUpChurn(slots: number): Promise<number> {
+  const t0 = performance.now()
+  const server = createServer((socket) => {
+    socket.once('data', () => socket.end(formatReply(ok('slept 0 ms\n'), true)))
+    socket.on('error', () => socket.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  const config = { host: '127.0.0.1', port, path: '/', slots, requests: slots * 10, durationS: null, maxRequests: 0 }
+  await new Promise<void>((resolve) =>
+    new ChurnLoop({ ...config, timeoutS: 5 }, new Recorder()).start(t0, () => resolve()),
+  )
+  server.close()
+  return Math.round(performance.now() - t0)
 }
 
 async function calibrate(

@@ -174,6 +174,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
           ),
         },
     awaitChain,
+    churn: scenario.churn ? { hold: scenario.churn.hold ? { ...scenario.churn.hold } : null } : null,
   }
 }
 

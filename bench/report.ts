@@ -151,8 +151,16 @@ export function resultText(r: BenchResult): string {
     ? `${perSecond(o.open.ratePerSec)} req/s × ${o.durationS} s of ${o.path} (open loop, at most ` +
       `${count(o.connections)} connections)`
     : `${count(o.connections)} connections · ` +
-      (o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`)
+      (o.requests !== null ? `${count(o.requests)} × ${o.path}` : `${o.durationS} s of ${o.path}`) +
+      (o.churn ? ' · a new connection per request' : '')
   const lines = [`${r.step ? `step ${stepLabel(r)}` : r.url} · ${r.scenario} · ${bound} · cap ${o.capS} s`, r.summary]
+  if (r.hold) {
+    const who = r.hold.worker === null ? 'the only event loop' : `worker ${r.hold.worker}`
+    lines.push(
+      `kept busy: ${who}, /cpu/${count(r.hold.n)} back to back (${ms(r.hold.taskMs)} ms each in the generator), ` +
+        `${count(r.hold.tasksDone)} tasks during the load`,
+    )
+  }
   if (r.cpu) {
     lines.push(
       `CPU task: n = ${count(r.cpu.n)} (${r.cpu.source}, target ${r.cpu.targetMs} ms): ${ms(r.cpu.localMs)} ` +
@@ -211,7 +219,7 @@ export function resultText(r: BenchResult): string {
       `${count(m.non2xx)}${r.probe ? ` · probe: ${failures(r.probe)}` : ''}`,
   )
   if (hasLowerBound(r)) lines.push(LOWER_BOUND_NOTE)
-  lines.push(serverLine(r), ...generatorLines(r))
+  lines.push(serverLine(r), ...workerLines(r), ...generatorLines(r))
   const target = checkTarget(r)
   if (target) lines.push(`step 3's target: ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
   return lines.join('\n')
@@ -282,6 +290,14 @@ function serverLine(r: BenchResult): string {
   ]
     .filter(Boolean)
     .join(' · ')
+}
+
+/** Step 6: each worker's share of the run's connections and requests. */
+function workerLines(r: BenchResult): string[] {
+  const workers = r.server?.workers
+  if (!workers) return []
+  const shares = workers.map((w) => `${w.worker}: ${count(w.accepted)} conn, ${count(w.requests)} req`)
+  return [`per worker during the run: ${shares.join(' · ')}`]
 }
 
 function generatorLines(r: BenchResult): string[] {

@@ -17,11 +17,13 @@ import type {
   CpuCalibration,
   EndedBy,
   LatencyField,
+  HoldReport,
   Metrics,
   OpenLoopStats,
   ResolvedRunOptions,
   ServerSummary,
   TimelinePoint,
+  WorkerShare,
 } from './types.ts'
 
 /** What the load phase ended with: the generator's own last word, or its last progress report. */
@@ -37,6 +39,8 @@ export interface LoadOutcome {
   open: OpenLoopStats | null
   /** cpu-mix: the same for its probe. */
   probeStats: OpenLoopStats | null
+  /** busy-worker: the worker the generator kept busy. */
+  hold: HoldReport | null
 }
 
 /** What the `/__stats` polls saw (server-stats.ts's `StatsPoller` is one). */
@@ -180,6 +184,7 @@ export function serverSummary(poller: PollerView, cpuMs: number | null, finalAns
     missedPolls: poller.missed,
     finalAnswered,
     final,
+    workers: workerShares(poller.first, final),
   }
 }
 
@@ -199,6 +204,25 @@ export function contextSwitchesDuring(first: StatsBody | null, last: StatsBody |
   const voluntary = change('voluntaryContextSwitches')
   const involuntary = change('involuntaryContextSwitches')
   return voluntary === null || involuntary === null ? null : { voluntary, involuntary, overMs: change('uptimeMs') }
+}
+
+/**
+ * Each worker's share of the run, for a server that lists its `workers` in `/__stats` (step 6):
+ * `accepted` and `requests` in the last poll minus those in the first. Null for other servers.
+ */
+export function workerShares(first: StatsBody | null, last: StatsBody): WorkerShare[] | null {
+  const rows = (body: StatsBody | null) => {
+    const list = body?.workers
+    return Array.isArray(list) ? (list as StatsBody[]) : null
+  }
+  const after = rows(last)
+  if (after === null) return null
+  const before = rows(first)
+  return after.map((row, i) => ({
+    worker: numberField(row, 'worker') ?? i,
+    accepted: (numberField(row, 'accepted') ?? 0) - (numberField(before?.[i] ?? null, 'accepted') ?? 0),
+    requests: (numberField(row, 'requests') ?? 0) - (numberField(before?.[i] ?? null, 'requests') ?? 0),
+  }))
 }
 
 /**
@@ -250,6 +274,7 @@ export function buildResult(facts: RunFacts): BenchResult {
     probe: outcome?.probe ?? null,
     cpu: facts.cpu,
     awaitChain: facts.awaitChain,
+    hold: outcome?.hold ?? null,
     server: facts.server,
     autocannon: outcome?.autocannon ?? null,
     generator: facts.started && {

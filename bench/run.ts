@@ -146,7 +146,7 @@ class BenchRun {
         onStopping: (elapsedMs, last) => this.report(this.snapshot('stopping', elapsedMs, last)),
       },
     )
-    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open, awaitChain } = o
+    const { connections, requests, durationS, maxRequests, timeoutS, cpuMix, open, awaitChain, churn } = o
     const config = {
       origin: this.origin,
       path: o.path,
@@ -163,6 +163,7 @@ class BenchRun {
         maxConnections: connections,
       },
       awaitChain,
+      churn,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

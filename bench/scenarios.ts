@@ -15,7 +15,7 @@
 // load generator once it has sized the task, so "1.5" means half again more than the cores can do on
 // any machine.
 
-import type { ProbeOptions } from './types.ts'
+import type { ChurnOptions, ProbeOptions } from './types.ts'
 
 export interface Scenario {
   name: string
@@ -44,6 +44,8 @@ export interface Scenario {
    * I/O probe beside it. Step 3 serves the two routes (others answer 404).
    */
   awaitChain?: { targetMs: number; probe: ProbeOptions }
+  /** A new connection for every request (bench/churn.ts); `hold`: keep one worker busy (busy-worker.ts). */
+  churn?: ChurnOptions
   /** The goal the talk sets for step 3 under this load, checked and printed by the reports. */
   target?: Target
 }
@@ -150,6 +152,27 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/await-yield/<n>',
     capS: 10,
     awaitChain: { targetMs: 300, probe: IO_PROBE },
+  },
+  // Step 6's two weaknesses that no keep-alive load shows. `churn`: every request on a connection
+  // of its own, so every request is also an accept, and an acceptor thread handles each one.
+  // `busy-worker`: the same churn while one worker hashes back to back; where do new connections go?
+  {
+    name: 'churn',
+    title: 'a new connection for every request: 32 clients, each connect → GET /0 → answer → close, 5 s',
+    connections: 32,
+    durationS: 5,
+    path: '/0',
+    capS: 10,
+    churn: { hold: null },
+  },
+  {
+    name: 'busy-worker',
+    title: 'one worker kept hashing (~250 ms /cpu tasks, back to back) while 32 clients churn new connections',
+    connections: 32,
+    durationS: 5,
+    path: '/0',
+    capS: 10,
+    churn: { hold: { taskMs: 250 } },
   },
   {
     name: 'overload',

@@ -77,6 +77,16 @@ export const STEPS: readonly StepEntry[] = [
     args: ['--dispatch', 'kernel'],
     reportsAs: '6',
   },
+  // Step 6's acceptor handing each connection to the worker with the fewest, instead of the next in
+  // turn: the busy-worker scenario puts the three dispatchers side by side.
+  {
+    id: '6-least',
+    title: 'every core, fewest connections first',
+    entry: 'examples/06-every-core/server.ts',
+    args: ['--pick', 'least'],
+    reportsAs: '6',
+    needs: 'socket-transfer',
+  },
   // Peers: the same protocol served another way, measured beside the steps (not part of the talk).
   { id: 'piscina', title: 'piscina peer of step 5', entry: 'bench/peers/piscina-server.ts' },
 ]

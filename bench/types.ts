@@ -122,6 +122,30 @@ export interface ServerSummary {
   finalAnswered: boolean
   /** The last `/__stats` body, as the server sent it. */
   final: Record<string, unknown> | null
+  /**
+   * A server with worker threads (step 6): what each worker took during the run, from its
+   * `/__stats` `workers` (the last poll minus the first, on the idle server). The bench's own polls
+   * (4 a second, each a new connection) are counted with the load. Null for other servers.
+   */
+  workers: WorkerShare[] | null
+}
+
+/** One worker's share of a run: connections it was handed (or accepted) and requests it served. */
+export interface WorkerShare {
+  worker: number
+  accepted: number
+  requests: number
+}
+
+/** busy-worker: the keep-alive connection that kept one worker hashing for the whole run. */
+export interface HoldReport {
+  /** The worker that served the hold's connection (its `/__stats` said); null for a server without workers. */
+  worker: number | null
+  /** Each task is `/cpu/<n>`, about `taskMs` of CPU time (calibrated in the load generator). */
+  n: number
+  taskMs: number
+  /** Tasks answered while the load ran. */
+  tasksDone: number
 }
 
 /**
@@ -220,6 +244,8 @@ export interface BenchResult {
   cpu: CpuCalibration | null
   /** await-trap and await-yield: the chain's length, sized on the idle server. */
   awaitChain: AwaitChainSizing | null
+  /** busy-worker only: the worker held busy, and how. */
+  hold: HoldReport | null
   server: ServerSummary | null
   autocannon: AutocannonSummary | null
   /**
@@ -277,6 +303,15 @@ export interface ResolvedRunOptions {
   open: { ratePerSec: number | null; capacityFactor?: number; preopened: number } | null
   /** await-trap and await-yield only: the chain's target length, its `n` once sized, the probe. */
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /**
+   * churn and busy-worker: a new connection for every request (bench/churn.ts), `connections` of
+   * them open at once; busy-worker adds the hold (bench/busy-worker.ts), tasks of ~`taskMs`.
+   */
+  churn: ChurnOptions | null
+}
+
+export interface ChurnOptions {
+  hold: { taskMs: number } | null
 }
 
 /** An open-loop sender (bench/open-loop.ts): the main load of an open-loop run, or cpu-mix's probe. */

@@ -77,6 +77,7 @@ describe('overload: the rate and the answers', () => {
         cpuMs: 1,
         open: null,
         probeStats: null,
+        hold: null,
       },
       cpu: { n: 777, targetMs: 15, source: 'calibrated', localMs: 15, serverMs: 16 },
       awaitChain: null,

@@ -15,6 +15,7 @@ import {
   type RunFacts,
   serverSummary,
   contextSwitchesDuring,
+  workerShares,
   settledEnd,
   timelinePoint,
 } from '../bench/run-result.ts'
@@ -44,7 +45,17 @@ function metrics(completed: number, throughput: number | null, extra: Partial<Me
 }
 
 function outcome(endedBy: LoadOutcome['endedBy'], main: Metrics, elapsedMs = 1020): LoadOutcome {
-  return { endedBy, elapsedMs, main, probe: null, autocannon: null, cpuMs: 300, open: null, probeStats: null }
+  return {
+    endedBy,
+    elapsedMs,
+    main,
+    probe: null,
+    autocannon: null,
+    cpuMs: 300,
+    open: null,
+    probeStats: null,
+    hold: null,
+  }
 }
 
 function facts(overrides: Partial<RunFacts>): RunFacts {
@@ -194,6 +205,7 @@ describe('the server as the polls saw it', () => {
       missedPolls: 2,
       finalAnswered: true,
       final: stats,
+      workers: null,
     })
     assert.equal(serverSummary({ ...poller, latest: null }, null, false), null, 'a server that never answered')
   })
@@ -223,6 +235,18 @@ describe('the server as the polls saw it', () => {
     assert.equal(contextSwitchesDuring(idle, idle), null, 'one poll is no interval')
     assert.equal(contextSwitchesDuring(stats, after), null, 'absent where not measured (not Linux), not 0')
     assert.equal(contextSwitchesDuring(null, after), null)
+  })
+
+  test("workerShares: each worker's connections and requests during the run (last poll minus first)", () => {
+    const row = (worker: number, accepted: number, requests: number) => ({ worker, accepted, requests, inFlight: 0 })
+    const first = { workers: [row(0, 1, 0), row(1, 2, 5)] }
+    const last = { workers: [row(0, 301, 290), row(1, 52, 55)] }
+    assert.deepEqual(workerShares(first, last), [
+      { worker: 0, accepted: 300, requests: 290 },
+      { worker: 1, accepted: 50, requests: 50 },
+    ])
+    assert.deepEqual(workerShares(null, last)?.[1], { worker: 1, accepted: 52, requests: 55 }, 'no idle poll: totals')
+    assert.equal(workerShares(first, stats), null, 'a server without workers')
   })
 
   test('progress reports and timeline points carry the last one-second window', () => {

@@ -176,7 +176,7 @@ describe('the deck (static checks)', () => {
   })
 
   test('every step slide shows its commands and a diagram', () => {
-    for (const step of ['1', '2', '3', '4', '5']) {
+    for (const step of ['1', '2', '3', '4', '5', '6']) {
       const heading = slides.find((s) => new RegExp(`^#\\s+Step ${step}\\b`, 'm').test(s.content))
       assert.ok(heading, `a slide titled "Step ${step} ..."`)
       const text = everywhere(heading)
@@ -192,16 +192,18 @@ describe('the deck (static checks)', () => {
 
   test('every live bench component on a slide asks for a run the dev-server plugin accepts', () => {
     // <LiveBench step="1" scenario="drill" />, <BenchCompare scenario="drill" :steps="['2', '2-pool']" />,
-    // <LoopLag :steps="['3', '5']" />: the names a presenter's click will send, checked as the plugin will.
+    // <LoopLag :steps="['3', '5']" />, <WorkerShares scenario="churn" :steps="['3', '6']" />: the names a
+    // presenter's click will send, checked as the plugin will.
     const defaults: Record<string, { scenario: string; steps?: string[] }> = {
       LiveBench: { scenario: 'drill' },
       BenchCompare: { scenario: 'drill', steps: ['1', '2', '3', '4', '5'] },
       LoopLag: { scenario: 'cpu-mix', steps: ['3', '5'] },
+      WorkerShares: { scenario: 'busy-worker', steps: ['6-kernel', '6', '6-least'] },
     }
     const problems: string[] = []
     let count = 0
     for (const slide of slides) {
-      for (const m of slide.content.matchAll(/<(LiveBench|BenchCompare|LoopLag)\b([^>]*)\/>/g)) {
+      for (const m of slide.content.matchAll(/<(LiveBench|BenchCompare|LoopLag|WorkerShares)\b([^>]*)\/>/g)) {
         count++
         const [tag, name, attrs] = [m[0], m[1]!, m[2]!]
         if (/\brecorded-only\b/.test(attrs)) continue // no run button: nothing is sent

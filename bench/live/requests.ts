@@ -7,9 +7,10 @@
 //   cap is 300 s). On a stage a run that takes longer is a run the audience waits for; step 1 on
 //   `drill` needs 150 s and "9 of 150 done in 10 s" is the lesson anyway.
 // - LIVE_MAX_CONNECTIONS: at most 600 load connections. drill (150), burst512 (512), hello (100),
-//   cpu-mix (one per core + 50 probe connections) and await-trap/await-yield (2 + 50) fit; c10k
-//   (10,000) does not: it needs a raised `ulimit -n` in two processes and takes the whole laptop
-//   for seconds. It stays a terminal command (`npm run bench -- --scenario c10k`).
+//   cpu-mix (one per core + 50 probe connections), await-trap/await-yield (2 + 50), churn and
+//   busy-worker (32 open at once) fit; c10k (10,000) does not: it needs a raised `ulimit -n` in two
+//   processes and takes the whole laptop for seconds. It stays a terminal command
+//   (`npm run bench -- --scenario c10k`).
 // - LIVE_MAX_RATE: an open-loop scenario offers at most 10,000 requests a second, and runs within
 //   the 10 s cap (its duration is not cut short: a cut open loop would report its unfinished
 //   schedule). Its connections (the most the generator may open) count against the 600 above.

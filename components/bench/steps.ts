@@ -12,6 +12,10 @@ const COLOURS: Record<string, string> = {
   '4': '#7c3aed',
   '5': '#16a34a',
   '5-spare-core': '#65a30d',
+  '2-own': '#c2410c',
+  '6': '#0891b2',
+  '6-kernel': '#0e7490',
+  '6-least': '#155e75',
   piscina: '#0d9488',
 }
 

@@ -88,11 +88,11 @@ export class SharedCpuLimit {
     return this.line.length
   }
 
-  // #region acquire
   /**
    * A slot for one CPU task: resolves when the task may run (at once if a slot is free and nobody
    * on this thread is waiting). `null` when this thread's line is full: the caller answers 503.
    */
+  // #region acquire
   acquire(): Promise<void> | null {
     if (this.line.length === 0 && this.tryTake()) return Promise.resolve()
     let admit!: () => void
@@ -109,8 +109,8 @@ export class SharedCpuLimit {
     releaseSlot(this.counter)
   }
 
-  // #region take
   /** Takes a slot if one is free, in one atomic step with the look; false if all are taken. */
+  // #region take
   private tryTake(): boolean {
     for (;;) {
       const seen = Atomics.load(this.counter, RUNNING)
@@ -124,8 +124,8 @@ export class SharedCpuLimit {
   }
   // #endregion take
 
-  // #region wait
   /** The front of the line admits, in order, while slots are free, then waits for a release. */
+  // #region wait
   private admitFromLine(): void {
     while (this.line.length > 0) {
       if (this.tryTake()) {

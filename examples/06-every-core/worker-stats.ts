@@ -62,7 +62,6 @@ export interface Setup {
   maxQueue: number
 }
 
-// #region stats
 /** The step-specific part of `/__stats`, as seen from worker `self`. `cpuRunning`: the shared counter. */
 export function everyCoreStats(
   table: SharedTable<WorkerField>,
@@ -99,7 +98,6 @@ export function everyCoreStats(
       eventLoopUtilization: mean((l) => l.recent.eventLoopUtilization),
     },
     eventLoopStalledMs: Math.max(...loops.map((l) => l.stalledMs)),
-    imbalance: meanRequests > 0 ? round(Math.max(...requests) / meanRequests) : 1,
     cpuLimit: setup.cpuLimit,
     cpuRunning,
     cpuRunningMax: Math.max(...workerRows.map((row) => table.get(row, 'cpuRunningMax'))),
@@ -111,6 +109,8 @@ export function everyCoreStats(
     wakeUps: table.sum('wakeUps', workerRows),
     wakeRaces: table.sum('wakeRaces', workerRows),
     lostRaces: table.sum('lostRaces', workerRows),
+    // #region stats
+    imbalance: meanRequests > 0 ? round(Math.max(...requests) / meanRequests) : 1, // max ÷ mean
     workers: workerRows.map((row, i) => ({
       worker: row,
       connections: table.get(row, 'connections') - (row === self ? 1 : 0),
@@ -125,6 +125,7 @@ export function everyCoreStats(
       eventLoopUtilization: round(loops[i]!.eventLoopUtilization, 3),
       stalledMs: loops[i]!.stalledMs,
     })),
+    // #endregion stats
     ...(setup.dispatch === 'acceptor'
       ? {
           acceptor: {
@@ -138,4 +139,3 @@ export function everyCoreStats(
       : {}),
   }
 }
-// #endregion stats

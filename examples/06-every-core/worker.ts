@@ -118,6 +118,7 @@ port.on('message', (message: ToWorker) => {
 })
 // #endregion messages
 
+// #region reuse-port
 /** `--dispatch kernel`: a listener of our own on the shared port. */
 function listenHere(host: string, portNumber: number): void {
   const server = createServer({ allowHalfOpen: true }, serve)
@@ -132,6 +133,7 @@ function listenHere(host: string, portNumber: number): void {
     port.postMessage({ kind: 'listening', address } satisfies FromWorker)
   })
 }
+// #endregion reuse-port
 
 // The cap's slow-moving counters and this loop's figures go into our row four times a second.
 table.startPublishing(me, stats)

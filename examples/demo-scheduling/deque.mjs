@@ -100,11 +100,11 @@ export class Deque {
     return this.#capacity
   }
 
-  // #region push
   /**
    * Owner only: adds `job` (a job id, 0 or more) at the bottom.
    * @param {number} job
    */
+  // #region push
   push(job) {
     const cells = this.#cells
     const b = Atomics.load(cells, BOTTOM)
@@ -116,11 +116,11 @@ export class Deque {
   }
   // #endregion push
 
-  // #region pop
   /**
    * Owner only: takes the newest job. Returns its id, EMPTY, or LOST (a thief took the last job).
    * @returns {number}
    */
+  // #region pop
   pop() {
     const cells = this.#cells
     const b = Atomics.load(cells, BOTTOM) - 1
@@ -139,11 +139,11 @@ export class Deque {
   }
   // #endregion pop
 
-  // #region steal
   /**
    * Any thread but the owner: takes the oldest job. Returns its id, EMPTY, or LOST.
    * @returns {number}
    */
+  // #region steal
   steal() {
     const cells = this.#cells
     const t = Atomics.load(cells, TOP)

@@ -21,7 +21,6 @@ import { LOST } from './deque.mjs'
 /** @type {Found} */
 const NOTHING = { job: -1, from: -1 }
 
-// #region global
 /**
  * @param {GlobalQueue} queue
  * @returns {Found}
@@ -29,21 +28,19 @@ const NOTHING = { job: -1, from: -1 }
 export function fromGlobalQueue(queue) {
   return { job: queue.take(), from: -1 }
 }
-// #endregion global
 
-// #region own-queue
 /**
  * @param {Deque[]} deques every worker's deque, by worker index
  * @param {number} me this worker's index
  * @returns {Found}
  */
+// #region own-queue
 export function fromOwnQueue(deques, me) {
   const job = deques[me].pop()
   return job >= 0 ? { job, from: me } : NOTHING // empty: this worker is done, busy neighbours or not
 }
 // #endregion own-queue
 
-// #region stealing
 /**
  * @param {Deque[]} deques every worker's deque, by worker index
  * @param {number} me this worker's index
@@ -51,6 +48,7 @@ export function fromOwnQueue(deques, me) {
  * @param {(n: number) => number} pick a random whole number below n
  * @returns {Found}
  */
+// #region stealing
 export function withStealing(deques, me, counters, pick) {
   const job = deques[me].pop() // own deque first, newest job first
   if (job >= 0) return { job, from: me }

@@ -34,11 +34,11 @@ export class GlobalQueue {
     this.#cells = new Int32Array(buffer)
   }
 
-  // #region take
   /**
    * Takes the next job: its id, or -1 when every job has been taken.
    * @returns {number}
    */
+  // #region take
   take() {
     const i = Atomics.add(this.#cells, NEXT, 1) // one atomic step, shared by every worker
     return i < this.#cells.length - 1 ? Atomics.load(this.#cells, 1 + i) : -1

@@ -140,7 +140,8 @@ describe('the built deck, slide by slide', () => {
     // Every BenchCompare: each recorded step's bars carry its numbers; a step not recorded says so.
     for (const [needle, scenario, steps] of [
       [`<BenchCompare scenario="drill" :steps="['2', '2-pool']"`, 'drill', ['2', '2-pool']],
-      [`<BenchCompare scenario="cpu-mix"`, 'cpu-mix', ['3', '5', 'piscina']],
+      [`<BenchCompare scenario="cpu-mix" :steps="['3', '5', 'piscina']"`, 'cpu-mix', ['3', '5', 'piscina']],
+      [`<BenchCompare scenario="cpu-mix" :steps="['3', '5', '6']"`, 'cpu-mix', ['3', '5', '6']],
       [`<BenchCompare scenario="drill" />`, 'drill', ['1', '2', '3', '4', '5']],
     ] as const) {
       const compare = (await open(needle)).locator('[data-bench-compare]')
@@ -241,14 +242,32 @@ describe('the built deck, slide by slide', () => {
       assert.ok(text?.startsWith(`${last.lowerBound ? '≥ ' : ''}${duration(last.latency?.p99)}`), `${c.step}: ${text}`)
     }
 
-    // The summary: every recorded step under every recorded scenario.
+    // The summary: the steps it lists by default under the four scenarios every step runs.
     const summary = (await open('<BenchSummary')).locator('[data-bench-summary]')
+    const summarized = ['1', '2', '2-pool', '3', '4', '5', '6', 'piscina']
     for (const scenario of ['drill', 'burst512', 'hello', 'cpu-mix']) {
-      for (const r of recorded(scenario).results) {
+      for (const r of recorded(scenario).results.filter((x) => summarized.includes(x.step!.id))) {
         const cell = await summary.locator(`td[data-step="${r.step!.id}"][data-scenario="${scenario}"]`).textContent()
         assert.ok(cell?.includes(`${perSecond(r.metrics.throughput)}/s`), `${scenario} step ${r.step!.id}: ${cell}`)
       }
     }
+
+    // WorkerShares (busy-worker): each step's rate, and each worker's connections, the busy one marked.
+    const shares = (await open('<WorkerShares />')).locator('[data-worker-shares]')
+    assert.equal(await shares.getAttribute('data-source'), 'recorded')
+    for (const step of ['6-kernel', '6', '6-least']) {
+      const r = find('busy-worker', step)
+      if (r === undefined) continue
+      const rate = await shares.locator(`[data-field="rate"][data-step="${step}"]`).textContent()
+      assert.equal(rate?.trim(), perSecond(r.metrics.throughput), `busy-worker step ${step}`)
+      for (const w of r.server!.workers!) {
+        const segment = shares.locator(`[data-step="${step}"] [data-worker="${w.worker}"]`)
+        assert.equal(await segment.getAttribute('data-count'), String(w.accepted), `step ${step} worker ${w.worker}`)
+        const busy = (await segment.getAttribute('class'))?.includes('busy') ?? false
+        assert.equal(busy, r.hold?.worker === w.worker, `step ${step} worker ${w.worker}: marked busy or not`)
+      }
+    }
+
     assert.equal(await page.locator('[data-bench-control]').count(), 0, 'no run button without a dev server')
     assert.deepEqual(browser.problems.slice(start), [])
   })
