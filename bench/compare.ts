@@ -5,7 +5,9 @@
 // What a comparison adds to single runs:
 // - cpu-mix calibrates once: the first step's run sizes the CPU task (in its load generator), and
 //   every later step gets the same `n`, so the steps hash the same task (the await scenarios the
-//   same: the first step sizes the chain of awaits, the others get its `n`);
+//   same: the first step sizes the chain of awaits, the others get its `n`); an open loop whose rate
+//   is a multiple of what the cores can do (overload) gets the first step's rate too, so every step
+//   is offered the same load;
 // - progress and results come with the index of the step (`leg`) they belong to;
 // - an abort stops the step that runs (its result is partial) and starts no other;
 // - `legTimeoutMs` aborts a step that has not settled in time (the deck's watchdog);
@@ -51,17 +53,20 @@ export async function runComparison(
   run: Runner = runScenario,
 ): Promise<ComparisonOutcome> {
   const outcome: ComparisonOutcome = { results: plan.steps.map(() => null), failures: 0, stoppedBy: null }
-  let cpuN = plan.overrides?.cpuN
-  let awaitN = plan.overrides?.awaitN
+  const { capacityFactor, ...overrides } = plan.overrides ?? {}
+  let cpuN = overrides.cpuN
+  let awaitN = overrides.awaitN
+  let rate = overrides.rate
   for (let leg = 0; leg < plan.steps.length && !hooks.signal?.aborted; leg++) {
     const step = plan.steps[leg] as string
     hooks.onLegStart?.(leg, step)
     const input: RunInput = {
-      ...plan.overrides,
+      ...overrides,
       scenario: plan.scenario,
       step,
       ...(cpuN === undefined ? {} : { cpuN }),
       ...(awaitN === undefined ? {} : { awaitN }),
+      ...(rate !== undefined ? { rate } : capacityFactor !== undefined ? { capacityFactor } : {}),
     }
     const legSignal = legAbort(step, hooks)
     try {
@@ -71,6 +76,9 @@ export async function runComparison(
       })
       cpuN ??= result.cpu?.n // cpu-mix: the first step's calibration, for all the others
       awaitN ??= result.awaitChain?.n // the await scenarios: the first step's chain
+      // A calibrated open loop: the first step's rate, for all the others.
+      const open = result.options?.open
+      if (open?.capacityFactor !== undefined) rate ??= open.ratePerSec ?? undefined
       outcome.results[leg] = result
       hooks.onLegDone?.(leg, result)
     } catch (error) {
@@ -89,8 +97,11 @@ export async function runComparison(
   return outcome
 }
 
-/** The signal of one step: the comparison's, or the watchdog's. `release` lets go of both. */
-function legAbort(step: string, hooks: ComparisonHooks): { signal: AbortSignal; release(): void } {
+/** The signal of one step (or one leg of a sweep): the caller's, or the watchdog's. `release` lets go of both. */
+export function legAbort(
+  step: string,
+  hooks: Pick<ComparisonHooks, 'signal' | 'legTimeoutMs'>,
+): { signal: AbortSignal; release(): void } {
   const controller = new AbortController()
   const onAbort = () => controller.abort(hooks.signal?.reason)
   hooks.signal?.addEventListener('abort', onAbort, { once: true })

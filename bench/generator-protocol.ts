@@ -27,9 +27,14 @@ export interface GeneratorConfig {
   maxRequests: number
   timeoutS: number
   progressIntervalMs: number
-  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
-  /** Open loop (bench/open-loop.ts) instead of autocannon's closed loop. */
-  open: Omit<OpenLoopOptions, 'path'> | null
+  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions | null } | null
+  /**
+   * Open loop (bench/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
+   * `ratePerSec` yet: `capacityFactor` × cores × 1000 / the task's calibrated ms, worked out here.
+   */
+  open:
+    | (Omit<OpenLoopOptions, 'path' | 'ratePerSec'> & { ratePerSec: number | null; capacityFactor: number | null })
+    | null
   /** await-trap, await-yield: the generator sizes the chain (`path` holds `<n>`), then loads it. */
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
   /** churn and busy-worker: a connection per request (churn.ts), and the hold (busy-worker.ts). */
@@ -42,8 +47,11 @@ export type FromGenerator =
   | { type: 'calibrating' }
   | { type: 'calibrated'; cpu: CpuCalibration }
   | { type: 'sized'; chain: AwaitChainSizing }
-  /** The load has started: `warmupMs` warming the generator, `setupMs` creating the clients. */
-  | { type: 'started'; path: string; warmupMs: number; setupMs: number }
+  /**
+   * The load has started: `warmupMs` warming the generator, `setupMs` creating the clients; an open
+   * loop's rate as used (a calibrated one's is known only now), null for a closed loop.
+   */
+  | { type: 'started'; path: string; warmupMs: number; setupMs: number; ratePerSec: number | null }
   | { type: 'progress'; elapsedMs: number; ratePerSec: number; main: Metrics; probe: Metrics | null }
   | {
       type: 'done'

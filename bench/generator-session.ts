@@ -31,8 +31,11 @@ export interface SessionEvents {
   onCalibrated(cpu: CpuCalibration): void
   /** await-trap, await-yield: the chain of awaits, sized on the server. */
   onSized(chain: AwaitChainSizing): void
-  /** The load has started (cpu-mix: on `/cpu/<n>` once calibrated); `setupMs` creating the clients. */
-  onStarted(path: string, warmupMs: number, setupMs: number): void
+  /**
+   * The load has started (cpu-mix: on `/cpu/<n>` once calibrated); `setupMs` creating the clients;
+   * an open loop's rate as used (a calibrated one's is known only now).
+   */
+  onStarted(path: string, warmupMs: number, setupMs: number, ratePerSec: number | null): void
   onProgress(report: Progress): void
   /** The cap or an abort is stopping the load; `last` is its last report, if any. */
   onStopping(elapsedMs: number, last: LoadOutcome | null): void
@@ -102,7 +105,7 @@ export class GeneratorSession {
       case 'started':
         clearTimeout(this.timers.start)
         this.loadStartedAt = performance.now()
-        this.events.onStarted(message.path, message.warmupMs, message.setupMs)
+        this.events.onStarted(message.path, message.warmupMs, message.setupMs, message.ratePerSec)
         this.timers.cap = setTimeout(() => this.stop('cap'), this.watch.capS * 1000)
         return
       case 'progress':

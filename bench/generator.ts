@@ -4,13 +4,15 @@
 //
 // The main load is either closed loop (closed-loop.ts: autocannon, each connection sending its next
 // request when the previous answer arrives) or open loop (open-loop.ts: a fixed schedule, whatever
-// the server does); cpu-mix adds its paced probe (an open-loop sender too) beside a closed loop.
+// the server does); cpu-mix adds its paced probe (an open-loop sender too) beside a closed loop,
+// overload beside an open loop of `/cpu` tasks whose rate is worked out here once the task is sized.
 // Every answer goes into our own Recorder (metrics.ts), and aggregated figures go over IPC every
 // 200 ms, each counting the requests still unanswered at their wait so far.
 // Not autocannon's `workers` option: it drops the live events we record and was slower on 2 cores.
 
 import autocannon from 'autocannon'
 import { createServer, type AddressInfo } from 'node:net'
+import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { formatReply, ok } from '../examples/shared/http-response.ts'
 import { sizeAwaitChain } from './await-chain.ts'
@@ -21,7 +23,7 @@ import { BusyWorker } from './busy-worker.ts'
 import { ChurnLoop } from './churn.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
-import { awaitPath } from './options.ts'
+import { awaitPath, LIMITS } from './options.ts'
 import { timeRequest } from './server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from './types.ts'
 
@@ -63,11 +65,13 @@ interface MainLoad {
 
 async function run(config: GeneratorConfig): Promise<void> {
   let path = config.path
+  let ratePerSec = config.open?.ratePerSec ?? null
   if (config.cpuMix) {
     await send({ type: 'calibrating' })
     const cpu = await calibrate(config.origin, config.cpuMix.targetMs, config.cpuMix.n, config.timeoutS)
     await send({ type: 'calibrated', cpu })
     path = `/cpu/${cpu.n}`
+    if (config.open && ratePerSec === null) ratePerSec = calibratedRate(config.open.capacityFactor ?? 1, cpu)
   }
   if (config.awaitChain) {
     await send({ type: 'calibrating' })
@@ -76,23 +80,25 @@ async function run(config: GeneratorConfig): Promise<void> {
     await send({ type: 'sized', chain })
     path = awaitPath(config.path, chain.n)
   }
-  // The paced /0 probe, beside CPU work (cpu-mix) or a chain of awaits.
+  const open = config.open && ratePerSec !== null ? { ...config.open, ratePerSec } : null
+  if (config.open && open === null) throw new Error('an open loop without a rate (a capacity factor needs cpuMix)')
+  // The paced /0 probe, beside CPU work (cpu-mix, overload) or a chain of awaits.
   const probeOptions = config.cpuMix?.probe ?? config.awaitChain?.probe ?? null
-  const main = new Recorder({ serviceTime: config.open !== null })
+  const main = new Recorder({ serviceTime: open !== null, byStatus: open !== null })
   const probeRecorder = probeOptions ? new Recorder({ serviceTime: true }) : null
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
   const warmupMs = config.churn
     ? await warmUpChurn(config.connections)
-    : config.open
+    : open
       ? await warmUpOpenLoop()
       : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
   const probe = probeOptions ? new OpenLoopSender(hostname, port, probeOptions) : null
   await probe?.open()
-  const sender = config.open ? new OpenLoopSender(hostname, port, { path, ...config.open }) : null
+  const sender = open ? new OpenLoopSender(hostname, port, { path, ...open }) : null
   await sender?.open()
 
   // busy-worker: one worker kept hashing before the first new connection (busy-worker.ts).
@@ -136,7 +142,7 @@ async function run(config: GeneratorConfig): Promise<void> {
     probeDrained = true
     maybeFinish()
   })
-  await send({ type: 'started', path, warmupMs, setupMs })
+  await send({ type: 'started', path, warmupMs, setupMs, ratePerSec: open?.ratePerSec ?? null })
 
   const progress = setInterval(() => {
     const now = performance.now()
@@ -223,6 +229,18 @@ async function warmUp(connections: number): Promise<number> {
   })
   server.close()
   return Math.round(performance.now() - t0)
+}
+
+/**
+ * A calibrated open loop's rate: `factor` times what the cores can hash, cores × 1000 / the task's
+ * CPU time as measured here (the server runs the same hash on the same machine). Bounded like any
+ * rate a caller may ask for.
+ */
+function calibratedRate(factor: number, cpu: CpuCalibration): number {
+  const rate = Math.round(((factor * availableParallelism() * 1000) / cpu.localMs) * 100) / 100
+  if (!(rate > 0) || rate > LIMITS.maxRate)
+    throw new Error(`${factor}× the cores at ${cpu.localMs} ms a task is ${rate} req/s: outside 0-${LIMITS.maxRate}`)
+  return rate
 }
 
 /** A short churn (churn.ts) against a server inside this process that closes after each answer. */

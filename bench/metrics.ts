@@ -11,7 +11,10 @@
 // - errors, timeouts and non-2xx answers, counted apart;
 // - requests still unanswered when the figures are taken, counted at their wait so far: a run the
 //   cap cuts cannot report the latency of the few requests that finished as if it were everyone's
-//   (see `latencySummary`).
+//   (see `latencySummary`);
+// - in an open loop, the latency of the 2xx answers and of the others apart (`byStatus`): a server
+//   that sheds load answers 503 at once, and those quick refusals would flatter a figure that
+//   mixed them with the tasks it really served.
 // Times are milliseconds on one monotonic clock (`performance.now()` in the load generator).
 
 import { build, initWebAssemblySync, type Histogram } from 'hdr-histogram-js'
@@ -52,6 +55,8 @@ export class Recorder {
   private readonly histogram: Histogram = newHistogram()
   /** Open loop: the time from each request's actual send to its answer (null: closed loop). */
   private readonly service: Histogram | null
+  /** `byStatus`: the latencies of the 2xx answers, and of every other answer, apart. */
+  private readonly split: { ok: Histogram; other: Histogram } | null
   /** The earliest send seen (after clamping to `earliestSend`). */
   private firstSend: number | null = null
   /** Set by start(): nothing was sent before it. */
@@ -70,9 +75,13 @@ export class Recorder {
   private lastSnapshotAt: number | null = null
   private lastSnapshotCompleted = 0
 
-  /** `serviceTime`: also keep the time from actual send (an open loop, where latency counts from due). */
-  constructor(options: { serviceTime?: boolean } = {}) {
+  /**
+   * `serviceTime`: also keep the time from actual send (an open loop, where latency counts from due).
+   * `byStatus`: also keep the latencies of 2xx answers and of the others apart (`Metrics.byStatus`).
+   */
+  constructor(options: { serviceTime?: boolean; byStatus?: boolean } = {}) {
     this.service = options.serviceTime ? newHistogram() : null
+    this.split = options.byStatus ? { ok: newHistogram(), other: newHistogram() } : null
   }
 
   /**
@@ -99,7 +108,9 @@ export class Recorder {
     if (this.lastDone === null || doneAt > this.lastDone) this.lastDone = doneAt
     this.histogram.recordValue(toUs(doneAt - sentAt))
     if (this.service !== null && serviceMs !== undefined) this.service.recordValue(toUs(serviceMs))
-    if (status < 200 || status > 299) this.non2xx++
+    const is2xx = status >= 200 && status <= 299
+    this.split?.[is2xx ? 'ok' : 'other'].recordValue(toUs(doneAt - sentAt))
+    if (!is2xx) this.non2xx++
     this.statusCodes[status] = (this.statusCodes[status] ?? 0) + 1
     if (this.connCount[conn] === undefined) {
       this.connFirst[conn] = doneAt
@@ -136,16 +147,19 @@ export class Recorder {
   metrics(unanswered: readonly Unanswered[] = []): Metrics {
     const spanMs = this.firstSend !== null && this.lastDone !== null ? this.lastDone - this.firstSend : null
     const inService = unanswered.flatMap((u) => (u.inServiceMs === null ? [] : [u.inServiceMs]))
+    const waited = unanswered.map((u) => u.waitedMs)
     return {
       completed: this.completed,
       spanMs: spanMs === null ? null : round(spanMs, 3),
       throughput: spanMs !== null && spanMs > 0 ? round((this.completed * 1000) / spanMs, 2) : null,
       steadyThroughput: this.steadyThroughput(),
-      latency: latencySummary(
-        this.histogram,
-        unanswered.map((u) => u.waitedMs),
-      ),
+      latency: latencySummary(this.histogram, waited),
       serviceTime: this.service === null ? null : latencySummary(this.service, inService),
+      // A request still waiting counts with the 2xx: a 503 comes at once, so one that has waited is
+      // in line for a real answer.
+      ...(this.split === null
+        ? {}
+        : { byStatus: { ok: latencySummary(this.split.ok, waited), other: latencySummary(this.split.other, []) } }),
       unanswered: unanswered.length,
       errors: this.errors,
       timeouts: this.timeouts,

@@ -20,6 +20,8 @@ export const LIMITS = {
   maxPathLength: 200,
   /** Open loop: requests per second. More than the generator can send shows up as late sends. */
   maxRate: 100_000,
+  /** A calibrated open loop: the most its rate may be, as a multiple of what the cores can do. */
+  maxCapacityFactor: 100,
 } as const
 
 export const DEFAULT_SCENARIO = 'drill'
@@ -59,6 +61,11 @@ export interface RunInput {
   cpuN?: number
   /** Open loop: this many requests a second on a fixed schedule, for `durationS` (or the scenario's). */
   rate?: number
+  /**
+   * A calibrated open loop (overload, load-curve): the rate as a multiple of what the cores can do,
+   * instead of the scenario's; worked out in the load generator once the task is sized. Not with `rate`.
+   */
+  capacityFactor?: number
   /** await-trap, await-yield: awaits per request, instead of sizing the chain on the server. */
   awaitN?: number
 }
@@ -90,14 +97,11 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
 
   const capS = input.capS ?? scenario.capS
   checkNumber('--cap', capS, 1, LIMITS.maxCapS, fail)
-  const rate = input.rate ?? scenario.open?.ratePerSec
-  if (rate !== undefined) {
-    if (scenario.cpuMix) fail('cpu-mix is closed loop with its own paced probe: --rate does not apply')
-    checkNumber('--rate', rate, 0.1, LIMITS.maxRate, fail)
-    if (input.requests !== undefined) fail('an open loop runs for a time: give --duration, not --requests')
-  }
+  const { rate, capacityFactor } = openRate(input, scenario, fail)
+  const open = rate !== undefined || capacityFactor !== undefined
+  if (open && input.requests !== undefined) fail('an open loop runs for a time: give --duration, not --requests')
   const connections =
-    input.connections ?? (rate === undefined || scenario.open ? connectionsOf(scenario) : DEFAULT_OPEN_MAX_CONNECTIONS)
+    input.connections ?? (!open || scenario.open ? connectionsOf(scenario) : DEFAULT_OPEN_MAX_CONNECTIONS)
   checkInt('--connections', connections, 1, LIMITS.maxConnections, fail)
 
   if (input.requests !== undefined && input.durationS !== undefined) fail('give --requests or --duration, not both')
@@ -105,7 +109,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   let durationS: number | null = null
   if (input.requests !== undefined) requests = input.requests
   else if (input.durationS !== undefined) durationS = input.durationS
-  else if (rate === undefined && scenario.requestsPerConnection !== undefined)
+  else if (!open && scenario.requestsPerConnection !== undefined)
     requests = connections * scenario.requestsPerConnection
   else durationS = scenario.durationS ?? fail(`--rate needs --duration S: an open loop runs for a time`)
   if (requests !== null) {
@@ -133,12 +137,14 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     if (input.awaitN !== undefined) path = awaitPath(scenario.path, input.awaitN)
   } else if (scenario.cpuMix) {
     if (input.path !== undefined)
-      fail(`cpu-mix sends /cpu/<n> and a /0 probe: --path does not apply (use --cpu-n to size the task)`)
+      fail(`${scenario.name} sends /cpu/<n> with n sized here: --path does not apply (use --cpu-n to size the task)`)
     if (input.cpuN !== undefined) checkInt('--cpu-n', input.cpuN, 1, LIMITS.maxCpuN, fail)
-    cpuMix = { targetMs: scenario.cpuMix.targetMs, n: input.cpuN ?? null, probe: { ...scenario.cpuMix.probe } }
+    const probe = scenario.cpuMix.probe
+    cpuMix = { targetMs: scenario.cpuMix.targetMs, n: input.cpuN ?? null, probe: probe ? { ...probe } : null }
     if (input.cpuN !== undefined) path = `/cpu/${input.cpuN}`
   } else {
-    if (input.cpuN !== undefined) fail('--cpu-n applies to the cpu-mix scenario only')
+    if (input.cpuN !== undefined)
+      fail(`--cpu-n applies to the scenarios that size a /cpu task: ${calibratedScenarios()}`)
     if (path.length > LIMITS.maxPathLength || !/^\/[\x21-\x7e]*$/.test(path))
       fail(`--path must start with / and hold printable ASCII only, got '${path}'`)
   }
@@ -157,10 +163,16 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     timeoutS: Math.ceil(capS) + 2,
     maxRequests: LIMITS.maxRequests,
     cpuMix,
-    open:
-      rate === undefined
-        ? null
-        : { ratePerSec: rate, preopened: Math.min(connections, scenario.open?.preopened ?? defaultPreopened(rate)) },
+    open: !open
+      ? null
+      : {
+          ratePerSec: rate ?? null,
+          ...(capacityFactor === undefined ? {} : { capacityFactor }),
+          preopened: Math.min(
+            connections,
+            scenario.open?.preopened ?? defaultPreopened(rate ?? expectedRate(capacityFactor!, scenario)),
+          ),
+        },
     awaitChain,
     churn: scenario.churn ? { hold: scenario.churn.hold ? { ...scenario.churn.hold } : null } : null,
   }
@@ -169,6 +181,54 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
 /** `/await/<n>` or `/await-yield/<n>` with `n` filled in. */
 export function awaitPath(template: string, n: number): string {
   return template.replace('<n>', String(n))
+}
+
+/**
+ * The open loop's rate: given (`rate`), or the scenario's; or, for a scenario that sizes a `/cpu`
+ * task, a multiple of what the cores can do (`capacityFactor`), known once the task is sized.
+ */
+function openRate(
+  input: RunInput,
+  scenario: Scenario,
+  fail: (m: string) => never,
+): { rate?: number; capacityFactor?: number } {
+  if (input.rate !== undefined && input.capacityFactor !== undefined) fail('give --rate or --load, not both')
+  if (scenario.cpuMix && !scenario.open) {
+    if (input.rate !== undefined || input.capacityFactor !== undefined)
+      fail(`${scenario.name} is closed loop with its own paced probe: --rate and --load do not apply`)
+    return {}
+  }
+  if (input.capacityFactor !== undefined) {
+    if (!scenario.cpuMix) fail(`--load is a multiple of what the cores can hash: for ${calibratedScenarios(true)} only`)
+    checkNumber('--load', input.capacityFactor, 0.001, LIMITS.maxCapacityFactor, fail)
+    return { capacityFactor: input.capacityFactor }
+  }
+  const rate = input.rate ?? scenario.open?.ratePerSec
+  if (rate !== undefined) {
+    checkNumber('--rate', rate, 0.1, LIMITS.maxRate, fail)
+    return { rate }
+  }
+  const capacityFactor = scenario.open?.capacityFactor
+  return capacityFactor === undefined ? {} : { capacityFactor }
+}
+
+/** The scenarios that size a `/cpu` task on the running machine (only the open-loop ones: `open`). */
+function calibratedScenarios(open = false): string {
+  return SCENARIOS.filter((s) => s.cpuMix && (!open || s.open))
+    .map((s) => s.name)
+    .join(', ')
+}
+
+/**
+ * A calibrated open loop's rate before the task is sized: `capacityFactor` × cores × 1000 / the
+ * target ms. The generator works out the real one from the task's measured time.
+ */
+export function expectedRate(
+  capacityFactor: number,
+  scenario: Pick<Scenario, 'cpuMix'>,
+  cores = availableParallelism(),
+): number {
+  return (capacityFactor * cores * 1000) / (scenario.cpuMix?.targetMs ?? 1)
 }
 
 /**

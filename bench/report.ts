@@ -15,6 +15,7 @@ import {
   perSecond,
   seconds,
 } from './format.ts'
+import { isCpuOpenLoop, overloadFigures } from './overload.ts'
 import { recordedLine } from './recording.ts'
 import { findScenario, type Target } from './scenarios.ts'
 import {
@@ -79,9 +80,16 @@ export function summaryLine(
       : m.spanMs !== null
         ? seconds(m.spanMs)
         : seconds(outcome.elapsedMs)
-  const what = options.cpuMix ? 'CPU tasks' : options.awaitChain ? 'chains' : ''
+  // An open loop of /cpu tasks may be answered 503 as well: its answers are not all tasks done.
+  const what = options.cpuMix
+    ? options.open
+      ? ' answered'
+      : ' CPU tasks done'
+    : options.awaitChain
+      ? ' chains done'
+      : ' done'
   const done = options.requests !== null ? `${count(m.completed)} of ${count(options.requests)}` : count(m.completed)
-  let line = `${done}${what ? ` ${what}` : ''} done in ${time}`
+  let line = `${done}${what} in ${time}`
   if (options.open) line += ` (open loop, ${perSecond(options.open.ratePerSec)} req/s offered)`
   if (outcome.endedBy === 'cap') line += ` (cut by the ${options.capS} s cap)`
   if (outcome.endedBy === 'aborted') line += ' (aborted)'
@@ -192,6 +200,7 @@ export function resultText(r: BenchResult): string {
       m,
     ),
   )
+  if (isCpuOpenLoop(r)) lines.push(...servedLines(r))
   if (m.serviceTime) lines.push(latencyLine('service time, from when each left', { latency: m.serviceTime }))
   if (r.generator?.open) lines.push(`schedule: ${scheduleLine(r.generator.open)}`)
   if (r.probe) {
@@ -214,6 +223,23 @@ export function resultText(r: BenchResult): string {
   const target = checkTarget(r)
   if (target) lines.push(`step 3's target: ${target.text} → ${target.met ? 'met' : 'missed'} (${target.measured})`)
   return lines.join('\n')
+}
+
+/** Overload: the tasks served and the requests turned away, apart (bench/overload.ts). */
+function servedLines(r: BenchResult): string[] {
+  const f = overloadFigures(r)
+  const lines = [
+    latencyLine(`${count(f.served2xx)} tasks served (2xx), ${perSecond(f.servedPerSec)}/s`, { latency: f.served }),
+  ]
+  if (f.rejected > 0) lines.push(latencyLine(`${count(f.rejected)} turned away (503)`, { latency: f.rejectedLatency }))
+  const counters = [
+    f.queueLengthMax === null ? '' : `line max ${count(f.queueLengthMax)}`,
+    f.wakeUps === null ? '' : `wake-ups ${count(f.wakeUps)}`,
+    f.tasksDone === null ? '' : `tasks done ${count(f.tasksDone)}`,
+    f.tasksRejected === null ? '' : `tasks rejected ${count(f.tasksRejected)}`,
+  ].filter(Boolean)
+  if (counters.length) lines.push(`server's counters: ${counters.join(' · ')}`)
+  return lines
 }
 
 /** What "≥" means, wherever a figure carries it. */
@@ -306,6 +332,7 @@ interface Column {
 }
 
 function columnsFor(results: BenchResult[]): Column[] {
+  if (results.some(isCpuOpenLoop)) return overloadColumns()
   const cpuMix = results.some((r) => r.cpu !== null || r.options.cpuMix !== null)
   // A figure read from the server's last answer, when that came during the run: marked †.
   const mark = (r: BenchResult, text: string) => (stale(r) && text !== DASH ? `${text}†` : text)
@@ -407,6 +434,35 @@ function openLoopColumns(): Column[] {
   ]
 }
 
+/**
+ * Sized `/cpu` tasks offered open loop (overload): cpu-mix's columns and the open loop's together,
+ * with the tasks served (2xx) and the requests turned away (503) apart, each with its latency, and
+ * the server's line (bench/overload.ts).
+ */
+function overloadColumns(): Column[] {
+  const f = (r: BenchResult) => overloadFigures(r)
+  const counter = (x: number | null) => (x === null ? DASH : count(x))
+  return [
+    { title: 'step', value: stepLabel },
+    { title: 'offered/s', value: (r) => perSecond(f(r).offered) },
+    { title: 'tasks/s', value: (r) => perSecond(f(r).servedPerSec) },
+    { title: 'task p50 ms', value: (r) => latencyMs(f(r).served, 'p50') },
+    { title: 'task p99 ms', value: (r) => latencyMs(f(r).served, 'p99') },
+    { title: '503s', value: (r) => count(f(r).rejected) },
+    { title: '503 p99 ms', value: (r) => latencyMs(f(r).rejectedLatency, 'p99') },
+    { title: '/0 p99 ms', value: (r) => latencyMs(f(r).probe, 'p99') },
+    { title: 'line max', value: (r) => counter(f(r).queueLengthMax) },
+    { title: 'wake-ups', value: (r) => counter(f(r).wakeUps) },
+    { title: 'tasks done', value: (r) => counter(f(r).tasksDone) },
+    { title: 'unanswered', value: (r) => count(f(r).unanswered) },
+    {
+      title: 'errors (conn/timeout/other non-2xx)',
+      value: (r) => `${count(r.metrics.errors)}/${count(r.metrics.timeouts)}/${count(f(r).otherNon2xx)}`,
+    },
+    { title: 'CPU cap', value: (r) => counter(f(r).cpuLimit) },
+  ]
+}
+
 /** A Markdown table, padded so it also reads well in a terminal. */
 export function comparisonTable(results: BenchResult[]): string {
   const columns = columnsFor(results)
@@ -420,13 +476,15 @@ export function comparisonTable(results: BenchResult[]): string {
 
 /** The notes under every table: what the columns mean. */
 export function tableNotes(results: BenchResult[]): string[] {
-  const notes = results.some((r) => r.options.open !== null)
-    ? openLoopNotes(results)
-    : results.some((r) => r.options.awaitChain != null)
-      ? awaitChainNotes(results)
-      : results.some((r) => r.options.cpuMix !== null)
-        ? cpuMixNotes(results)
-        : closedLoopNotes(results)
+  const notes = results.some(isCpuOpenLoop)
+    ? overloadNotes(results)
+    : results.some((r) => r.options.open !== null)
+      ? openLoopNotes(results)
+      : results.some((r) => r.options.awaitChain != null)
+        ? awaitChainNotes(results)
+        : results.some((r) => r.options.cpuMix !== null)
+          ? cpuMixNotes(results)
+          : closedLoopNotes(results)
   if (results.some(hasLowerBound)) notes.push(LOWER_BOUND_NOTE)
   notes.push(
     'errors: connection errors / timeouts / non-2xx answers. peak RSS: the highest /__stats rss seen ' +
@@ -496,6 +554,24 @@ function cpuMixNotes(results: BenchResult[]): string[] {
       `${r?.cpu?.targetMs ?? 60} ms here.`,
     'I/O p50/p99/max: latency of the paced /0 probe (100 req/s on 50 connections opened beforehand), ' +
       'counted from when each request was due, so a stalled server cannot hide behind a waiting probe.',
+  ]
+}
+
+function overloadNotes(results: BenchResult[]): string[] {
+  const r = results.find((x) => x.cpu)
+  const open = r?.options.open
+  const factor = open?.capacityFactor === undefined ? '' : `${open.capacityFactor}× `
+  return [
+    `Open loop of /cpu tasks: each n = ${r?.cpu ? count(r.cpu.n) : '?'} hash rounds, sized to about ` +
+      `${r?.cpu?.targetMs ?? '?'} ms of CPU here (${ms(r?.cpu?.localMs)} ms measured), offered at ` +
+      `${factor}what the cores can hash (cores × 1000 / task ms = ${perSecond(open?.ratePerSec)}/s), on a fixed ` +
+      'schedule whatever the server does; every step gets the same n and rate.',
+    'tasks/s: 2xx answers / (last answer − first due). task p50/p99: latency of the tasks served (2xx), from ' +
+      'when each was due, with the requests still unanswered at the end at their wait so far. 503s: requests ' +
+      'turned away (Retry-After), counted apart with their own latency, so a quick refusal does not flatter the ' +
+      'tasks.',
+    '/0 p99: the paced /0 probe (100 req/s on 50 connections opened beforehand), the I/O latency meanwhile. line ' +
+      "max, wake-ups, tasks done: the server's own /__stats counters after the run (– where it has none).",
   ]
 }
 

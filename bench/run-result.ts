@@ -69,8 +69,11 @@ export interface RunFacts {
   cpu: CpuCalibration | null
   /** await-trap, await-yield: the chain the generator sized (or was given). */
   awaitChain: AwaitChainSizing | null
-  /** From the generator's `started` message: the path it loaded and its own set-up costs. */
-  started: { path: string; warmupMs: number; setupMs: number } | null
+  /**
+   * From the generator's `started` message: the path it loaded, its own set-up costs, and an open
+   * loop's rate as used (optional: a closed loop has none).
+   */
+  started: { path: string; warmupMs: number; setupMs: number; ratePerSec?: number | null } | null
   server: ServerSummary | null
   timeline: TimelinePoint[]
   pids: BenchResult['pids']
@@ -242,11 +245,14 @@ export function buildResult(facts: RunFacts): BenchResult {
   const main = outcome?.main ?? noMetrics()
   const elapsedMs = outcome?.elapsedMs ?? 0
   const partial = endedBy === 'cap' || endedBy === 'aborted'
-  // What ran: cpu-mix's path and `n` are known only once the generator has calibrated.
+  // What ran: cpu-mix's path and `n` are known only once the generator has calibrated, and so is the
+  // rate of an open loop given as a multiple of what the cores can do.
+  const rate = facts.started?.ratePerSec ?? null
   const resolved: ResolvedRunOptions = {
     ...options,
     path: facts.started?.path ?? options.path,
     cpuMix: options.cpuMix && facts.cpu ? { ...options.cpuMix, n: facts.cpu.n } : options.cpuMix,
+    open: options.open && rate !== null ? { ...options.open, ratePerSec: rate } : options.open,
     awaitChain:
       options.awaitChain && facts.awaitChain ? { ...options.awaitChain, n: facts.awaitChain.n } : options.awaitChain,
   }
@@ -262,7 +268,7 @@ export function buildResult(facts: RunFacts): BenchResult {
     done: main.completed,
     asked: options.requests,
     loadMs: elapsedMs,
-    summary: summaryLine({ endedBy, elapsedMs, main }, options, partial),
+    summary: summaryLine({ endedBy, elapsedMs, main }, resolved, partial),
     metrics: main,
     limit: limitOf(resolved, main),
     probe: outcome?.probe ?? null,

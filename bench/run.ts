@@ -53,7 +53,7 @@ class BenchRun {
   private server: ServerProcess | null = null
   private poller: StatsPoller | null = null
   private session: GeneratorSession | null = null
-  private started: { path: string; warmupMs: number; setupMs: number } | null = null
+  private started: { path: string; warmupMs: number; setupMs: number; ratePerSec: number | null } | null = null
   private cpu: CpuCalibration | null = null
   private awaitChain: AwaitChainSizing | null = null
   /** The server's CPU time when the load started, and what it used during the load (Linux). */
@@ -137,8 +137,8 @@ class BenchRun {
         onSized: (chain) => {
           this.awaitChain = chain
         },
-        onStarted: (path, warmupMs, setupMs) => {
-          this.started = { path, warmupMs, setupMs }
+        onStarted: (path, warmupMs, setupMs, ratePerSec) => {
+          this.started = { path, warmupMs, setupMs, ratePerSec }
           if (this.server) this.serverCpu.atStart = processCpuMs(this.server.pid)
         },
         onProgress: (report) => {
@@ -158,7 +158,12 @@ class BenchRun {
       maxRequests,
       timeoutS,
       cpuMix,
-      open: open && { ratePerSec: open.ratePerSec, connections: open.preopened, maxConnections: connections },
+      open: open && {
+        ratePerSec: open.ratePerSec,
+        capacityFactor: open.capacityFactor ?? null,
+        connections: open.preopened,
+        maxConnections: connections,
+      },
       awaitChain,
       churn,
     }

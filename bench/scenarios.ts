@@ -10,6 +10,10 @@
 // answer arrives). One with `open` is open loop (bench/open-loop.ts): `open.ratePerSec` requests a
 // second on a fixed schedule for `durationS`, whatever the server does, each latency counted from
 // when the request was due; `connections` is then the most connections the generator may hold.
+// An open loop of `/cpu` tasks may instead give `open.capacityFactor`: the rate is then that multiple
+// of what the machine's cores can hash (cores × 1000 / the task's calibrated ms), worked out in the
+// load generator once it has sized the task, so "1.5" means half again more than the cores can do on
+// any machine.
 
 import type { ChurnOptions, ProbeOptions } from './types.ts'
 
@@ -27,8 +31,11 @@ export interface Scenario {
   path: string
   /** Hard time limit of the load phase, in seconds. */
   capS: number
-  /** cpu-mix: the CPU task size to calibrate, and the paced I/O probe. */
-  cpuMix?: { targetMs: number; probe: ProbeOptions }
+  /**
+   * A `/cpu/<n>` load whose task is sized on the running machine (cpu-mix, overload, load-curve):
+   * the CPU time one task should take, and the paced I/O probe beside it (none for load-curve).
+   */
+  cpuMix?: { targetMs: number; probe?: ProbeOptions }
   /** Open loop: requests a second on a fixed schedule, and how many connections to open beforehand. */
   open?: OpenLoad
   /**
@@ -43,8 +50,11 @@ export interface Scenario {
   target?: Target
 }
 
+/** An open loop's rate: `ratePerSec`, or (a calibrated `/cpu` load) `capacityFactor`; one of the two. */
 export interface OpenLoad {
-  ratePerSec: number
+  ratePerSec?: number
+  /** The rate as a multiple of what the cores can do: cores × 1000 / the calibrated task's ms. */
+  capacityFactor?: number
   /** Opened (and used once) before the schedule starts; default `defaultPreopened(rate)` (options.ts). */
   preopened?: number
 }
@@ -187,6 +197,34 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/cpu/<n>',
     capS: 10,
     cpuMix: { targetMs: 30, probe: IO_PROBE },
+  },
+  {
+    name: 'overload',
+    title: '/cpu tasks (~15 ms) arriving at 1.5× what the cores can hash for 6 s, open loop, plus a paced /0 probe',
+    // More /cpu requests than the cores can ever serve: a server's line grows (or it sheds the
+    // excess with 503s) whatever it does. 15 ms tasks at 1.5× on 2 cores are 200 arrivals a second
+    // against at most ~133 served, a backlog growing by ≥ 67 a second: step 5's line of 256 is full
+    // within ~4 s, its 503s show for the rest of the 6 s, and the 256 waiting drain in ~2 s, inside
+    // the 10 s cap. The bound on connections (500, plus the probe's 50) fits the live cap of 600.
+    connections: 500,
+    durationS: 6,
+    path: '/cpu/<n>',
+    capS: 10,
+    cpuMix: { targetMs: 15, probe: IO_PROBE },
+    open: { capacityFactor: 1.5 },
+  },
+  {
+    name: 'load-curve',
+    title: '/cpu tasks (~20 ms) at a share of what the cores can hash, open loop: one point of the load curve',
+    // One leg of `npm run bench:sweep`: the sweep gives each leg its rate (and the task size the
+    // first leg calibrated); alone, it offers half of what the cores can do. Short runs, a short cap:
+    // past a server's capacity the backlog grows by the second, and a leg the cap cuts ends the sweep.
+    connections: 500,
+    durationS: 3,
+    path: '/cpu/<n>',
+    capS: 6,
+    cpuMix: { targetMs: 20 },
+    open: { capacityFactor: 0.5 },
   },
 ]
 

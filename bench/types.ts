@@ -75,6 +75,13 @@ export interface Metrics {
   /** Answers whose status was not 2xx (they are counted in `completed` and in the latencies too). */
   non2xx: number
   statusCodes: Record<string, number>
+  /**
+   * Open loop only: `latency` split by what came back. `ok`: the 2xx answers, and the requests still
+   * unanswered at their wait so far (a 503 comes at once: one that has waited is in line for a real
+   * answer). `other`: every other answer, e.g. the 503s of a server that sheds load, which come back
+   * quickly by design and would flatter a figure that mixed them with the tasks it served.
+   */
+  byStatus?: { ok: LatencySummary | null; other: LatencySummary | null }
 }
 
 /** What the server said about itself in `/__stats`, polled during the run. */
@@ -284,14 +291,16 @@ export interface ResolvedRunOptions {
   timeoutS: number
   /** Safety bound on the number of requests of a duration-bounded run. */
   maxRequests: number
-  /** cpu-mix only. */
-  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions } | null
+  /** A `/cpu/<n>` load sized on the running machine (cpu-mix, overload, load-curve), and its probe. */
+  cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions | null } | null
   /**
    * Open loop (null: closed loop, autocannon): `ratePerSec` requests a second on a fixed schedule
    * for `durationS`, whatever the server does. `connections` above is then the most connections the
-   * generator may hold; `preopened` of them are opened before the schedule starts.
+   * generator may hold; `preopened` of them are opened before the schedule starts. A calibrated open
+   * loop gives `capacityFactor` instead (a multiple of cores × 1000 / the task's ms): its
+   * `ratePerSec` is null until the generator has sized the task, and is the rate used in a result.
    */
-  open: { ratePerSec: number; preopened: number } | null
+  open: { ratePerSec: number | null; capacityFactor?: number; preopened: number } | null
   /** await-trap and await-yield only: the chain's target length, its `n` once sized, the probe. */
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
   /**

@@ -10,15 +10,16 @@ import { isRecording } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { CROSSCHECK, type CrossCheck, crosscheckMarkdown } from '../bench/crosscheck.ts'
 import { markdownReport } from '../bench/report.ts'
+import { BENCH_SWEEP, type BenchSweep, sweepMarkdown } from '../bench/sweep-result.ts'
 import type { StallRecord } from '../recordings/stall.ts'
 import { BENCH_COMPARISON, type BenchComparison } from '../bench/types.ts'
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8')
 
 describe('recorded files', () => {
-  const comparisons = readdirSync(join(REPO_ROOT, 'bench/results')).filter(
-    (f) => f.endsWith('.json') && f !== 'crosscheck.json',
-  )
+  const results = readdirSync(join(REPO_ROOT, 'bench/results'))
+  const comparisons = results.filter((f) => f.endsWith('.json') && f !== 'crosscheck.json' && !f.startsWith('sweep-'))
+  const sweeps = results.filter((f) => f.startsWith('sweep-') && f.endsWith('.json'))
 
   test('bench/results/<scenario>.json: a comparison of that scenario, in the envelope', () => {
     assert.ok(comparisons.length >= 4, comparisons.join(', '))
@@ -37,6 +38,31 @@ describe('recorded files', () => {
     for (const file of comparisons) {
       const doc = JSON.parse(read(`bench/results/${file}`)) as BenchComparison
       assert.equal(read(`bench/results/${file.replace(/\.json$/, '.md')}`), markdownReport(doc), file)
+    }
+  })
+
+  test('bench/results/sweep-<workload>.json: load curves in the envelope, rising loads; the .md from it', () => {
+    assert.ok(sweeps.includes('sweep-cpu.json'), 'the /cpu load curve is recorded')
+    for (const file of sweeps) {
+      const doc: unknown = JSON.parse(read(`bench/results/${file}`))
+      assert.ok(isRecording(doc, BENCH_SWEEP), `${file} is a ${BENCH_SWEEP}`)
+      const sweep = doc as BenchSweep
+      assert.equal(`sweep-${sweep.workload}.json`, file)
+      assert.ok(sweep.curves.length >= 3, 'several steps on one chart')
+      for (const curve of sweep.curves) {
+        assert.ok(curve.points.length >= 2, `step ${curve.step}: ${curve.points.length} points`)
+        const offered = curve.points.map((p) => p.offered ?? 0)
+        assert.ok(
+          offered.every((x, i) => i === 0 || x > offered[i - 1]!),
+          `step ${curve.step} rises: ${offered}`,
+        )
+        // Only the last point of a curve may be a lower bound: a sweep stops there.
+        assert.ok(
+          curve.points.slice(0, -1).every((p) => !p.lowerBound),
+          `step ${curve.step}`,
+        )
+      }
+      assert.equal(read(`bench/results/${file.replace(/\.json$/, '.md')}`), sweepMarkdown(sweep), file)
     }
   })
 

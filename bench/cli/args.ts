@@ -39,6 +39,11 @@ const FLAGS = {
       'open loop: R requests/s on a fixed schedule for --duration, latency from when each was due ' +
       `(default scenario ${DEFAULT_OPEN_SCENARIO})`,
   },
+  load: {
+    kind: 'number',
+    value: 'F',
+    help: 'overload, load-curve: offer F times what the cores can hash (the rate follows the sized task)',
+  },
   requests: { kind: 'int', help: 'stop after this many requests (count-bounded run)' },
   duration: { kind: 'number', value: 'S', help: 'seconds of load (duration-bounded run)' },
   path: { kind: 'text', value: '/P', help: 'the path to load, e.g. /200 (not for cpu-mix)' },
@@ -71,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     capS: f.cap,
     cpuN: f['cpu-n'],
     rate: f.rate,
+    capacityFactor: f.load,
     awaitN: f['await-n'],
   }
   // Only the flags that were given: the others come from the scenario.

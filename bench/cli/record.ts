@@ -1,10 +1,12 @@
 // `npm run bench:record`: the recorded results the slides show when no live run is at hand (static
 // build, PDF). Runs drill, burst512, hello and cpu-mix against every step in bench/steps.ts that
 // this Node can start, c10k against steps 2 to 6 (both of step 6's dispatchers), churn against
-// steps 3 and 6 in both dispatch modes, busy-worker against step 6's three dispatchers, and the
-// microtask trap (await-trap, await-yield) against step 3, the only step that serves it, one step
-// after another; writes bench/results/<scenario>.json (a BenchComparison: the envelope of every
-// recorded file, then every result) and bench/results/<scenario>.md.
+// steps 3 and 6 in both dispatch modes, busy-worker against step 6's three dispatchers, the
+// microtask trap (await-trap, await-yield) against step 3, the only step that serves it, and
+// overload against the four servers that keep a line of CPU work (step 2's pool of 8, step 5 at
+// both caps, piscina), one step after another; writes bench/results/<scenario>.json (a
+// BenchComparison: the envelope of every recorded file, then every result) and
+// bench/results/<scenario>.md.
 //
 //   npm run bench:record                       every scenario
 //   npm run bench:record -- --scenario drill   one of them (or several: --scenario c10k,burst512)
@@ -34,7 +36,9 @@ const SCRIPT = 'bench:record'
  * compare the ways of waiting, and step 6's two dispatchers with step 3's one loop); churn compares
  * step 6's dispatchers with step 3; busy-worker needs a server with workers, and compares how step
  * 6's dispatchers place new connections; the microtask trap on step 3, whose routes the others
- * answer with 404.
+ * answer with 404; overload on the servers with a line of CPU work: steps 1, 3 and 4 hash on their
+ * loop and would only show a backlog cut by the cap, and step 2 per request would start a thread
+ * for each of 200 arrivals a second.
  */
 export const RECORDED_SCENARIOS: Record<string, readonly string[] | 'all'> = {
   drill: 'all',
@@ -46,6 +50,7 @@ export const RECORDED_SCENARIOS: Record<string, readonly string[] | 'all'> = {
   'busy-worker': ['6-kernel', '6', '6-least'],
   'await-trap': ['3'],
   'await-yield': ['3'],
+  overload: ['2-pool', '5', '5-spare-core', 'piscina'],
 }
 const RESULTS_DIR = join(REPO_ROOT, 'bench/results')
 

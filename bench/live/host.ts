@@ -13,6 +13,7 @@
 // runs on the same updates (protocol.ts).
 
 import { type Runner, runComparison } from '../compare.ts'
+import { liveSweepLoads, runSweep } from '../sweep.ts'
 import {
   applyUpdate,
   EVENTS,
@@ -25,7 +26,16 @@ import {
   type RunRequest,
   type RunView,
 } from './protocol.ts'
-import { checkMode, checkRunRequest, checkStopRequest, LIVE_CAP_S, requestIdOf } from './requests.ts'
+import {
+  checkMode,
+  checkRunRequest,
+  checkStopRequest,
+  LIVE_CAP_S,
+  LIVE_MAX_RATE,
+  LIVE_MAX_STEPS,
+  LIVE_SWEEP,
+  requestIdOf,
+} from './requests.ts'
 import { type DemoName, newDemoState } from './demos.ts'
 import { DemoStopped, type DemoRunner, runDemoProcess } from './demo-process.ts'
 import { findWatch } from './watch.ts'
@@ -135,7 +145,9 @@ export class LiveBenchHost {
       view.demo = newDemoState(request.demo as DemoName)
     } else {
       const steps = request.kind === 'compare' ? request.steps : [request.step]
-      view = newRunView(id, request.kind, request.scenario, steps, Date.now())
+      // A sweep's loads are the plugin's own (a fixed ladder for this machine), never the browser's.
+      const loads = request.kind === 'sweep' ? liveSweepLoads(LIVE_MAX_STEPS) : undefined
+      view = newRunView(id, request.kind, request.scenario, steps, Date.now(), loads)
     }
     const controller = new AbortController()
     const current = { view, controller, done: Promise.resolve() }
@@ -157,12 +169,17 @@ export class LiveBenchHost {
    * The steps one after another (compare.ts): a step that fails does not stop the others, an abort
    * or the watchdog does; cpu-mix calibrates once for all of them.
    */
+  private sweep(view: RunView, signal: AbortSignal, emit: (update: BenchUpdate) => void): Promise<void> {
+    return sweepLegs(view, signal, emit, this.deps.runScenario, this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000)
+  }
+
   private async execute(view: RunView, signal: AbortSignal): Promise<void> {
     const emit = (update: BenchUpdate) => {
       applyUpdate(view, update)
       this.deps.broadcast(EVENTS.update, update)
     }
     const runId = view.id
+    if (view.kind === 'sweep') return this.sweep(view, signal, emit)
     // A watch: the same run, with the server's counters sampled beside it (watch-run.ts).
     const watch = view.kind === 'watch' ? findWatch(view.steps[0]!, view.scenario) : undefined
     const runner =
@@ -224,6 +241,46 @@ function demoOutcome(error: unknown): { status: 'done' | 'stopped' | 'failed'; m
   return { status: 'failed', message: error instanceof Error ? error.message : String(error) }
 }
 
+/**
+ * A sweep: one step at rising loads, one short leg each (bench/sweep.ts), within the live caps; it
+ * stops at the first leg cut by its cap or leaving requests unanswered, at a failure or an abort.
+ */
+async function sweepLegs(
+  view: RunView,
+  signal: AbortSignal,
+  emit: (update: BenchUpdate) => void,
+  runScenario: Runner,
+  watchdogMs: number,
+): Promise<void> {
+  const runId = view.id
+  let failed = false
+  const outcome = await runSweep(
+    {
+      step: view.steps[0]!,
+      scenario: view.scenario,
+      loads: view.loads ?? [],
+      overrides: { durationS: LIVE_SWEEP.durationS, capS: LIVE_SWEEP.capS },
+      maxRate: LIVE_MAX_RATE,
+    },
+    {
+      signal,
+      legTimeoutMs: watchdogMs,
+      onLegStart: (leg) => emit({ type: 'leg-started', runId, leg }),
+      onProgress: (leg, progress) => emit({ type: 'progress', runId, leg, progress }),
+      onLegDone: (leg, result) => emit({ type: 'leg-done', runId, leg, result }),
+      onLegFailed: (leg, error) => {
+        failed = true
+        emit({ type: 'leg-failed', runId, leg, error: error instanceof Error ? error.message : String(error) })
+      },
+    },
+    runScenario,
+  )
+  // A curve that ends at its first lower bound is done: that is how a sweep ends past capacity.
+  const stopped = signal.aborted || outcome.results.some((r) => r?.endedBy === 'aborted')
+  const status = failed ? 'failed' : stopped ? 'stopped' : 'done'
+  emit({ type: 'finished', runId, status, message: outcome.stoppedBy, at: Date.now() })
+}
+
 function refuse(requestId: string, message: string): Reply {
   return { requestId, ok: false, runId: null, reason: 'refused', message }
 }
@@ -231,6 +288,7 @@ function refuse(requestId: string, message: string): Reply {
 function describe(view: RunView): string {
   if (view.kind === 'demo') return `the ${view.scenario} demo`
   if (view.kind === 'watch') return `a watch of step ${view.steps[0]} on ${view.scenario}`
+  if (view.kind === 'sweep') return `the load curve of step ${view.steps[0]} (${view.scenario})`
   return view.kind === 'single'
     ? `step ${view.steps[0]} on ${view.scenario}`
     : `${view.scenario} on steps ${view.steps.join(', ')}`

@@ -38,13 +38,16 @@ export type BenchMode = 'live' | 'recorded'
  * (bench/steps.ts, bench/scenarios.ts) and refuses anything else — no path, no URL, no flags.
  * `single` runs one step; `compare` runs several, one after another (each capped at 10 s); `watch`
  * runs one step and samples its `/__stats` 10 times a second for a picture of its runtime (watch.ts:
- * only the pairs listed there); `demo` runs one of the demos in demos.ts with its fixed flags.
+ * only the pairs listed there); `demo` runs one of the demos in demos.ts with its fixed flags; `sweep`
+ * runs one step at rising offered loads, one short leg each (bench/sweep.ts: the load curve; the
+ * plugin picks the loads, requests.ts caps them).
  */
 export type RunRequest =
   | { requestId: string; kind: 'single'; scenario: string; step: string }
   | { requestId: string; kind: 'compare'; scenario: string; steps: string[] }
   | { requestId: string; kind: 'watch'; scenario: string; step: string }
   | { requestId: string; kind: 'demo'; demo: string }
+  | { requestId: string; kind: 'sweep'; scenario: string; step: string }
 
 export type RunKind = RunRequest['kind']
 
@@ -104,6 +107,8 @@ export interface RunView {
   message: string | null
   /** A demo (kind `demo`; its name is `scenario`, and it has no legs): what it has printed so far. */
   demo: DemoState | null
+  /** A sweep: each leg's offered load, in one core's worth of tasks a second (absent for other runs). */
+  loads?: number[]
 }
 
 export type BenchUpdate =
@@ -140,8 +145,16 @@ export function runTarget(run: Pick<RunView, 'kind' | 'scenario' | 'steps'>): st
   return `${run.kind}:${run.scenario}:${run.steps.join(',')}`
 }
 
-/** A new run, every step waiting. */
-export function newRunView(id: string, kind: RunKind, scenario: string, steps: string[], startedAt: number): RunView {
+/** A new run, every step waiting; a sweep has one leg per load, each of its one step. */
+export function newRunView(
+  id: string,
+  kind: RunKind,
+  scenario: string,
+  steps: string[],
+  startedAt: number,
+  loads?: number[],
+): RunView {
+  const legSteps = loads === undefined ? steps : loads.map(() => steps[0] ?? '')
   return {
     id,
     kind,
@@ -150,7 +163,7 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
     startedAt,
     finishedAt: null,
     status: 'running',
-    legs: steps.map((step) => ({
+    legs: legSteps.map((step) => ({
       step,
       status: 'waiting',
       phase: null,
@@ -162,6 +175,7 @@ export function newRunView(id: string, kind: RunKind, scenario: string, steps: s
     })),
     message: null,
     demo: null,
+    ...(loads === undefined ? {} : { loads: [...loads] }),
   }
 }
 

@@ -18,10 +18,14 @@
 //   (No scenario's duration may exceed the cap either: the run would be refused when it starts.)
 // - LIVE_MAX_STEPS: a comparison runs at most 8 steps, one after another, so the longest live
 //   comparison is bounded too (8 × 10 s of load plus each server's start and stop).
+// - A live sweep (the load curve of one step) runs at most LIVE_MAX_STEPS legs, each
+//   LIVE_SWEEP.durationS of load within a cap of LIVE_SWEEP.capS, and stops at the first leg that
+//   would offer more than LIVE_MAX_RATE (bench/sweep.ts); its loads are the plugin's, never the
+//   browser's. Only a scenario of sized /cpu tasks offered open loop can be swept.
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other. A
 //   live demo (demos.ts) counts as one: it runs alone too, under its own time limit.
 
-import { connectionsOf } from '../options.ts'
+import { connectionsOf, expectedRate } from '../options.ts'
 import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './protocol.ts'
@@ -32,6 +36,8 @@ export const LIVE_CAP_S = 10
 export const LIVE_MAX_CONNECTIONS = 600
 export const LIVE_MAX_RATE = 10_000
 export const LIVE_MAX_STEPS = 8
+/** Each leg of a live sweep: seconds of load, and its cap (within LIVE_CAP_S). */
+export const LIVE_SWEEP = { durationS: 2, capS: 4 } as const
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 
@@ -41,6 +47,7 @@ const FIELDS = {
   compare: ['requestId', 'kind', 'scenario', 'steps'],
   watch: ['requestId', 'kind', 'scenario', 'step'],
   demo: ['requestId', 'kind', 'demo'],
+  sweep: ['requestId', 'kind', 'scenario', 'step'],
 } as const
 
 /** The request id of a message, if it has a usable one (so even a refusal reaches the right caller). */
@@ -53,8 +60,8 @@ export function requestIdOf(data: unknown): string {
 export function checkRunRequest(data: unknown): Checked<RunRequest> {
   if (!isPlainObject(data)) return fail('a run request is an object')
   const { kind } = data
-  if (kind !== 'single' && kind !== 'compare' && kind !== 'watch' && kind !== 'demo')
-    return fail(`kind must be 'single', 'compare', 'watch' or 'demo'`)
+  if (kind !== 'single' && kind !== 'compare' && kind !== 'watch' && kind !== 'demo' && kind !== 'sweep')
+    return fail(`kind must be 'single', 'compare', 'watch', 'demo' or 'sweep'`)
   const extra = Object.keys(data).filter((key) => !(FIELDS[kind] as readonly string[]).includes(key))
   // No `url`, `path`, `connections`, flags or anything else: names only.
   if (extra.length > 0)
@@ -75,6 +82,21 @@ export function checkRunRequest(data: unknown): Checked<RunRequest> {
 
   const scenario = checkScenario(data.scenario)
   if (!scenario.ok) return scenario
+  if (kind === 'sweep') {
+    const swept = findScenario(scenario.value)
+    if (swept === undefined || !sweepable(swept))
+      return fail(
+        `a sweep offers sized /cpu tasks at rising loads: ${SCENARIOS.filter(sweepable)
+          .map((s) => s.name)
+          .join(', ')}`,
+      )
+    const step = checkStep(data.step)
+    if (!step.ok) return step
+    return {
+      ok: true,
+      value: { requestId: data.requestId as string, kind, scenario: scenario.value, step: step.value },
+    }
+  }
   if (kind === 'single' || kind === 'watch') {
     const step = checkStep(data.step)
     if (!step.ok) return step
@@ -129,11 +151,26 @@ export function liveRefusal(scenario: Scenario): string | null {
   const name = scenario.name
   if (connections > LIVE_MAX_CONNECTIONS)
     return `${name} opens ${connections} connections, more than a live run may (${LIVE_MAX_CONNECTIONS}): ${elsewhere}`
-  if (scenario.open && scenario.open.ratePerSec > LIVE_MAX_RATE)
-    return `${name} offers ${scenario.open.ratePerSec} req/s, more than a live run may (${LIVE_MAX_RATE}): ${elsewhere}`
+  // A calibrated open loop (overload) offers a multiple of what the cores can do: its rate is known
+  // once the task is sized, and is checked here as the target task size gives it on this machine.
+  const rate = offeredRate(scenario)
+  if (rate !== null && rate > LIVE_MAX_RATE)
+    return `${name} offers ${Math.round(rate)} req/s, more than a live run may (${LIVE_MAX_RATE}): ${elsewhere}`
   if ((scenario.durationS ?? 0) > LIVE_CAP_S)
     return `${scenario.name} runs longer than a live run may (${LIVE_CAP_S} s): ${elsewhere}`
   return null
+}
+
+/** A scenario a sweep can run: sized `/cpu` tasks offered open loop at a multiple of the cores. */
+function sweepable(scenario: Scenario): boolean {
+  return scenario.cpuMix !== undefined && scenario.open?.capacityFactor !== undefined
+}
+
+/** The rate an open-loop scenario offers on this machine (a calibrated one's, as its target gives it). */
+function offeredRate(scenario: Scenario): number | null {
+  const open = scenario.open
+  if (open === undefined) return null
+  return open.ratePerSec ?? expectedRate(open.capacityFactor ?? 0, scenario)
 }
 
 function checkStep(name: unknown): Checked<string> {

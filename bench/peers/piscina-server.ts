@@ -18,7 +18,8 @@
 //   (`atomics: 'sync'`, the default), so a thread picks up its next task without waiting for its
 //   own event loop.
 // - `cpuRunning` is seen from outside piscina (tasks handed to it minus its queue), so
-//   `cpuRunningMax` is sampled when a task is handed over, not counted where it runs.
+//   `cpuRunningMax` is sampled when a task is handed over, not counted where it runs; so is
+//   `queueLengthMax` (the queue is longest just after a hand-over, before a thread takes a task).
 
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
@@ -61,6 +62,7 @@ pool.on('error', (error: Error) => console.error(`piscina: ${error.message}`)) /
 
 let handedOver = 0 // tasks given to piscina and not yet settled
 let cpuRunningMax = 0
+let queueLengthMax = 0
 let tasksDone = 0
 let tasksFailed = 0
 let tasksRejected = 0
@@ -77,6 +79,7 @@ async function runCpuTask(n: number): Promise<Reply> {
   const result = pool.run(n)
   handedOver++
   cpuRunningMax = Math.max(cpuRunningMax, handedOver - pool.queueSize)
+  queueLengthMax = Math.max(queueLengthMax, pool.queueSize)
   try {
     const checksum = await result
     tasksDone++
@@ -106,6 +109,7 @@ startServer(
       cpuRunning: handedOver - pool.queueSize,
       cpuRunningMax,
       queueLength: pool.queueSize,
+      queueLengthMax,
       maxQueue: flags['max-queue'],
       tasksDone,
       tasksFailed,

@@ -106,6 +106,7 @@ export type RunAsk =
   | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>
   | Omit<Extract<RunRequest, { kind: 'watch' }>, 'requestId'>
   | Omit<Extract<RunRequest, { kind: 'demo' }>, 'requestId'>
+  | Omit<Extract<RunRequest, { kind: 'sweep' }>, 'requestId'>
 
 /** Whether `run` is what `ask` asks for (its kind, scenario or demo, and steps). */
 export function isRunOf(run: RunView, ask: RunAsk): boolean {

@@ -188,7 +188,7 @@ export function pointsOfResult(r: BenchResult): LivePoint[] {
 export function liveLeg(channel: BenchChannel, scenario: string, step: string): { run: RunView; leg: LegView } | null {
   const runs = channel.current ? [channel.current, ...channel.finished] : channel.finished
   for (const run of runs) {
-    if (run.scenario !== scenario) continue
+    if (run.scenario !== scenario || run.kind === 'sweep') continue // a sweep's legs are LoadCurve's
     const leg = run.legs.find((l) => l.step === step)
     if (leg === undefined) continue
     // A step still waiting its turn, or skipped by a stop, has nothing to show: look further back.

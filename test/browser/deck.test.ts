@@ -15,6 +15,8 @@ import { representativeIndex, WATCHES, type WatchRecording } from '../../bench/l
 import { REPO_ROOT } from '../../bench/repo-root.ts'
 import type { StallRecord } from '../../recordings/stall.ts'
 import { count, DASH, decimalSize, doneOfAsked, duration, latencyDuration, perSecond } from '../../bench/format.ts'
+import { overloadFigures } from '../../bench/overload.ts'
+import type { BenchSweep } from '../../bench/sweep-result.ts'
 import { loadDeck, type DeckSlide } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
 import { findOverflow, waitForSlide } from './slide-checks.ts'
@@ -211,6 +213,35 @@ describe('the built deck, slide by slide', () => {
       (await waiters.locator('[data-row="worker"] [data-field="total"]').textContent())?.trim(),
       decimalSize(10_000 * threadCost.node.live.rssPerThreadBytes),
     )
+
+    // Overload: each server's recorded task p99 (≥ for a lower bound), its 503s and its line.
+    const over = (await open('<OverloadCompare')).locator('[data-overload]')
+    assert.equal(await over.getAttribute('data-source'), 'recorded')
+    for (const r of recorded('overload').results) {
+      const step = r.step!.id
+      const f = overloadFigures(r)
+      const cell = (field: string) => over.locator(`[data-step="${step}"][data-field="${field}"]`)
+      assert.equal(await cell('taskP99').locator('.value').textContent(), latencyDuration(f.served, 'p99'), step)
+      assert.match((await cell('rejected').textContent()) ?? '', new RegExp(`^\\s*${count(f.rejected)}\\b`), step)
+      const line = f.queueLengthMax === null ? '–' : count(f.queueLengthMax)
+      assert.equal((await cell('lineMax').textContent())?.trim(), line, step)
+      assert.equal(await cell('taskP99').locator('.fill.cut').count(), r.partial ? 1 : 0, `${step}: hatched if cut`)
+    }
+
+    // The load curve: each recorded step's points, the most it served, its last point (≥ if cut).
+    const sweep = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/sweep-cpu.json'), 'utf8')) as BenchSweep
+    const curve = (await open('<LoadCurve')).locator('[data-load-curve]')
+    assert.equal(await curve.getAttribute('data-source'), 'recorded')
+    assert.equal(await curve.locator('canvas').count(), 1, 'the chart is drawn')
+    for (const c of sweep.curves) {
+      assert.equal(
+        await curve.locator(`.name[data-step="${c.step}"]`).getAttribute('data-points'),
+        String(c.points.length),
+      )
+      const last = c.points.at(-1)!
+      const text = await curve.locator(`[data-step="${c.step}"][data-field="lastP99"]`).textContent()
+      assert.ok(text?.startsWith(`${last.lowerBound ? '≥ ' : ''}${duration(last.latency?.p99)}`), `${c.step}: ${text}`)
+    }
 
     // The summary: the steps it lists by default under the four scenarios every step runs.
     const summary = (await open('<BenchSummary')).locator('[data-bench-summary]')
