@@ -60,7 +60,7 @@ describe('the cross-check', () => {
     const open = LOADS.find((l) => l.kind === 'open')!
     const args = wrkArgs(open, 'http://127.0.0.1:1', '/x/wrk-paced.lua')
     assert.deepEqual(args.slice(0, 2), ['-t1', '-c20'])
-    assert.deepEqual(args.slice(-5), ['-s', '/x/wrk-paced.lua', 'http://127.0.0.1:1/10', '--', '200'])
+    assert.deepEqual(args.slice(-5), ['-s', '/x/wrk-paced.lua', 'http://127.0.0.1:1/50', '--', '200'])
     assert.equal(open.order.filter((t) => t === 'harness').length, open.order.filter((t) => t === 'wrk').length)
   })
 

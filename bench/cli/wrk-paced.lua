@@ -1,7 +1,7 @@
 -- wrk, paced: requests on a fixed schedule at a given rate, for the open-loop row of
 -- `npm run bench:crosscheck` (bench/crosscheck.ts). Run with one thread, the rate after `--`:
 --
---   wrk -t1 -c20 -d5s --latency -s bench/cli/wrk-paced.lua http://127.0.0.1:PORT/10 -- 200
+--   wrk -t1 -c20 -d5s --latency -s bench/cli/wrk-paced.lua http://127.0.0.1:PORT/50 -- 200
 --
 -- How wrk uses it (wrk 4.1, src/wrk.c and SCRIPTING): when a script defines `delay()`, wrk calls it
 -- each time a connection is ready to send its next request (`socket_writeable` → `script_delay`),

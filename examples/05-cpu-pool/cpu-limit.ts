@@ -4,18 +4,18 @@
 // Why cap at all? Hashing threads beyond the core count finish nothing sooner: they share the cores,
 // every task gets slower, and the event-loop thread must compete with all of them for a core to
 // answer `/0`. So the cap defaults to the CPU count, and the pool's spare threads (worker-pool.ts)
-// are never all hashing at once. The default does not reserve a core for the loop: with every
-// slot taken, every core can be hashing, and the loop thread shares a core with one of them, as
-// the kernel schedules them. `--cpu-limit` set to one less than the CPU count leaves a core free.
+// are never all hashing at once.
 //
-// The default does not keep a core free for the event loop: every core may hash, and the loop's
-// thread shares them. It needs little of a core (it sleeps in the poller, epoll_wait or kevent,
-// until a socket or a timer is ready), so while nothing else runs, `/0` stays quick; when something
-// else also wants the cores (another process, the load generator on a laptop), the loop waits its
-// turn behind the hashing threads, and `/0`'s p99 is what grows. `--cpu-limit` set to CPUs − 1
-// gives the loop a core of its own for 1/CPUs of the hashing: half of it on 2 cores, an eighth on
-// 8. Both are worth measuring on the machine at hand (`npm run bench -- --url` against a server
-// started with each).
+// The default does not keep a core free for the event loop: with every slot taken, every core can
+// be hashing, and the loop's thread shares a core with one of them, as the kernel schedules them.
+// It needs little of a core (it sleeps in the poller, epoll_wait or kevent, until a socket or a
+// timer is ready), so while nothing else runs, `/0` stays quick; when something else also wants
+// the cores (another process, the load generator on a laptop), the loop waits its turn behind the
+// hashing threads, and `/0`'s p99 is what grows. `--cpu-limit` set to CPUs − 1 gives the loop a
+// core of its own for 1/CPUs of the hashing: half of it on 2 cores, an eighth on 8.
+// bench/results/overload.md and cpu-mix.md measure both on a 2-core machine (`5` and
+// `5-spare-core`): the spare core halved the tasks hashed a second and cut `/0`'s p99 from 8.1 to
+// 2.6 ms (cpu-mix) and from 12.8 to 6.9 ms (overload). Which matters more is the server's call.
 //
 // How: a counter of running tasks in a SharedArrayBuffer (cpu-slot.mjs). Only this thread, the main
 // one, takes slots; a worker thread gives its slot back when its hash ends and calls
