@@ -48,7 +48,10 @@ describe('overload: the options', () => {
       [{ scenario: 'overload', path: '/1' }, /overload sends \/cpu\/<n>/],
       [{ scenario: 'overload', requests: 10 }, /give --duration, not --requests/],
       [{ scenario: 'overload', capacityFactor: 0 }, /--load must be between/],
-      [{ scenario: 'drill', cpuN: 10 }, /--cpu-n applies to the scenarios that size a \/cpu task: cpu-mix, cpu-burst, overload/],
+      [
+        { scenario: 'drill', cpuN: 10 },
+        /--cpu-n applies to the scenarios that size a \/cpu task: cpu-mix, cpu-burst, overload/,
+      ],
     ] as const) {
       assert.throws(
         () => resolveRunOptions(input as RunInput),
