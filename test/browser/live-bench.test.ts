@@ -24,7 +24,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import type { BenchSnapshot, BenchUpdate, Reply } from '../../bench/live/protocol.ts'
 import type { BenchResult } from '../../bench/types.ts'
-import { count, doneOfAsked, duration, megabytes, perSecond } from '../../bench/format.ts'
+import { count, doneOfAsked, duration, latencyDuration, megabytes, perSecond } from '../../bench/format.ts'
 import { heading, ranLine } from '../../examples/demo-microtasks/print.ts'
 import { loadDeck } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
@@ -218,9 +218,10 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
         {
           done: `${doneOfAsked(result.done, result.asked)} (stopped)`,
           rate: perSecond(result.metrics.throughput),
-          p50: duration(result.metrics.latency?.p50),
-          p99: duration(result.metrics.latency?.p99),
-          max: duration(result.metrics.latency?.max),
+          // Stopped with requests unanswered: each figure that counts them is a lower bound (≥).
+          p50: latencyDuration(result.metrics.latency, 'p50'),
+          p99: latencyDuration(result.metrics.latency, 'p99'),
+          max: latencyDuration(result.metrics.latency, 'max'),
           errors: `${count(result.metrics.errors)}/${count(result.metrics.timeouts)}/${count(result.metrics.non2xx)}`,
           rss: megabytes(result.server?.peakRssBytes),
           loopDelay: duration(result.server?.eventLoopDelayP99Ms),
@@ -318,6 +319,62 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
       await lag.locator('[data-step="3"] [data-field="probeP99"]').textContent(),
       duration(result.probe?.latency?.p99),
     )
+  })
+
+  test('the load curve sweeps step 3 live from the presenter; the audience draws each leg as it ends', async () => {
+    const no = await slideWith(`<LoadCurve :steps="['1', '3', '5']"`)
+    await presenter.goto(`${server.url}/presenter/${no}`)
+    await audience.goto(`${server.url}/${no}`)
+    const sweep = presenter
+      .locator(`[data-slidev-no="${no}"] [data-load-curve] [data-bench-control="run"]:enabled`)
+      .filter({ hasText: 'Sweep step 3' })
+    await sweep.waitFor({ timeout: 60_000 })
+    const from = audienceFrames.length
+    await sweep.click()
+    const shown = (page: Page, want: number) =>
+      page.waitForFunction(
+        ([n, at]) =>
+          Number(
+            document
+              .querySelector(`[data-slidev-no="${n}"] [data-load-curve] .name[data-step="3"]`)
+              ?.getAttribute('data-points'),
+          ) >= Number(at),
+        [no, want] as const,
+        { timeout: 40_000 },
+      )
+    // Two legs are enough to see the curve grow in every window; then stop, as a speaker may.
+    await shown(audience, 2)
+    await presenter.locator(`[data-slidev-no="${no}"] [data-load-curve] [data-bench-control="stop"]`).click()
+    await audience.waitForFunction(
+      (n) =>
+        /^live · (stopped|done)/.test(
+          document
+            .querySelector(`[data-slidev-no="${n}"] [data-load-curve] [data-field="state"][data-step="3"]`)
+            ?.textContent?.trim() ?? '',
+        ),
+      no,
+      { timeout: 20_000 },
+    )
+    const legs = audienceFrames
+      .slice(from)
+      .filter((f) => f.event === 'live-bench:update')
+      .map((f) => f.data as BenchUpdate)
+      .filter((u): u is Extract<BenchUpdate, { type: 'leg-done' }> => u.type === 'leg-done')
+      .map((u) => u.result)
+    assert.ok(legs.length >= 2, `${legs.length} legs done`)
+    const rates = legs.map((r) => r.options.open?.ratePerSec ?? 0)
+    for (const r of legs) {
+      assert.equal(r.scenario, 'load-curve')
+      assert.equal(r.step?.id, '3')
+    }
+    assert.ok(
+      rates.every((rate, i) => rate > 0 && (i === 0 || rate > rates[i - 1]!)),
+      `each leg offers more than the last: ${rates.join(', ')} req/s`,
+    )
+    const points = await audience
+      .locator(`[data-slidev-no="${no}"] [data-load-curve] .name[data-step="3"]`)
+      .getAttribute('data-points')
+    assert.equal(Number(points), legs.length, 'a point in the audience window for every leg the plugin sent')
   })
 
   /**
