@@ -18,15 +18,13 @@ import { join } from 'node:path'
 import { newEnvelope } from '../bench/machine.ts'
 import { envelopeLines } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
-import { startServer } from '../bench/server-process.ts'
 import { findStep } from '../bench/steps.ts'
+import { traceOneConnection, turnsOf } from './trace-session.ts'
 
 const PATH = '/100'
 const HEADER_TIMEOUT_MS = 2000
 const OUTPUT = join(REPO_ROOT, 'recordings/step4-read-once-trace.txt')
 const SCHEMA = 'step4-read-once-trace/1'
-/** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
-const TRACE_LINE = /^\s*\d+\.\d{3} {2}\S/
 
 /** One request in one write, as curl sends it; resolves with whatever the server answered before it closed. */
 function curlLike(port: number): Promise<{ answer: string; afterMs: number }> {
@@ -54,27 +52,9 @@ function curlLike(port: number): Promise<{ answer: string; afterMs: number }> {
   })
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = performance.now() + timeoutMs
-  while (!check()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 /** The two parts: from the connection's first readiness to the wait with bytes left; the deadline's turn. */
 function parts(lines: string[]): Map<'hang' | 'deadline', string[]> {
-  const turns: string[][] = [[]]
-  for (const line of lines) {
-    turns.at(-1)!.push(line)
-    if (/\sruntime\s+poll\(timeout/.test(line)) turns.push([])
-  }
-  if (turns.at(-1)!.length === 0) turns.pop()
-  const find = (pattern: RegExp, from = 0) => {
-    const i = turns.findIndex((turn, index) => index >= from && turn.some((line) => pattern.test(line)))
-    if (i < 0) throw new Error(`the trace has no line matching ${pattern}:\n${lines.join('\n')}`)
-    return i
-  }
+  const { turns, find } = turnsOf(lines)
   const waits = find(/\sread\s+.*waits \(--read-once\)/)
   const connReady = find(/\spoll\s+returned \d+ events?: .*\(conn 1\)/)
   const deadline = find(/reading -> writing: 408/, waits + 1)
@@ -90,22 +70,9 @@ async function main(): Promise<void> {
     console.error('trace:read-once: takes no flags (usage: npm run trace:read-once)')
     process.exit(2)
   }
-  const args = ['--trace', '--read-once', '--header-timeout', String(HEADER_TIMEOUT_MS)]
+  const args = ['--read-once', '--header-timeout', String(HEADER_TIMEOUT_MS)]
   const envelope = newEnvelope(SCHEMA, 'npm run trace:read-once')
-  const server = await startServer(findStep('4')!, args)
-  let lines: string[]
-  let result: { answer: string; afterMs: number }
-  try {
-    await waitFor(() => /runtime\s+poll\(timeout none\)/.test(server.stderr()), 5000, "the accept loop's first poll")
-    result = await curlLike(server.port)
-    await waitFor(() => /task \d+ \(conn 1\) is done/.test(server.stderr()), 5000, "the connection's task to finish")
-    lines = server
-      .stderr()
-      .split('\n')
-      .filter((line) => TRACE_LINE.test(line))
-  } finally {
-    await server.stop()
-  }
+  const { lines, answer: result } = await traceOneConnection(args, curlLike)
   if (!result.answer.startsWith('HTTP/1.1 408') || result.afterMs < HEADER_TIMEOUT_MS - 100)
     throw new Error(
       `expected a 408 after the ${HEADER_TIMEOUT_MS} ms deadline, ` +
@@ -116,7 +83,7 @@ async function main(): Promise<void> {
     ...envelopeLines(envelope),
     `# step 4 --trace --read-once: one GET ${PATH} sent in one write; the server reads a few bytes per`,
     '#   readiness event, then waits.',
-    `# The command starts node --import tsx ${findStep('4')!.entry} ${args.join(' ')} --port 0;`,
+    `# The command starts node --import tsx ${findStep('4')!.entry} --trace ${args.join(' ')} --port 0;`,
     `#   the client got "${result.answer.split('\r\n')[0]}" after ${Math.round(result.afterMs)} ms, ` +
       'then the server was stopped.',
     '# Columns: ms since the first readiness of the connection (the startup lines have their own clock), who, what.',

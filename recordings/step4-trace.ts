@@ -26,14 +26,12 @@ import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { newEnvelope } from '../bench/machine.ts'
 import { envelopeLines } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
-import { startServer } from '../bench/server-process.ts'
 import { findStep } from '../bench/steps.ts'
+import { traceOneConnection, turnsOf } from './trace-session.ts'
 
 const SCHEMA = 'step4-trace/1'
 const PATH = '/100'
 const OUTPUT = join(REPO_ROOT, 'recordings/step4-trace.txt')
-/** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
-const TRACE_LINE = /^\s*\d+\.\d{3} {2}\S/
 
 /** One request on its own connection, as curl sends it; closes once the whole answer is in. */
 function curlLike(port: number): Promise<string> {
@@ -63,29 +61,11 @@ function curlLike(port: number): Promise<string> {
   })
 }
 
-async function waitFor(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = performance.now() + timeoutMs
-  while (!check()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
-
 type Part = 'startup' | 'accept' | 'request' | 'answer' | 'close'
 
 /** Cuts the timeline into whole turns, and the turns into the five parts; throws on any other shape. */
 function parts(lines: string[]): Map<Part, string[]> {
-  const turns: string[][] = [[]]
-  for (const line of lines) {
-    turns.at(-1)!.push(line)
-    if (/\sruntime\s+poll\(timeout/.test(line)) turns.push([])
-  }
-  if (turns.at(-1)!.length === 0) turns.pop()
-  const find = (pattern: RegExp, from = 0) => {
-    const i = turns.findIndex((turn, index) => index >= from && turn.some((line) => pattern.test(line)))
-    if (i < 0) throw new Error(`the trace has no line matching ${pattern}:\n${lines.join('\n')}`)
-    return i
-  }
+  const { turns, find } = turnsOf(lines)
   const firstEvent = find(/\spoll\s+returned \d+ event/)
   const request = find(/reading -> sleeping: GET \/100/, firstEvent)
   const answered = find(/writing -> reading/, request + 1)
@@ -106,21 +86,7 @@ function parts(lines: string[]): Map<Part, string[]> {
 async function main(): Promise<void> {
   readFlagsOrExit('trace:record', {}, { usage: 'usage: npm run trace:record  (no flags)' })
   const envelope = newEnvelope(SCHEMA, 'npm run trace:record')
-  const server = await startServer(findStep('4')!, ['--trace'])
-  let lines: string[]
-  let answer: string
-  try {
-    // The accept loop's first poll is traced as the server starts; wait for it to hand control to Node.
-    await waitFor(() => /runtime\s+poll\(timeout none\)/.test(server.stderr()), 5000, "the accept loop's first poll")
-    answer = await curlLike(server.port)
-    await waitFor(() => /task \d+ \(conn 1\) is done/.test(server.stderr()), 5000, "the connection's task to finish")
-    lines = server
-      .stderr()
-      .split('\n')
-      .filter((line) => TRACE_LINE.test(line))
-  } finally {
-    await server.stop()
-  }
+  const { lines, answer } = await traceOneConnection([], curlLike)
   if (!answer.startsWith('HTTP/1.1 200') || !answer.trimEnd().endsWith(`slept ${PATH.slice(1)} ms`))
     throw new Error(`unexpected answer:\n${answer}`)
 
