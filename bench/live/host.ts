@@ -165,21 +165,28 @@ export class LiveBenchHost {
     return view
   }
 
-  /**
-   * The steps one after another (compare.ts): a step that fails does not stop the others, an abort
-   * or the watchdog does; cpu-mix calibrates once for all of them.
-   */
-  private sweep(view: RunView, signal: AbortSignal, emit: (update: BenchUpdate) => void): Promise<void> {
-    return sweepLegs(view, signal, emit, this.deps.runScenario, this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000)
-  }
-
-  private async execute(view: RunView, signal: AbortSignal): Promise<void> {
-    const emit = (update: BenchUpdate) => {
+  /** An update: applied to the run's view here, and sent to every window. */
+  private emitter(view: RunView): (update: BenchUpdate) => void {
+    return (update) => {
       applyUpdate(view, update)
       this.deps.broadcast(EVENTS.update, update)
     }
+  }
+
+  /** How long one leg may take before the watchdog stops it. */
+  private get legTimeoutMs(): number {
+    return this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000
+  }
+
+  /**
+   * The steps one after another (compare.ts): a step that fails does not stop the others, an abort
+   * or the watchdog does; cpu-mix calibrates once for all of them. A watch samples the server beside
+   * its one step; a sweep runs its legs (sweepLegs).
+   */
+  private async execute(view: RunView, signal: AbortSignal): Promise<void> {
+    const emit = this.emitter(view)
     const runId = view.id
-    if (view.kind === 'sweep') return this.sweep(view, signal, emit)
+    if (view.kind === 'sweep') return sweepLegs(view, signal, emit, this.deps.runScenario, this.legTimeoutMs)
     // A watch: the same run, with the server's counters sampled beside it (watch-run.ts).
     const watch = view.kind === 'watch' ? findWatch(view.steps[0]!, view.scenario) : undefined
     const runner =
@@ -198,7 +205,7 @@ export class LiveBenchHost {
       {
         signal,
         keepGoing: true,
-        legTimeoutMs: this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000,
+        legTimeoutMs: this.legTimeoutMs,
         onLegStart: (leg) => emit({ type: 'leg-started', runId, leg }),
         onProgress: (leg, progress) => emit({ type: 'progress', runId, leg, progress }),
         onLegDone: (leg, result) => emit({ type: 'leg-done', runId, leg, result }),
@@ -214,12 +221,10 @@ export class LiveBenchHost {
     emit({ type: 'finished', runId, status, message, at: Date.now() })
   }
 
+  /** A demo run: the demo's process, each event it prints applied here and sent to every window. */
   private async executeDemo(view: RunView, signal: AbortSignal): Promise<void> {
     const runId = view.id
-    const emit = (update: BenchUpdate) => {
-      applyUpdate(view, update)
-      this.deps.broadcast(EVENTS.update, update)
-    }
+    const emit = this.emitter(view)
     let error: unknown = null
     try {
       await (this.deps.runDemo ?? runDemoProcess)(view.scenario as DemoName, {
@@ -234,7 +239,7 @@ export class LiveBenchHost {
   }
 }
 
-/** A demo run: the demo's process, each event it prints applied here and sent to every window. */
+/** How a demo ended: done, stopped (a stop, or its time limit), or failed. */
 function demoOutcome(error: unknown): { status: 'done' | 'stopped' | 'failed'; message: string | null } {
   if (error === null) return { status: 'done', message: null }
   if (error instanceof DemoStopped) return { status: 'stopped', message: error.message }
