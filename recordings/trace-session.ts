@@ -10,7 +10,7 @@ import { findStep } from '../bench/steps.ts'
 /** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */
 const TRACE_LINE = /^\s*\d+\.\d{3} {2}\S/
 
-/** Step 4 with `--trace` and `args`, one connection's life driven by `client`: its trace lines, and what the client got. */
+/** Step 4 with `--trace` and `args`, one connection driven by `client`: its trace lines, and what `client` got. */
 export async function traceOneConnection<T>(
   args: readonly string[],
   client: (port: number) => Promise<T>,
@@ -39,7 +39,10 @@ async function waitFor(check: () => boolean, timeoutMs: number, what: string): P
   }
 }
 
-/** The trace cut into whole turns, and `find`: the first turn from `from` on with a line matching `pattern` (else it throws, with the trace). */
+/**
+ * The trace cut into whole turns, and `find`: the first turn from `from` on with a line matching
+ * `pattern` (none: it throws, with the whole trace).
+ */
 export function turnsOf(lines: readonly string[]): {
   turns: string[][]
   find(pattern: RegExp, from?: number): number
