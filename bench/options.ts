@@ -4,7 +4,7 @@
 // anything. A bad option is a `BenchOptionError` with a one-line message.
 
 import { availableParallelism } from 'node:os'
-import { MAX_AWAIT_ROUNDS } from '../examples/common/limits.ts'
+import { MAX_AWAIT_ROUNDS } from '../examples/shared/limits.ts'
 import { findScenario, type Scenario, SCENARIOS } from './scenarios.ts'
 import { findStep, STEPS } from './steps.ts'
 import type { ResolvedRunOptions } from './types.ts'
@@ -15,7 +15,7 @@ export const LIMITS = {
   maxRequests: 1_000_000,
   maxCapS: 300,
   maxCpuN: 1_000_000_000,
-  /** The awaits step 3 accepts in one `/await/<n>` (examples/common/limits.ts). */
+  /** The awaits step 3 accepts in one `/await/<n>` (examples/shared/limits.ts). */
   maxAwaitN: MAX_AWAIT_ROUNDS,
   maxPathLength: 200,
   /** Open loop: requests per second. More than the generator can send shows up as late sends. */

@@ -189,7 +189,7 @@ export function serverSummary(poller: PollerView, cpuMs: number | null, finalAns
 }
 
 /**
- * The server's context switches (all its threads, Linux: examples/common/stats.ts) from the first
+ * The server's context switches (all its threads, Linux: examples/shared/stats.ts) from the first
  * poll, on the idle server before the load, to the last one that answered, normally after it: what
  * the run cost, not the totals since the server started. Null when the server does not report
  * them, or answered once.

@@ -3,7 +3,7 @@
 // The child is `node --import tsx <entry> --port 0 <the entry's own args> <args>`: one process (no
 // `npx` or `tsx` wrapper whose death would leave the real server behind), a free port picked by
 // the kernel and read back from the `listening on` line, and an IPC channel whose loss makes the
-// server exit (see examples/common/server.ts), so even a parent killed with SIGKILL leaves no
+// server exit (see examples/shared/server.ts), so even a parent killed with SIGKILL leaves no
 // server running.
 // The child runs in its own process group (see child-processes.ts): a Ctrl-C at the terminal
 // reaches the bench, which stops the server itself after collecting the server's last figures.

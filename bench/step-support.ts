@@ -3,7 +3,7 @@
 // to start with one line and exit 2 (its own tests check that); suites that run every server
 // (the protocol suite, `bench:all`, `bench:record`) take the ones this Node can run.
 
-import { handleTransferMissing } from '../examples/common/handle-transfer.ts'
+import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
 import { STEPS, type StepEntry } from './steps.ts'
 
 /** Why this Node cannot start `step` (the end of a sentence), or undefined if it can. */

@@ -13,7 +13,7 @@
 
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readFlagsOrExit } from '../examples/common/flags.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { duration } from '../bench/format.ts'
 import type { RunInput } from '../bench/index.ts'
 import { newEnvelope } from '../bench/machine.ts'

@@ -22,7 +22,7 @@
 import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { readFlagsOrExit } from '../examples/common/flags.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { newEnvelope } from '../bench/machine.ts'
 import { envelopeLines } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'

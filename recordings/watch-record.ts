@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { readFlagsOrExit } from '../examples/common/flags.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { stopOnCtrlC } from '../bench/cli/interrupt.ts'
 import { runScenario } from '../bench/index.ts'
 import { newEnvelope } from '../bench/machine.ts'

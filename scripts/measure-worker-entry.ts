@@ -1,12 +1,12 @@
 // `npm run workers:measure`: what a worker thread's code costs to load, by how it is written and
 // loaded. The steps start workers from `.mjs` files, and start the threads that run the shared
 // TypeScript connection code (step 6's workers, step 2 `--own-socket`) with their types stripped
-// once by the parent (examples/common/thread-modules.ts); this is the measurement behind both
+// once by the parent (examples/shared/thread-modules.ts); this is the measurement behind both
 // choices (README, "Decisions").
 //
 // Two small workers written into a temporary folder, once as `.mjs` + `.mjs` module and once as
 // `.ts` + `.ts` module (type annotations, `import type`); and scripts/worker-entry-probe.ts, which
-// imports the real examples/common/connection.ts, loaded three ways: stripped by Node inside the
+// imports the real examples/shared/connection.ts, loaded three ways: stripped by Node inside the
 // thread, by the tsx loader inside the thread (the parent runs under `--import tsx` and the thread
 // inherits it), and stripped once by the parent (`startThread`). For each, in a fresh `node`
 // process: spawn workers one after another and time `new Worker` → first message, then keep as
@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { readFlagsOrExit } from '../examples/common/flags.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
 
 const { workers: count } = readFlagsOrExit('workers:measure', {
   workers: { kind: 'int', default: 30, min: 5, max: 200, help: 'workers per kind and round' },
@@ -35,7 +35,7 @@ else port.on('message', (work${typed ? ': Work' : ''}) => port.postMessage(answe
 
 // The measuring program, run in a fresh process per kind and round, so one kind's freed memory
 // cannot be reused by the next and flatter its RSS. `how`: plain (no loader in the thread), inherit
-// (the thread inherits the parent's `--import tsx`), stripped (examples/common/thread-modules.ts).
+// (the thread inherits the parent's `--import tsx`), stripped (examples/shared/thread-modules.ts).
 const MEASURE = `import { Worker } from 'node:worker_threads'
 const [url, n] = [new URL(process.argv[2]), Number(process.argv[3])]
 const [how, threadModules] = [process.argv[4], process.argv[5]]
@@ -80,7 +80,7 @@ console.log(JSON.stringify({ mib: (process.memoryUsage().rss - before) / 2 ** 20
 
 const REPO = fileURLToPath(new URL('..', import.meta.url))
 const PROBE = new URL('./worker-entry-probe.ts', import.meta.url).href
-const THREAD_MODULES = new URL('../examples/common/thread-modules.ts', import.meta.url).href
+const THREAD_MODULES = new URL('../examples/shared/thread-modules.ts', import.meta.url).href
 
 const dir = mkdtempSync(join(tmpdir(), 'worker-entry-'))
 try {
@@ -132,7 +132,7 @@ try {
     const mib = r.mibPerWorker.map((v) => v.toFixed(1)).join(' / ')
     console.log(`| ${label} | ${ms} | ${mib} |`)
   }
-  const connection = new URL('../examples/common/connection.ts', import.meta.url).href
+  const connection = new URL('../examples/shared/connection.ts', import.meta.url).href
   const stripCost = [1, 2, 3].map(() => {
     const out = execFileSync(process.execPath, ['--no-warnings', join(dir, 'strip-cost.mjs'), connection], {
       encoding: 'utf8',

@@ -8,7 +8,7 @@
 
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { readFlagsOrExit } from '../examples/common/flags.ts'
+import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { launchWatched } from '../test/browser/browser.ts'
 import { waitForSlide } from '../test/browser/slide-checks.ts'

@@ -4,7 +4,7 @@
 // How its TypeScript gets loaded is what the measurement varies.
 
 import { parentPort } from 'node:worker_threads'
-import { serveConnection } from '../examples/common/connection.ts'
+import { serveConnection } from '../examples/shared/connection.ts'
 
 const port = parentPort!
 port.postMessage(typeof serveConnection)

@@ -13,8 +13,8 @@ import { ChurnLoop } from '../bench/churn.ts'
 import { runScenario } from '../bench/index.ts'
 import { Recorder } from '../bench/metrics.ts'
 import type { BenchResult } from '../bench/types.ts'
-import { handleTransferMissing } from '../examples/common/handle-transfer.ts'
-import { formatReply, ok } from '../examples/common/http-response.ts'
+import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
+import { formatReply, ok } from '../examples/shared/http-response.ts'
 
 /** A server that answers one request per connection and then closes, noting what it saw. */
 async function oneShotServer(onRequest = () => {}) {

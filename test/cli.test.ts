@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { parseFlags, UsageError } from '../examples/common/cli.ts'
+import { parseFlags, UsageError } from '../examples/shared/cli.ts'
 import { STEPS } from '../bench/steps.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 

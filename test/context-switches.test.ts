@@ -1,4 +1,4 @@
-// `/__stats` reports the process's context switches on Linux (examples/common/stats.ts): every
+// `/__stats` reports the process's context switches on Linux (examples/shared/stats.ts): every
 // thread's, those that have exited included, not only the main thread's. Step 2 shows it best: a
 // thread per request, each blocking once at least, then gone. Elsewhere the fields are absent.
 

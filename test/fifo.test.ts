@@ -1,9 +1,9 @@
-// The one FIFO queue (examples/common/fifo.ts): oldest first, a full line refuses, and the order
+// The one FIFO queue (examples/shared/fifo.ts): oldest first, a full line refuses, and the order
 // survives the compaction that keeps `shift` O(1).
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { Fifo } from '../examples/common/fifo.ts'
+import { Fifo } from '../examples/shared/fifo.ts'
 
 describe('Fifo', () => {
   test('hands items out oldest first, and undefined when empty', () => {

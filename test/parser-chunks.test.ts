@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { type HttpRequest, RequestParser } from '../examples/common/http-parser.ts'
+import { type HttpRequest, RequestParser } from '../examples/shared/http-parser.ts'
 import { chunksAt, expected, type ParsedRequest, serializeAll, streamArbitrary } from './helpers/http-requests.ts'
 
 /** Push the chunks one by one, taking every request out as soon as it is complete. */

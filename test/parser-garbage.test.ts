@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import fc from 'fast-check'
-import { RequestParser } from '../examples/common/http-parser.ts'
+import { RequestParser } from '../examples/shared/http-parser.ts'
 import { parseAnswer } from '../bench/open-loop.ts'
 import { type ServerProcess, startServer } from '../bench/server-process.ts'
 import { fetchStats } from '../bench/server-stats.ts'
@@ -145,7 +145,7 @@ function checkAnswers(bytes: Buffer): number[] {
   return statuses
 }
 
-// Steps 1, 2, 3 and 5 share examples/common/connection.ts; step 4's connections are its own futures.
+// Steps 1, 2, 3 and 5 share examples/shared/connection.ts; step 4's connections are its own futures.
 for (const id of ['3', '4']) {
   describe(`step ${id} fed random and damaged bytes`, () => {
     let server: ServerProcess

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http'
 import { type AddressInfo, connect } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import fc from 'fast-check'
-import { RequestParser } from '../examples/common/http-parser.ts'
+import { RequestParser } from '../examples/shared/http-parser.ts'
 import { serializeAll, streamArbitrary } from './helpers/http-requests.ts'
 
 /** What a parser made of a request: its four facts, or how it refused the bytes. */

@@ -3,9 +3,9 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { RequestParser, type ParseResult } from '../examples/common/http-parser.ts'
-import { route } from '../examples/common/routes.ts'
-import { MAX_HEAD_BYTES } from '../examples/common/limits.ts'
+import { RequestParser, type ParseResult } from '../examples/shared/http-parser.ts'
+import { route } from '../examples/shared/routes.ts'
+import { MAX_HEAD_BYTES } from '../examples/shared/limits.ts'
 
 function drain(parser: RequestParser): ParseResult[] {
   const out: ParseResult[] = []

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test'
 import { connect } from 'node:net'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { runnableSteps } from '../bench/step-support.ts'
-import { cpuHash } from '../examples/common/work.mjs'
+import { cpuHash } from '../examples/shared/work.mjs'
 import { exchange, get, request, sleep } from './helpers/raw-http.ts'
 
 const HEADER_TIMEOUT_MS = 1500

@@ -12,7 +12,7 @@ import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { findStep } from '../bench/steps.ts'
-import { handleTransferMissing } from '../examples/common/handle-transfer.ts'
+import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
 import { exchange, get, request, sleep } from './helpers/raw-http.ts'
 
 const ENTRY = join(REPO_ROOT, findStep('2')!.entry)

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { findStep } from '../bench/steps.ts'
-import { cpuHash } from '../examples/common/work.mjs'
+import { cpuHash } from '../examples/shared/work.mjs'
 import { exchange, get, request, sleep } from './helpers/raw-http.ts'
 
 async function withStep4<T>(args: string[], body: (server: ServerProcess) => Promise<T>): Promise<T> {

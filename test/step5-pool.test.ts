@@ -13,7 +13,7 @@ import { after, describe, test } from 'node:test'
 import { runningServers, startServer, stepArgs, type ServerProcess } from '../bench/server-process.ts'
 import { CPUS_MINUS_ONE, findStep } from '../bench/steps.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
-import { cpuHash } from '../examples/common/work.mjs'
+import { cpuHash } from '../examples/shared/work.mjs'
 import { exchange, get, request, sleep, type RawResponse } from './helpers/raw-http.ts'
 
 const STEP5 = findStep('5')!

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { CpuLimit } from '../examples/05-cpu-pool/cpu-limit.ts'
 import { WorkerPool } from '../examples/05-cpu-pool/worker-pool.ts'
-import { cpuHash } from '../examples/common/work.mjs'
+import { cpuHash } from '../examples/shared/work.mjs'
 import { sleep } from './helpers/raw-http.ts'
 
 /** Polls `read` until it returns `want` or `ms` pass; returns the last value read. */

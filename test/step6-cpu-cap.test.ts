@@ -10,7 +10,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import { createCounter, RUNNING } from '../examples/05-cpu-pool/cpu-slot.mjs'
 import { SharedCpuLimit } from '../examples/06-every-core/cpu-cap.ts'
-import { startThread } from '../examples/common/thread-modules.ts'
+import { startThread } from '../examples/shared/thread-modules.ts'
 import type { CapCommand, CapReply, CapThreadInput } from './helpers/cap-thread.ts'
 import { sleep } from './helpers/raw-http.ts'
 

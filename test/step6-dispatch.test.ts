@@ -13,7 +13,7 @@ import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { findStep } from '../bench/steps.ts'
-import { handleTransferMissing } from '../examples/common/handle-transfer.ts'
+import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
 import { get, sleep } from './helpers/raw-http.ts'
 
 const ENTRY = join(REPO_ROOT, findStep('6')!.entry)

@@ -1,4 +1,4 @@
-// examples/common/thread-modules.ts and thread-entry.mjs: threads whose code is TypeScript, with
+// examples/shared/thread-modules.ts and thread-entry.mjs: threads whose code is TypeScript, with
 // the types stripped once by a child process instead of in every thread.
 // - the stripped sources cover the thread's module and every TypeScript module it imports, and keep
 //   every line where it was (stack traces still point into the .ts files);
@@ -13,10 +13,10 @@ import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import { startThread, strippedSources, type ThreadStart } from '../examples/common/thread-modules.ts'
+import { startThread, strippedSources, type ThreadStart } from '../examples/shared/thread-modules.ts'
 
-const ENTRY = new URL('../examples/common/thread-entry.mjs', import.meta.url)
-const THREAD_MODULES_URL = new URL('../examples/common/thread-modules.ts', import.meta.url).href
+const ENTRY = new URL('../examples/shared/thread-entry.mjs', import.meta.url)
+const THREAD_MODULES_URL = new URL('../examples/shared/thread-modules.ts', import.meta.url).href
 const dir = mkdtempSync(join(tmpdir(), 'thread-modules-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -35,12 +35,12 @@ describe('TypeScript threads, stripped once', () => {
       'examples/06-every-core/worker.ts',
       'examples/06-every-core/cpu-cap.ts',
       'examples/06-every-core/worker-stats.ts',
-      'examples/common/fifo.ts',
-      'examples/common/connection.ts',
-      'examples/common/http-parser.ts',
-      'examples/common/routes.ts',
-      'examples/common/stats.ts',
-      'examples/common/shared-stats.ts',
+      'examples/shared/fifo.ts',
+      'examples/shared/connection.ts',
+      'examples/shared/http-parser.ts',
+      'examples/shared/routes.ts',
+      'examples/shared/stats.ts',
+      'examples/shared/shared-stats.ts',
     ]) {
       assert.ok(files.includes(file), `${file} is stripped (have ${files.join(', ')})`)
     }

@@ -2,7 +2,7 @@
 // the values against the registries and the limits). A bad flag is a `UsageError` with a one-line
 // message: the CLI prints it and exits with 2.
 
-import { flagLines, readFlags, UsageError } from '../../examples/common/flags.ts'
+import { flagLines, readFlags, UsageError } from '../../examples/shared/flags.ts'
 import { DEFAULT_OPEN_SCENARIO, DEFAULT_SCENARIO, DEFAULT_STEP, type RunInput } from '../options.ts'
 import { SCENARIOS } from '../scenarios.ts'
 import { STEPS } from '../steps.ts'

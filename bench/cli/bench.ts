@@ -8,7 +8,7 @@
 // was measured (exit 130); a second Ctrl-C exits without waiting. Bad flags: one line, exit 2.
 
 import { writeFileSync } from 'node:fs'
-import { orExit, UsageError } from '../../examples/common/flags.ts'
+import { orExit, UsageError } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
 import {
   BenchOptionError,

@@ -14,7 +14,7 @@
 
 import { connect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
-import { readFlagsOrExit } from '../../examples/common/flags.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { startServer } from '../server-process.ts'
 import { findStep, STEPS } from '../steps.ts'
 

@@ -8,7 +8,7 @@
 // to bench/results/: a verdict from a shared machine is a hint, not a recording. Bad flags: one
 // line, exit 2; Ctrl-C stops at once and prints what was measured.
 
-import { readFlagsOrExit } from '../../examples/common/flags.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { type Arm, ARM_TITLES, measureCounterCost } from '../counter-cost.ts'
 import { perSecond } from '../format.ts'
 import { machineLine } from '../recording.ts'

@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readFlagsOrExit } from '../../examples/common/flags.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { adopt, stopChild } from '../child-processes.ts'
 import {
   agreement,

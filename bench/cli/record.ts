@@ -20,7 +20,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readFlagsOrExit } from '../../examples/common/flags.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
 import { type BenchResult, findScenario, SCENARIOS } from '../index.ts'
 import { REPO_ROOT } from '../repo-root.ts'

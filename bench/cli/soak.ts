@@ -8,7 +8,7 @@
 // the server came through whole, 1 when not (each problem on a line), 2 for a bad flag; Ctrl-C
 // stops the soak early and still reports.
 
-import { readFlagsOrExit } from '../../examples/common/flags.ts'
+import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { count, megabytes } from '../format.ts'
 import { openFileLimit } from '../machine.ts'
 import { runSoak, type SoakReport, soakProblems } from '../soak.ts'

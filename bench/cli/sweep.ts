@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { orExit, readFlags, UsageError } from '../../examples/common/flags.ts'
+import { orExit, readFlags, UsageError } from '../../examples/shared/flags.ts'
 import { BenchOptionError, findStep, resolveRunOptions, type RunInput } from '../index.ts'
 import { newEnvelope } from '../machine.ts'
 import { REPO_ROOT } from '../repo-root.ts'

@@ -23,11 +23,11 @@
 
 import { availableParallelism } from 'node:os'
 import { Piscina } from 'piscina'
-import { parseFlagsOrExit } from '../../examples/common/cli.ts'
-import type { Handler } from '../../examples/common/connection.ts'
-import { errorReply, ok, type Reply } from '../../examples/common/http-response.ts'
-import { startServer } from '../../examples/common/server.ts'
-import { workBody } from '../../examples/common/work.mjs'
+import { parseFlagsOrExit } from '../../examples/shared/cli.ts'
+import type { Handler } from '../../examples/shared/connection.ts'
+import { errorReply, ok, type Reply } from '../../examples/shared/http-response.ts'
+import { startServer } from '../../examples/shared/server.ts'
+import { workBody } from '../../examples/shared/work.mjs'
 
 const CPUS = availableParallelism()
 const { server: options, flags } = parseFlagsOrExit('piscina peer', {
@@ -55,7 +55,7 @@ const pool = new Piscina<number, string>({
   idleTimeout: Infinity,
   maxQueue: flags['max-queue'],
   concurrentTasksPerWorker: 1,
-  execArgv: [], // plain JavaScript threads, without the TypeScript loader (see examples/common/work.mjs)
+  execArgv: [], // plain JavaScript threads, without the TypeScript loader (see examples/shared/work.mjs)
 })
 pool.on('workerCreate', () => threadsSpawned++)
 pool.on('error', (error: Error) => console.error(`piscina: ${error.message}`)) // unhandled, it would end the process

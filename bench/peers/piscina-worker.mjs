@@ -2,7 +2,7 @@
 // every step, nothing else. Piscina calls the default export with the task and posts back what it
 // returns. Plain JavaScript, loaded without the TypeScript loader, like step 5's pool-worker.mjs.
 
-import { cpuHash } from '../../examples/common/work.mjs'
+import { cpuHash } from '../../examples/shared/work.mjs'
 
 /**
  * @param {number} n

@@ -12,11 +12,11 @@
 // Try: npm run step:1, then in another terminal
 //   curl 127.0.0.1:6969/1000 & curl 127.0.0.1:6969/1000 & time wait
 
-import { parseFlagsOrExit } from '../common/cli.ts'
-import type { Handler } from '../common/connection.ts'
-import { ok } from '../common/http-response.ts'
-import { startServer } from '../common/server.ts'
-import { doWorkBlocking } from '../common/work.mjs'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import type { Handler } from '../shared/connection.ts'
+import { ok } from '../shared/http-response.ts'
+import { startServer } from '../shared/server.ts'
+import { doWorkBlocking } from '../shared/work.mjs'
 
 // #region handler
 // Do the work right here, on the only thread, and answer. The whole server waits with us.

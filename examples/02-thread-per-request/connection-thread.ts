@@ -4,20 +4,20 @@
 // thread-per-request server (`thread::spawn` per accepted `TcpStream`, blocking reads and writes),
 // which Node can imitate only since a socket can be handed to a worker thread (26.6+ / 24.20+).
 //
-// The connection code is the one every step shares (../common/connection.ts), with step 1's
+// The connection code is the one every step shares (../shared/connection.ts), with step 1's
 // handler: block, then answer. While this thread blocks, its own loop stops too (no header timer
 // runs, nothing is read), but that stops only this connection: the others have threads of their
-// own. The thread starts at ../common/thread-entry.mjs with its TypeScript already stripped
-// (../common/thread-modules.ts), so it costs what a plain JavaScript worker costs.
+// own. The thread starts at ../shared/thread-entry.mjs with its TypeScript already stripped
+// (../shared/thread-modules.ts), so it costs what a plain JavaScript worker costs.
 
 import type { Socket } from 'node:net'
-import type { Handler } from '../common/connection.ts'
-import { serveConnection } from '../common/connection.ts'
-import { ok } from '../common/http-response.ts'
-import type { SharedTableHandle } from '../common/shared-stats.ts'
-import { StatsProbe } from '../common/stats.ts'
-import { threadData } from '../common/thread-modules.ts'
-import { doWorkBlocking } from '../common/work.mjs'
+import type { Handler } from '../shared/connection.ts'
+import { serveConnection } from '../shared/connection.ts'
+import { ok } from '../shared/http-response.ts'
+import type { SharedTableHandle } from '../shared/shared-stats.ts'
+import { StatsProbe } from '../shared/stats.ts'
+import { threadData } from '../shared/thread-modules.ts'
+import { doWorkBlocking } from '../shared/work.mjs'
 import { openOwnSocketTable, ownSocketStats, THREADS_ROW } from './own-socket-stats.ts'
 
 /** What the main thread gives each connection's thread (own-socket.ts). */

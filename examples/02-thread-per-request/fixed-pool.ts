@@ -8,8 +8,8 @@
 // second each, which is the lesson of the slide.
 
 import { Worker } from 'node:worker_threads'
-import { Fifo } from '../common/fifo.ts'
-import type { Work } from '../common/work-types.ts'
+import { Fifo } from '../shared/fifo.ts'
+import type { Work } from '../shared/work-types.ts'
 
 type Done = (error: Error | null, body?: string) => void
 

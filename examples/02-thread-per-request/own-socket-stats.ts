@@ -1,6 +1,6 @@
 // `/__stats` for step 2 `--own-socket`, where each connection lives on its own thread: the thread
 // that owns the asking connection answers, for the whole server, from shared memory
-// (../common/shared-stats.ts says why shared memory).
+// (../shared/shared-stats.ts says why shared memory).
 //
 // Two rows: the main thread's (its loop, which accepts and starts threads; the connections it
 // serves itself when --max-threads is reached; the thread accounting), and one row that every
@@ -14,8 +14,8 @@
 //   delay would only repeat the request's duration;
 // - heapUsed: the main thread's heap (a thread's heap goes with it when it ends).
 
-import { COUNTER_FIELDS, LOOP_FIELDS, SharedTable, type SharedTableHandle } from '../common/shared-stats.ts'
-import { round } from '../common/stats.ts'
+import { COUNTER_FIELDS, LOOP_FIELDS, SharedTable, type SharedTableHandle } from '../shared/shared-stats.ts'
+import { round } from '../shared/stats.ts'
 
 export const OWN_SOCKET_FIELDS = [
   ...COUNTER_FIELDS,

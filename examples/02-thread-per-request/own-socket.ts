@@ -16,12 +16,12 @@
 
 import { createServer, type Server } from 'node:net'
 import type { Worker } from 'node:worker_threads'
-import type { ServerOptions } from '../common/cli.ts'
-import { serveConnection, type Handler } from '../common/connection.ts'
-import { errorReply } from '../common/http-response.ts'
-import { indexPage, listen, type StepInfo } from '../common/server.ts'
-import { StatsProbe } from '../common/stats.ts'
-import { startThread, strippedSources } from '../common/thread-modules.ts'
+import type { ServerOptions } from '../shared/cli.ts'
+import { serveConnection, type Handler } from '../shared/connection.ts'
+import { errorReply } from '../shared/http-response.ts'
+import { indexPage, listen, type StepInfo } from '../shared/server.ts'
+import { StatsProbe } from '../shared/stats.ts'
+import { startThread, strippedSources } from '../shared/thread-modules.ts'
 import type { ConnectionThreadInput } from './connection-thread.ts'
 import { MAIN_ROW, openOwnSocketTable, ownSocketStats } from './own-socket-stats.ts'
 

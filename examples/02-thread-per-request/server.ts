@@ -23,11 +23,11 @@
 
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
-import { parseFlagsOrExit } from '../common/cli.ts'
-import type { Handler } from '../common/connection.ts'
-import { handleTransferMissing } from '../common/handle-transfer.ts'
-import { errorReply, ok, type Reply } from '../common/http-response.ts'
-import { startServer } from '../common/server.ts'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import type { Handler } from '../shared/connection.ts'
+import { handleTransferMissing } from '../shared/handle-transfer.ts'
+import { errorReply, ok, type Reply } from '../shared/http-response.ts'
+import { startServer } from '../shared/server.ts'
 import { FixedThreadPool } from './fixed-pool.ts'
 import { startOwnSocketServer } from './own-socket.ts'
 

@@ -2,10 +2,10 @@
 //
 // Started per request (the work arrives as `workerData`, the thread exits when done) or, with
 // `--pool N`, kept alive to take one job after another from `message` events.
-// Plain JavaScript on purpose: see the note at the top of examples/common/work.mjs.
+// Plain JavaScript on purpose: see the note at the top of examples/shared/work.mjs.
 
 import { parentPort, workerData } from 'node:worker_threads'
-import { doWorkBlocking } from '../common/work.mjs'
+import { doWorkBlocking } from '../shared/work.mjs'
 
 if (parentPort === null) throw new Error('worker.mjs runs inside a worker thread')
 const port = parentPort

@@ -20,12 +20,12 @@
 //   curl 127.0.0.1:6969/await-yield/20000000 & curl 127.0.0.1:6969/0    but not for these
 
 import { setImmediate as nextLoopTurn } from 'node:timers/promises'
-import { parseFlagsOrExit } from '../common/cli.ts'
-import type { Handler } from '../common/connection.ts'
-import { ok } from '../common/http-response.ts'
-import { startServer } from '../common/server.ts'
-import { cpuHash, workBody } from '../common/work.mjs'
-import type { AwaitWork } from '../common/work-types.ts'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import type { Handler } from '../shared/connection.ts'
+import { ok } from '../shared/http-response.ts'
+import { startServer } from '../shared/server.ts'
+import { cpuHash, workBody } from '../shared/work.mjs'
+import type { AwaitWork } from '../shared/work-types.ts'
 
 // #region handler
 const handle: Handler = (work, reply) => {

@@ -23,12 +23,12 @@
 // may already hold the next request. The socket is read only in 'reading', so while we sleep or
 // write, new bytes wait in Node's buffer, which stops reading the socket when it is full.
 
-import { RequestParser, type HttpRequest } from '../common/http-parser.ts'
-import { errorReply, formatReply, ok, type Reply } from '../common/http-response.ts'
-import { LINGER_MS } from '../common/limits.ts'
-import { route } from '../common/routes.ts'
-import type { StatsProbe } from '../common/stats.ts'
-import { cpuHash, workBody } from '../common/work.mjs'
+import { RequestParser, type HttpRequest } from '../shared/http-parser.ts'
+import { errorReply, formatReply, ok, type Reply } from '../shared/http-response.ts'
+import { LINGER_MS } from '../shared/limits.ts'
+import { route } from '../shared/routes.ts'
+import type { StatsProbe } from '../shared/stats.ts'
+import { cpuHash, workBody } from '../shared/work.mjs'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'
 import { ReadRequest, Sleep, WriteAll } from './io-futures.ts'
 import { READABLE, WRITABLE } from './poller.ts'

@@ -11,7 +11,7 @@
 // breaks the rule on purpose, to show the hang.) Each also asks the task's budget first
 // (future.ts), so a task whose every step is ready still yields now and then.
 
-import type { ParseResult, RequestParser } from '../common/http-parser.ts'
+import type { ParseResult, RequestParser } from '../shared/http-parser.ts'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'
 import type { Registered } from './reactor.ts'
 import {

@@ -24,9 +24,9 @@
 // deadline (10 s) answers 408 (see ReadRequest in io-futures.ts).
 
 import { createServer } from 'node:net'
-import { parseFlagsOrExit } from '../common/cli.ts'
-import { indexPage, listen, type StepInfo } from '../common/server.ts'
-import { StatsProbe } from '../common/stats.ts'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import { indexPage, listen, type StepInfo } from '../shared/server.ts'
+import { StatsProbe } from '../shared/stats.ts'
 import { Connection, type ConnectionContext } from './connection.ts'
 import { NO_COUNTERS } from './counters.ts'
 import { PENDING, type Context, type Future, type PollResult } from './future.ts'

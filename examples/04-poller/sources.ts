@@ -17,7 +17,7 @@
 // behind); the poller coalesces the events of one loop iteration into one.
 
 import type { Server, Socket } from 'node:net'
-import { Fifo } from '../common/fifo.ts'
+import { Fifo } from '../shared/fifo.ts'
 import { CLOSED, READ_CLOSED, READABLE, WRITABLE, type ReadinessSink, type Source } from './poller.ts'
 
 /** The operation cannot make progress now: wait for readiness, then try again. */

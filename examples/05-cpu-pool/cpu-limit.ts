@@ -59,7 +59,7 @@
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)
 
 import { createCounter, RUNNING } from './cpu-slot.mjs'
-import { Fifo } from '../common/fifo.ts'
+import { Fifo } from '../shared/fifo.ts'
 
 /** One request in line: how to let it in (or turn it away), and whether its client still wants it. */
 interface Waiting {

@@ -5,7 +5,7 @@
 // without waiting for the main thread to read the answer. That is why the counter lives in a
 // SharedArrayBuffer: two threads change it, so every change is an `Atomics` operation.
 //
-// Plain JavaScript on purpose: the worker threads load this file directly (see examples/common/work.mjs
+// Plain JavaScript on purpose: the worker threads load this file directly (see examples/shared/work.mjs
 // for why they do not run the TypeScript loader).
 
 /** Where the count of CPU tasks holding a slot lives in the shared Int32Array. */

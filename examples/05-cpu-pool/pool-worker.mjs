@@ -19,10 +19,10 @@
 // `n` nobody else asks for; with the variable unset (always, outside the tests) nothing here fails
 // on purpose.
 //
-// Plain JavaScript on purpose: see the note at the top of examples/common/work.mjs.
+// Plain JavaScript on purpose: see the note at the top of examples/shared/work.mjs.
 
 import { parentPort, workerData } from 'node:worker_threads'
-import { cpuHash } from '../common/work.mjs'
+import { cpuHash } from '../shared/work.mjs'
 import { releaseHeldSlot } from './cpu-slot.mjs'
 
 if (parentPort === null) throw new Error('pool-worker.mjs runs inside a worker thread')

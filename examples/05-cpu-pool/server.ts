@@ -7,7 +7,7 @@
 //
 //   cpu-limit.ts    at most --cpu-limit tasks hash at once (default: the CPU count, so every core
 //                   may hash and the loop shares them; CPUs − 1 keeps a core for the loop); the
-//                   rest wait in a bounded line (common/fifo.ts), first come first served, woken by
+//                   rest wait in a bounded line (shared/fifo.ts), first come first served, woken by
 //                   Atomics.notify from the thread that frees a slot (cpu-slot.mjs)
 //   worker-pool.ts  min(2 × CPUs, 40) threads, started once; a thread that dies fails only its own
 //                   request (500) and is replaced
@@ -27,11 +27,11 @@
 
 import { appendFileSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { parseFlagsOrExit } from '../common/cli.ts'
-import type { Client, Handler } from '../common/connection.ts'
-import { errorReply, ok, type Reply } from '../common/http-response.ts'
-import { startServer } from '../common/server.ts'
-import { workBody } from '../common/work.mjs'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import type { Client, Handler } from '../shared/connection.ts'
+import { errorReply, ok, type Reply } from '../shared/http-response.ts'
+import { startServer } from '../shared/server.ts'
+import { workBody } from '../shared/work.mjs'
 import { CpuLimit } from './cpu-limit.ts'
 import { WorkerPool } from './worker-pool.ts'
 

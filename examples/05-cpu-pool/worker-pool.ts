@@ -94,7 +94,7 @@ export class WorkerPool {
 
   private startThread(): PoolThread {
     const held = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT))
-    // execArgv: [] — the thread runs plain JavaScript, without the TypeScript loader (see examples/common/work.mjs).
+    // execArgv: [] — the thread runs plain JavaScript, without the TypeScript loader (see examples/shared/work.mjs).
     const worker = new Worker(WORKER_URL, { execArgv: [], workerData: { counter: this.counter, held } })
     const thread: PoolThread = { worker, held, pending: [], online: false, failure: undefined }
     this.threadsSpawned++

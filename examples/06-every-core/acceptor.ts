@@ -15,8 +15,8 @@
 
 import { createServer, type Server } from 'node:net'
 import type { TransferListItem } from 'node:worker_threads'
-import type { ServerOptions } from '../common/cli.ts'
-import { listen } from '../common/server.ts'
+import type { ServerOptions } from '../shared/cli.ts'
+import { listen } from '../shared/server.ts'
 import type { Pick } from './pick.ts'
 import type { ToWorker } from './worker.ts'
 import type { Workers } from './workers.ts'

@@ -8,7 +8,7 @@
 // the look and the take must be one atomic step: `Atomics.compareExchange(counter, seen, seen + 1)`
 // succeeds only if nobody changed the counter since we saw `seen`; if somebody did, we look again.
 //
-// Each worker keeps its own line (a FIFO, common/fifo.ts) of requests that found every
+// Each worker keeps its own line (a FIFO, shared/fifo.ts) of requests that found every
 // slot taken, and only the front of each line waits on the counter, with `Atomics.waitAsync`. At
 // most one waiter per worker, never one per request: a freed slot then wakes one worker, which
 // admits from its line in order, instead of a crowd of requests that would all look and all but
@@ -55,7 +55,7 @@
 // (Atomics.waitAsync is typed in ES2024's library; the rest of the project targets ES2023.)
 
 import { releaseSlot, RUNNING } from '../05-cpu-pool/cpu-slot.mjs'
-import { Fifo } from '../common/fifo.ts'
+import { Fifo } from '../shared/fifo.ts'
 
 export class SharedCpuLimit {
   /** The one counter every worker shares (cpu-slot.mjs's `createCounter()`, sent in `workerData`). */

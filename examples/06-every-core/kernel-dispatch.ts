@@ -15,8 +15,8 @@
 // the port it got.
 
 import type { Worker } from 'node:worker_threads'
-import type { ServerOptions } from '../common/cli.ts'
-import { announce, exitWithParent } from '../common/server.ts'
+import type { ServerOptions } from '../shared/cli.ts'
+import { announce, exitWithParent } from '../shared/server.ts'
 import type { FromWorker, ToWorker } from './worker.ts'
 import type { Workers } from './workers.ts'
 

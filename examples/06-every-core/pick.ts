@@ -9,7 +9,7 @@
 //   Fewest connections is not least work: a worker may hold few connections that each ask for a
 //   lot, and a new connection says nothing yet about what it will ask.
 
-import type { SharedTable } from '../common/shared-stats.ts'
+import type { SharedTable } from '../shared/shared-stats.ts'
 import { connectionLoad, type WorkerField } from './worker-stats.ts'
 
 /** Returns the index of the worker for the next connection. */

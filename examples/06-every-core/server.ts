@@ -26,9 +26,9 @@
 //        the /0 answers at once if it lands on another worker, after the hash if on the same one
 
 import { availableParallelism } from 'node:os'
-import { parseFlagsOrExit } from '../common/cli.ts'
-import { handleTransferMissing } from '../common/handle-transfer.ts'
-import type { StepInfo } from '../common/server.ts'
+import { parseFlagsOrExit } from '../shared/cli.ts'
+import { handleTransferMissing } from '../shared/handle-transfer.ts'
+import type { StepInfo } from '../shared/server.ts'
 import { startAcceptor } from './acceptor.ts'
 import { listenInEveryWorker, ReusePortUnsupported } from './kernel-dispatch.ts'
 import { leastConnections, roundRobin } from './pick.ts'

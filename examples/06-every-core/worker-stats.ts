@@ -1,5 +1,5 @@
 // Step 6's `/__stats`: the whole server's figures and a row per worker, read from shared memory by
-// whichever worker is asked (../common/shared-stats.ts says why shared memory).
+// whichever worker is asked (../shared/shared-stats.ts says why shared memory).
 //
 // One row per worker, and one more for the main thread (the acceptor, in `--dispatch acceptor`).
 // What the protocol's top-level figures mean when there are many event loops:
@@ -20,8 +20,8 @@
 // doing everything), the CPU cap's figures across the server, and `worker`: the index of the
 // worker that answered this very request.
 
-import { COUNTER_FIELDS, LOOP_FIELDS, type LoopFigures, SharedTable } from '../common/shared-stats.ts'
-import { round } from '../common/stats.ts'
+import { COUNTER_FIELDS, LOOP_FIELDS, type LoopFigures, SharedTable } from '../shared/shared-stats.ts'
+import { round } from '../shared/stats.ts'
 
 export const WORKER_FIELDS = [
   ...COUNTER_FIELDS,

@@ -1,5 +1,5 @@
 // One worker thread of step 6: a whole event loop, serving the whole protocol on the connections it
-// gets, with the same connection code as steps 1, 2, 3 and 5 (../common/connection.ts). The Rust
+// gets, with the same connection code as steps 1, 2, 3 and 5 (../shared/connection.ts). The Rust
 // server step 6 imitates runs a Tokio runtime on each of its threads; in Node, each worker thread is an
 // isolate with its own libuv loop, which is the same shape: shared nothing but the CPU cap and the
 // stats table, both in shared memory.
@@ -14,18 +14,18 @@
 // weakness. While it hashes, every other connection of this worker waits, however idle the other
 // workers are.
 //
-// This module is TypeScript; the thread starts at ../common/thread-entry.mjs, which loads it from
-// sources the main thread had stripped once (../common/thread-modules.ts), so a worker costs what a
+// This module is TypeScript; the thread starts at ../shared/thread-entry.mjs, which loads it from
+// sources the main thread had stripped once (../shared/thread-modules.ts), so a worker costs what a
 // plain JavaScript worker costs.
 
 import { createServer, type Socket } from 'node:net'
 import { parentPort } from 'node:worker_threads'
-import { type Handler, serveConnection } from '../common/connection.ts'
-import { errorReply, ok, type Reply } from '../common/http-response.ts'
-import type { SharedTableHandle } from '../common/shared-stats.ts'
-import { StatsProbe } from '../common/stats.ts'
-import { threadData } from '../common/thread-modules.ts'
-import { cpuHash, workBody } from '../common/work.mjs'
+import { type Handler, serveConnection } from '../shared/connection.ts'
+import { errorReply, ok, type Reply } from '../shared/http-response.ts'
+import type { SharedTableHandle } from '../shared/shared-stats.ts'
+import { StatsProbe } from '../shared/stats.ts'
+import { threadData } from '../shared/thread-modules.ts'
+import { cpuHash, workBody } from '../shared/work.mjs'
 import { SharedCpuLimit } from './cpu-cap.ts'
 import { everyCoreStats, openTable, type Setup } from './worker-stats.ts'
 

@@ -8,12 +8,12 @@
 
 import type { Worker } from 'node:worker_threads'
 import { createCounter } from '../05-cpu-pool/cpu-slot.mjs'
-import { indexPage, type StepInfo } from '../common/server.ts'
-import { StatsProbe } from '../common/stats.ts'
-import { startThread } from '../common/thread-modules.ts'
+import { indexPage, type StepInfo } from '../shared/server.ts'
+import { StatsProbe } from '../shared/stats.ts'
+import { startThread } from '../shared/thread-modules.ts'
 import type { FromWorker, WorkerInput } from './worker.ts'
 import { openTable, type Setup, type WorkerField } from './worker-stats.ts'
-import type { SharedTable } from '../common/shared-stats.ts'
+import type { SharedTable } from '../shared/shared-stats.ts'
 
 const WORKER_MODULE = new URL('./worker.ts', import.meta.url)
 

@@ -6,7 +6,7 @@
 // machine. The measurement runs on the main thread, after a warm-up that lets V8 compile the loop;
 // the median of five samples keeps one unlucky sample (the machine is shared) from setting it.
 
-import { cpuHash } from '../common/work.mjs'
+import { cpuHash } from '../shared/work.mjs'
 
 const SAMPLE_MS = 20
 

@@ -13,7 +13,7 @@
 // stores and an atomic store per job, against jobs of milliseconds; the race without `--events`
 // has no board at all.
 //
-// Plain JavaScript on purpose: see the note at the top of ../common/work.mjs.
+// Plain JavaScript on purpose: see the note at the top of ../shared/work.mjs.
 
 const BEGAN = 0 // Int32: jobs whose start is written
 const ENDED = 1 // Int32: jobs whose end is written

@@ -6,10 +6,10 @@
 // worker counts it in a shared array, one counter per job, which the main thread checks once the
 // race is over: every job exactly once, under every scheduler.
 //
-// Plain JavaScript on purpose: see the note at the top of ../common/work.mjs.
+// Plain JavaScript on purpose: see the note at the top of ../shared/work.mjs.
 
 import { parentPort, workerData } from 'node:worker_threads'
-import { cpuHash } from '../common/work.mjs'
+import { cpuHash } from '../shared/work.mjs'
 import { nowNs, waitForStart } from './barrier.mjs'
 import { Deque } from './deque.mjs'
 import { fromGlobalQueue, fromOwnQueue, withStealing } from './find-work.mjs'

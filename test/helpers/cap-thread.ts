@@ -10,13 +10,13 @@
 //   release, and the most ever at once), then releasing. Answers `stress-done` with whether its
 //   requests were admitted in the order they asked;
 // - `counters`: the limit's wake-up and race counters.
-// Started through examples/common/thread-modules.ts, as step 6's workers are.
+// Started through examples/shared/thread-modules.ts, as step 6's workers are.
 
 import { parentPort } from 'node:worker_threads'
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { SharedCpuLimit } from '../../examples/06-every-core/cpu-cap.ts'
 import { RUNNING } from '../../examples/05-cpu-pool/cpu-slot.mjs'
-import { threadData } from '../../examples/common/thread-modules.ts'
+import { threadData } from '../../examples/shared/thread-modules.ts'
 
 export interface CapThreadInput {
   counter: Int32Array

@@ -2,7 +2,7 @@
 // JavaScript as JSON: `{ "<file URL>": "<source>" }`. Run as a short-lived child process by
 // thread-modules.ts, once per server start; see there for why.
 //
-//   node --no-warnings examples/common/strip-types.mjs <file URL of the root module>...
+//   node --no-warnings examples/shared/strip-types.mjs <file URL of the root module>...
 //
 // `stripTypeScriptTypes` (Node 22.13+, marked experimental) replaces each type annotation with
 // blanks, so every line and column stays where it was and stack traces still point into the .ts
