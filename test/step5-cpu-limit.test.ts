@@ -9,15 +9,7 @@ import { Worker } from 'node:worker_threads'
 import { CpuLimit } from '../examples/05-cpu-pool/cpu-limit.ts'
 import { releaseHeldSlot, releaseSlot, RUNNING } from '../examples/05-cpu-pool/cpu-slot.mjs'
 import { sleep } from './helpers/raw-http.ts'
-
-/** Whether `promise` has settled after the event loop has had a few turns to deliver wake-ups. */
-async function settled(promise: Promise<unknown>, turns = 5): Promise<boolean> {
-  let done = false
-  void promise.then(() => (done = true))
-  for (let i = 0; i < turns && !done; i++) await nextTurn()
-  await sleep(5)
-  return done
-}
+import { settled } from './helpers/settled.ts'
 
 describe('CpuLimit', () => {
   test('a free slot is taken at once; at the cap, requests wait; a release admits exactly one', async () => {

@@ -6,24 +6,15 @@
 
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import { Worker } from 'node:worker_threads'
 import { createCounter, RUNNING } from '../examples/05-cpu-pool/cpu-slot.mjs'
 import { SharedCpuLimit } from '../examples/06-every-core/cpu-cap.ts'
 import { startThread } from '../examples/shared/thread-modules.ts'
 import type { CapCommand, CapReply, CapThreadInput } from './helpers/cap-thread.ts'
 import { sleep } from './helpers/raw-http.ts'
+import { settled } from './helpers/settled.ts'
 
 const CAP_THREAD = new URL('./helpers/cap-thread.ts', import.meta.url)
-
-/** Whether `promise` has settled after the event loop has had a few turns to deliver wake-ups. */
-async function settled(promise: Promise<unknown>, turns = 5): Promise<boolean> {
-  let done = false
-  void promise.then(() => (done = true))
-  for (let i = 0; i < turns && !done; i++) await nextTurn()
-  await sleep(5)
-  return done
-}
 
 /** A thread playing one worker, with a way to send it commands and wait for its replies. */
 class CapThread {

@@ -7,13 +7,13 @@
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { findStep } from '../bench/steps.ts'
 import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
+import { KeepAlive } from './helpers/keep-alive.ts'
 import { get, sleep } from './helpers/raw-http.ts'
 
 const ENTRY = join(REPO_ROOT, findStep('6')!.entry)
@@ -28,57 +28,23 @@ async function withStep6<T>(args: string[], body: (server: ServerProcess) => Pro
   }
 }
 
-/** A keep-alive connection that can ask for `/__stats` as often as it likes. */
-class Held {
-  private buffer = ''
-  private waiting: ((body: string) => void) | undefined
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk
-      const head = this.buffer.indexOf('\r\n\r\n')
-      if (head === -1) return
-      const length = Number(/content-length: (\d+)/i.exec(this.buffer.slice(0, head))![1])
-      if (this.buffer.length < head + 4 + length) return
-      const body = this.buffer.slice(head + 4, head + 4 + length)
-      this.buffer = this.buffer.slice(head + 4 + length)
-      this.waiting?.(body)
-    })
-  }
+/** What these tests read of `/__stats`: the worker that answered, and every worker's connections. */
+type Shares = { worker: number; workers: { connections: number; accepted: number }[] }
 
-  static open(port: number): Promise<Held> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1' }, () => resolve(new Held(socket)))
-      socket.once('error', reject)
-    })
-  }
-
-  stats(): Promise<{ worker: number; workers: { connections: number; accepted: number }[] }> {
-    return new Promise((resolve) => {
-      this.waiting = (body) => resolve(JSON.parse(body))
-      this.socket.write('GET /__stats HTTP/1.1\r\nHost: t\r\n\r\n')
-    })
-  }
-
-  /** The worker serving this connection. */
-  async worker(): Promise<number> {
-    return (await this.stats()).worker
-  }
-
-  close(): void {
-    this.socket.destroy()
-  }
+/** The worker serving `connection`, from its own `/__stats`. */
+async function workerOf(connection: KeepAlive): Promise<number> {
+  return (await connection.stats<Shares>()).worker
 }
 
 describe('step 6: which worker gets a connection', () => {
   if (transferMissing === undefined) {
     test('acceptor, round-robin: 12 connections over 3 workers, 4 each, in turn', () =>
       withStep6(['--dispatch', 'acceptor', '--workers', '3'], async ({ port }) => {
-        const held: Held[] = []
-        for (let i = 0; i < 12; i++) held.push(await Held.open(port)) // one after another: accept order is known
-        const workers = await Promise.all(held.map((h) => h.worker()))
+        const held: KeepAlive[] = []
+        for (let i = 0; i < 12; i++) held.push(await KeepAlive.open(port)) // one after another: accept order is known
+        const workers = await Promise.all(held.map(workerOf))
         assert.deepEqual(workers, [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2])
-        const { workers: rows } = await held[0]!.stats()
+        const { workers: rows } = await held[0]!.stats<Shares>()
         assert.deepEqual(
           rows.map((w) => w.accepted),
           [4, 4, 4],
@@ -89,30 +55,31 @@ describe('step 6: which worker gets a connection', () => {
     test('acceptor, --pick least: a new connection goes to the worker holding the fewest', () =>
       withStep6(['--dispatch', 'acceptor', '--workers', '3', '--pick', 'least'], async ({ port }) => {
         // An idle server: ties go round-robin, so the first six spread out evenly.
-        const held: Held[] = []
-        for (let i = 0; i < 6; i++) held.push(await Held.open(port))
-        assert.deepEqual(await Promise.all(held.map((h) => h.worker())), [0, 1, 2, 0, 1, 2])
+        const held: KeepAlive[] = []
+        for (let i = 0; i < 6; i++) held.push(await KeepAlive.open(port))
+        assert.deepEqual(await Promise.all(held.map(workerOf)), [0, 1, 2, 0, 1, 2])
         // Leave worker 0 with none, worker 1 with two, worker 2 with one.
         const [a, b, c, d, e, f] = held
         for (const h of [a, d, c]) h!.close()
         const observer = b! // on worker 1; its own /__stats does not count itself
-        const loads = async () => (await observer.stats()).workers.map((w, i) => w.connections + (i === 1 ? 1 : 0))
+        const loads = async () =>
+          (await observer.stats<Shares>()).workers.map((w, i) => w.connections + (i === 1 ? 1 : 0))
         for (let i = 0; i < 100 && (await loads()).join() !== '0,2,1'; i++) await sleep(20)
         assert.deepEqual(await loads(), [0, 2, 1])
-        const opened: Held[] = []
+        const opened: KeepAlive[] = []
         for (let i = 0; i < 3; i++) {
           const before = await loads()
           const fewest = Math.min(...before)
-          const h = await Held.open(port)
+          const h = await KeepAlive.open(port)
           opened.push(h)
-          const worker = await h.worker()
+          const worker = await workerOf(h)
           assert.equal(
             before[worker],
             fewest,
             `connection ${i} went to worker ${worker}; loads were ${before.join(', ')}`,
           )
         }
-        assert.equal(await opened[0]!.worker(), 0, 'the first one to the empty worker, not the next in turn')
+        assert.equal(await workerOf(opened[0]!), 0, 'the first one to the empty worker, not the next in turn')
         assert.deepEqual(await loads(), [2, 2, 2], 'and the loaded worker got nothing until the others caught up')
         for (const h of [b, e, f, ...opened]) h!.close()
       }))
@@ -149,8 +116,8 @@ describe('step 6: which worker gets a connection', () => {
 
   test('kernel: 40 connections over 2 workers land on both', { skip: process.platform !== 'linux' }, () =>
     withStep6(['--dispatch', 'kernel', '--workers', '2'], async ({ port }) => {
-      const held = await Promise.all(Array.from({ length: 40 }, () => Held.open(port)))
-      const workers = await Promise.all(held.map((h) => h.worker()))
+      const held = await Promise.all(Array.from({ length: 40 }, () => KeepAlive.open(port)))
+      const workers = await Promise.all(held.map(workerOf))
       const counts = [0, 1].map((w) => workers.filter((x) => x === w).length)
       // The kernel hashes each connection's addresses and ports; 40 fresh source ports all landing
       // on one listener would be a 1-in-2^39 event.

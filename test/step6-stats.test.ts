@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test'
 import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 import { exchange, get, request } from './helpers/raw-http.ts'
-import { connect, type Socket } from 'node:net'
+import { KeepAlive } from './helpers/keep-alive.ts'
 
 interface WorkerRow {
   worker: number
@@ -33,51 +33,12 @@ interface Stats {
   workers: WorkerRow[]
 }
 
-/** A keep-alive connection: send requests one at a time, get each answer's body and time. */
-class Conn {
-  private buffer = ''
-  private waiting: ((body: string) => void)[] = []
-  private constructor(readonly socket: Socket) {
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk: string) => {
-      this.buffer += chunk
-      for (;;) {
-        const head = this.buffer.indexOf('\r\n\r\n')
-        if (head === -1) return
-        const length = Number(/content-length: (\d+)/i.exec(this.buffer.slice(0, head))![1])
-        if (this.buffer.length < head + 4 + length) return
-        const body = this.buffer.slice(head + 4, head + 4 + length)
-        this.buffer = this.buffer.slice(head + 4 + length)
-        this.waiting.shift()?.(body)
-      }
-    })
-  }
-  static open(port: number): Promise<Conn> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({ port, host: '127.0.0.1' }, () => resolve(new Conn(socket)))
-      socket.once('error', reject)
-    })
-  }
-  get(path: string): Promise<string> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve)
-      this.socket.write(request(path))
-    })
-  }
-  async stats(): Promise<Stats> {
-    return JSON.parse(await this.get('/__stats')) as Stats
-  }
-  close(): void {
-    this.socket.destroy()
-  }
-}
-
 const LONG_CPU = 1_000_000_000 // about a second of hashing on a laptop core, more on a busy machine
 
 for (const id of ['6', '6-kernel']) {
   describe(`step ${id}: /__stats per worker`, () => {
     let server: ServerProcess
-    const open: Conn[] = []
+    const open: KeepAlive[] = []
     after(async () => {
       for (const c of open) c.close()
       await server?.stop()
@@ -86,11 +47,11 @@ for (const id of ['6', '6-kernel']) {
     test('a /cpu holds up its own worker, not the others; the others see it stalled and hashing', async () => {
       server = await startServer(findStep(id)!, ['--workers', '2'])
       // Find two connections on one worker and one on the other, whatever the dispatcher does.
-      const byWorker: Conn[][] = [[], []]
+      const byWorker: KeepAlive[][] = [[], []]
       for (let i = 0; i < 40 && (byWorker[0]!.length < 2 || byWorker[1]!.length < 2); i++) {
-        const c = await Conn.open(server.port)
+        const c = await KeepAlive.open(server.port)
         open.push(c)
-        byWorker[(await c.stats()).worker]!.push(c)
+        byWorker[(await c.stats<Stats>()).worker]!.push(c)
       }
       const [hashing, sameWorker] = byWorker[0]!
       const [otherWorker] = byWorker[1]!
@@ -103,7 +64,7 @@ for (const id of ['6', '6-kernel']) {
       const otherDone = await other
       // While the hash runs, worker 1 answers /__stats for the whole server.
       await new Promise((r) => setTimeout(r, 700))
-      const during = await otherWorker!.stats()
+      const during = await otherWorker!.stats<Stats>()
       const [cpuDone, sameDone] = await Promise.all([cpu, same])
 
       assert.ok(
@@ -123,7 +84,7 @@ for (const id of ['6', '6-kernel']) {
         assert.equal(during.eventLoopStalledMs, during.workers[0]!.stalledMs)
         assert.equal(during.workers[1]!.stalledMs, 0)
       }
-      const afterwards = await otherWorker!.stats()
+      const afterwards = await otherWorker!.stats<Stats>()
       assert.equal(afterwards.tasksDone, 1)
       assert.equal(afterwards.workers[0]!.cpuDone, 1)
     })
@@ -131,7 +92,7 @@ for (const id of ['6', '6-kernel']) {
     test('per-worker figures add up; imbalance is max ÷ mean requests', async () => {
       const conns = open.slice(0, 4)
       for (const c of conns) await c.get('/0') // one request on each of four connections
-      const stats = await conns[0]!.stats()
+      const stats = await conns[0]!.stats<Stats>()
       const rows = stats.workers
       assert.equal(stats.workerCount, 2)
       assert.equal(rows.length, 2)
@@ -146,7 +107,7 @@ for (const id of ['6', '6-kernel']) {
       const mean = (requests[0]! + requests[1]!) / 2
       assert.equal(stats.imbalance, Math.round((Math.max(...requests) / mean) * 100) / 100)
       // /__stats does not count as a request: sampling it cannot skew the figure.
-      const again = await conns[0]!.stats()
+      const again = await conns[0]!.stats<Stats>()
       assert.deepEqual(
         again.workers.map((w) => w.requests),
         requests,
