@@ -331,14 +331,15 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
     await sweep.waitFor({ timeout: 60_000 })
     const from = audienceFrames.length
     await sweep.click()
+    // Live points only: before the run reaches the audience, step 3's line is the recorded curve,
+    // with points of its own.
     const shown = (page: Page, want: number) =>
       page.waitForFunction(
-        ([n, at]) =>
-          Number(
-            document
-              .querySelector(`[data-slidev-no="${n}"] [data-load-curve] .name[data-step="3"]`)
-              ?.getAttribute('data-points'),
-          ) >= Number(at),
+        ([n, at]) => {
+          const line = `[data-slidev-no="${n}"] [data-load-curve] [data-step="3"]`
+          const live = document.querySelector(`${line}[data-field="state"]`)?.textContent?.trim().startsWith('live')
+          return live && Number(document.querySelector(`${line}.name`)?.getAttribute('data-points')) >= Number(at)
+        },
         [no, want] as const,
         { timeout: 40_000 },
       )
