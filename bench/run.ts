@@ -16,13 +16,13 @@
 // `endedBy: 'aborted'`), never rejects for an abort. It rejects only for real failures — a bad
 // option, an unreachable `--url`, a server or generator that dies — after stopping everything.
 
-import { hasExited, stopChild } from './child-processes.ts'
+import { hasExited, stopChild } from './server/child-processes.ts'
 import { GeneratorSession } from './generator-session.ts'
-import { machineInfo, openFileLimit, processCpuMs, processStatus } from './machine.ts'
-import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './run-result.ts'
+import { machineInfo, openFileLimit, processCpuMs, processStatus } from './server/machine.ts'
+import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './report/run-result.ts'
 import { BenchOptionError, type RunInput, resolveRunOptions } from './options.ts'
-import { type ServerProcess, startServer } from './server-process.ts'
-import { fetchText, StatsPoller } from './server-stats.ts'
+import { type ServerProcess, startServer } from './server/server-process.ts'
+import { fetchText, StatsPoller } from './server/server-stats.ts'
 import { findStep, type StepEntry } from './steps.ts'
 import type {
   AwaitChainSizing,

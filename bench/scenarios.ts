@@ -7,7 +7,7 @@
 // extrapolated: step 1 on `drill` would need 150 s, and "10 of 150 done in 10 s" is the lesson.
 //
 // Most scenarios are closed loop (autocannon: a connection sends its next request when the last
-// answer arrives). One with `open` is open loop (bench/open-loop.ts): `open.ratePerSec` requests a
+// answer arrives). One with `open` is open loop (bench/load/open-loop.ts): `open.ratePerSec` requests a
 // second on a fixed schedule for `durationS`, whatever the server does, each latency counted from
 // when the request was due; `connections` is then the most connections the generator may hold.
 // An open loop of `/cpu` tasks may instead give `open.capacityFactor`: the rate is then that multiple
@@ -44,7 +44,7 @@ export interface Scenario {
    * I/O probe beside it. Step 3 serves the two routes (others answer 404).
    */
   awaitChain?: { targetMs: number; probe: ProbeOptions }
-  /** A new connection for every request (bench/churn.ts); `hold`: keep one worker busy (busy-worker.ts). */
+  /** A new connection for every request (bench/load/churn.ts); `hold`: keep one worker busy (busy-worker.ts). */
   churn?: ChurnOptions
   /** The goal the talk sets for step 3 under this load, checked and printed by the reports. */
   target?: Target
@@ -70,7 +70,7 @@ export interface Target {
 
 /**
  * The paced `/0` probe beside CPU work or a chain of awaits: 100 req/s on 50 connections opened
- * first, and no more (bench/open-loop.ts says why 50).
+ * first, and no more (bench/load/open-loop.ts says why 50).
  */
 const IO_PROBE: ProbeOptions = { path: '/0', ratePerSec: 100, connections: 50, maxConnections: 50 }
 
@@ -174,7 +174,7 @@ export const SCENARIOS: readonly Scenario[] = [
     capS: 10,
     churn: { hold: { taskMs: 250 } },
   },
-  // The two loads the deck's live pictures of a runtime watch (bench/live/watch.ts). short-sleeps
+  // The two loads the deck's live pictures of a runtime watch (bench/watch/watch.ts). short-sleeps
   // keeps every part of step 4's runtime busy at once: 300 connections each sleeping 20 ms between
   // answers are timers in the heap, sockets waiting in the reactor and tasks in the run queue,
   // thousands of times a second. cpu-burst is more CPU work than step 5's line holds, all at once:

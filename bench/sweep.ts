@@ -23,7 +23,7 @@
 import { availableParallelism } from 'node:os'
 import { legAbort, type Runner } from './compare.ts'
 import { type RunInput, runScenario } from './index.ts'
-import { coreRateOf, endsCurve } from './sweep-result.ts'
+import { coreRateOf, endsCurve } from './report/sweep-result.ts'
 import type { BenchProgress, BenchResult, CpuCalibration } from './types.ts'
 
 export interface SweepPlan {

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { latencyDuration, latencyMs } from '../bench/format.ts'
-import { Recorder, type Unanswered } from '../bench/metrics.ts'
-import { parseAnswer } from '../bench/open-loop.ts'
-import { checkTarget, comparisonTable, summaryLine } from '../bench/report.ts'
+import { Recorder, type Unanswered } from '../bench/load/metrics.ts'
+import { parseAnswer } from '../bench/load/open-loop.ts'
+import { checkTarget, comparisonTable, summaryLine } from '../bench/report/report.ts'
 import { resolveRunOptions, throughputLimit } from '../bench/options.ts'
 import type { BenchResult, Metrics } from '../bench/types.ts'
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import type { WebSocketClient } from 'vite'
-import { isRunning, liveChildren } from '../bench/child-processes.ts'
+import { isRunning, liveChildren } from '../bench/server/child-processes.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { LiveBenchHost, type HostDeps } from '../bench/live/host.ts'
 import { isDeckOrigin, isLoopbackAddress, refusePeer } from '../bench/live/origin.ts'
@@ -23,9 +23,9 @@ import {
   newRunView,
   type BenchSnapshot,
   type BenchUpdate,
-  type Reply,
+  type RunReply,
   type RunView,
-} from '../bench/live/protocol.ts'
+} from '../bench/live/messages.ts'
 import { checkRunRequest, LIVE_CAP_S, LIVE_MAX_STEPS, liveRefusal } from '../bench/live/requests.ts'
 import { findScenario } from '../bench/scenarios.ts'
 import type { RunInput } from '../bench/options.ts'
@@ -401,7 +401,7 @@ function fakeServer(port = 3032) {
       send: (event: string, data: unknown) => {
         for (const listener of listeners.get(event) ?? []) listener(data, client)
       },
-      reply: () => received.filter((r) => r.event === EVENTS.reply).at(-1)?.data as Reply,
+      reply: () => received.filter((r) => r.event === EVENTS.reply).at(-1)?.data as RunReply,
     }
   }
   return { server, broadcast, connect }
@@ -491,7 +491,7 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
         // A page of another origin holding Vite's token gets through Vite, and the plugin refuses it.
         const foreign = await connectHmr(port, { origin: 'http://127.0.0.1:1', token })
         foreign.send(EVENTS.run, { requestId: 'x', kind: 'single', scenario: 'drill', step: '3' })
-        const refused = (await foreign.next((m) => m.event === EVENTS.reply)).data as Reply
+        const refused = (await foreign.next((m) => m.event === EVENTS.reply)).data as RunReply
         assert.equal(refused.reason, 'refused')
         assert.equal(plugin.api.host()!.busy, false)
         assert.deepEqual(benchChildren(), [])
@@ -502,7 +502,7 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
         const audience = await connectHmr(port, { origin, token })
         // Step 1 on drill: 150 requests one at a time, far more than the test waits for.
         presenter.send(EVENTS.run, { requestId: 'p1', kind: 'single', scenario: 'drill', step: '1' })
-        const started = (await presenter.next((m) => m.event === EVENTS.reply)).data as Reply
+        const started = (await presenter.next((m) => m.event === EVENTS.reply)).data as RunReply
         assert.equal(started.ok, true, started.message)
         const isProgressPoint = (m: HmrMessage) =>
           m.event === EVENTS.update &&

@@ -19,8 +19,8 @@ import {
   runScenario,
 } from '../index.ts'
 import { machineLine } from '../recording.ts'
-import { runnableSteps } from '../step-support.ts'
-import { comparison, comparisonTable, markdownReport, resultText, tableNotes, targetLines } from '../report.ts'
+import { runnableSteps } from '../server/runnable-steps.ts'
+import { comparison, comparisonTable, markdownReport, resultText, tableNotes, targetLines } from '../report/report.ts'
 import { type BenchArgs, benchUsage, parseBenchArgs } from './args.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'

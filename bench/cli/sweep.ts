@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { orExit, readFlags, UsageError } from '../../examples/shared/flags.ts'
 import { BenchOptionError, findStep, resolveRunOptions, type RunInput } from '../index.ts'
-import { newEnvelope } from '../machine.ts'
+import { newEnvelope } from '../server/machine.ts'
 import { REPO_ROOT } from '../repo-root.ts'
 import { runSweep, type SweepOutcome, sweepLoads } from '../sweep.ts'
 import {
@@ -28,7 +28,7 @@ import {
   sweepPoint,
   sweepTable,
   workloadOf,
-} from '../sweep-result.ts'
+} from '../report/sweep-result.ts'
 import type { CpuCalibration } from '../types.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'

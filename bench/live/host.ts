@@ -10,7 +10,7 @@
 //
 // State: the run in progress (`current`) and, for each target (kind + scenario + steps), the last
 // finished run. Both are `RunView`s changed only through `applyUpdate`, the reducer every window
-// runs on the same updates (protocol.ts).
+// runs on the same updates (messages.ts).
 
 import { type Runner, runComparison } from '../compare.ts'
 import { liveSweepLoads, runSweep } from '../sweep.ts'
@@ -22,10 +22,10 @@ import {
   type BenchMode,
   type BenchSnapshot,
   type BenchUpdate,
-  type Reply,
+  type RunReply,
   type RunRequest,
   type RunView,
-} from './protocol.ts'
+} from './messages.ts'
 import {
   checkMode,
   checkRunRequest,
@@ -38,15 +38,15 @@ import {
 } from './requests.ts'
 import { type DemoName, newDemoState } from './demos.ts'
 import { DemoStopped, type DemoRunner, runDemoProcess } from './demo-process.ts'
-import { findWatch } from './watch.ts'
-import { watchedRunner } from './watch-run.ts'
+import { findWatch } from '../watch/watch.ts'
+import { watchedRunner } from '../watch/watch-run.ts'
 
 export interface HostDeps {
   /** The bench's `runScenario` (tests pass a stand-in). */
   runScenario: Runner
   /** Tell every window. */
   broadcast(event: string, data: unknown): void
-  /** Processes the bench has running (bench/child-processes.ts), for the snapshot. */
+  /** Processes the bench has running (bench/server/child-processes.ts), for the snapshot. */
   liveChildren(): number
   /** A step that has not settled this long after it started is stopped (default: the cap + 40 s). */
   watchdogMs?: number
@@ -85,7 +85,7 @@ export class LiveBenchHost {
   }
 
   /** A window asks for a run: refused (bad request), busy (one at a time), or started. */
-  run(data: unknown): Reply {
+  run(data: unknown): RunReply {
     const requestId = requestIdOf(data)
     if (this.closing) return refuse(requestId, 'the dev server is stopping')
     const checked = checkRunRequest(data)
@@ -104,7 +104,7 @@ export class LiveBenchHost {
     return { requestId, ok: true, runId: view.id, reason: null, message: `started ${describe(view)}` }
   }
 
-  stop(data: unknown): Reply {
+  stop(data: unknown): RunReply {
     const checked = checkStopRequest(data)
     if (!checked.ok) return refuse(requestIdOf(data), checked.message)
     const { requestId, runId } = checked.value
@@ -286,7 +286,7 @@ async function sweepLegs(
   emit({ type: 'finished', runId, status, message: outcome.stoppedBy, at: Date.now() })
 }
 
-function refuse(requestId: string, message: string): Reply {
+function refuse(requestId: string, message: string): RunReply {
   return { requestId, ok: false, runId: null, reason: 'refused', message }
 }
 

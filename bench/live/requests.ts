@@ -28,9 +28,9 @@
 import { connectionsOf, expectedRate } from '../options.ts'
 import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
-import type { RunRequest } from './protocol.ts'
+import type { RunRequest } from './messages.ts'
 import { DEMOS, findDemo } from './demos.ts'
-import { findWatch, WATCHES } from './watch.ts'
+import { findWatch, WATCHES } from '../watch/watch.ts'
 
 export const LIVE_CAP_S = 10
 export const LIVE_MAX_CONNECTIONS = 600

@@ -8,10 +8,10 @@
 // bound (its latencies count those requests at their wait so far): it is drawn differently, and it
 // ends the curve (sweep.ts), since every rate past it would only be cut sooner.
 
-import { count, DASH, latencyMs, ms, perSecond } from './format.ts'
+import { count, DASH, latencyMs, ms, perSecond } from '../format.ts'
 import { overloadFigures } from './overload.ts'
-import { type Recording, recordedLine } from './recording.ts'
-import type { BenchResult, CpuCalibration, EndedBy, LatencySummary } from './types.ts'
+import { type Recording, recordedLine } from '../recording.ts'
+import type { BenchResult, CpuCalibration, EndedBy, LatencySummary } from '../types.ts'
 
 /** The schema of bench/results/sweep-<workload>.json. */
 export const BENCH_SWEEP = 'bench-sweep/1'

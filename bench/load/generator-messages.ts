@@ -12,7 +12,7 @@ import type {
   OpenLoopOptions,
   OpenLoopStats,
   ProbeOptions,
-} from './types.ts'
+} from '../types.ts'
 
 export interface GeneratorConfig {
   /** e.g. http://127.0.0.1:40123 */
@@ -29,7 +29,7 @@ export interface GeneratorConfig {
   progressIntervalMs: number
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions | null } | null
   /**
-   * Open loop (bench/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
+   * Open loop (bench/load/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
    * `ratePerSec` yet: `capacityFactor` × cores × 1000 / the task's calibrated ms, worked out here.
    */
   open:

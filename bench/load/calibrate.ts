@@ -8,7 +8,7 @@
 // Runs in the load-generator process before any load starts, so it neither blocks the caller (the
 // deck's dev server) nor competes with the load.
 
-import { cpuHash } from '../examples/shared/work.mjs'
+import { cpuHash } from '../../examples/shared/work.mjs'
 
 export interface Calibration {
   n: number

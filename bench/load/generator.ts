@@ -14,21 +14,21 @@ import autocannon from 'autocannon'
 import { createServer, type AddressInfo } from 'node:net'
 import { availableParallelism } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { formatReply, ok } from '../examples/shared/http-response.ts'
+import { formatReply, ok } from '../../examples/shared/http-response.ts'
 import { sizeAwaitChain } from './await-chain.ts'
 import { calibrateCpuN, timeCpuTask } from './calibrate.ts'
 import { ClosedLoop } from './closed-loop.ts'
-import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
+import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-messages.ts'
 import { BusyWorker } from './busy-worker.ts'
 import { ChurnLoop } from './churn.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
-import { awaitPath, LIMITS } from './options.ts'
-import { timeRequest } from './server-stats.ts'
-import type { AutocannonSummary, CpuCalibration } from './types.ts'
+import { awaitPath, LIMITS } from '../options.ts'
+import { timeRequest } from '../server/server-stats.ts'
+import type { AutocannonSummary, CpuCalibration } from '../types.ts'
 
 if (process.send === undefined) {
-  console.error('bench/generator.ts is started by the bench (bench/run.ts), not by hand')
+  console.error('bench/load/generator.ts is started by the bench (bench/run.ts), not by hand')
   process.exit(2)
 }
 // Our parent is gone (even killed with SIGKILL): stop generating load at once.

@@ -12,7 +12,7 @@
 //
 // Pure functions of a result; browser-safe (types only).
 
-import type { BenchResult, LatencySummary } from './types.ts'
+import type { BenchResult, LatencySummary } from '../types.ts'
 
 export interface OverloadFigures {
   /** Requests a second offered (the rate the generator worked out from the sized task). */

@@ -14,10 +14,10 @@ import {
   percent,
   perSecond,
   seconds,
-} from './format.ts'
+} from '../format.ts'
 import { isCpuOpenLoop, overloadFigures } from './overload.ts'
-import { recordedLine } from './recording.ts'
-import { findScenario, type Target } from './scenarios.ts'
+import { recordedLine } from '../recording.ts'
+import { findScenario, type Target } from '../scenarios.ts'
 import {
   BENCH_COMPARISON,
   type BenchComparison,
@@ -26,7 +26,7 @@ import {
   type Metrics,
   type OpenLoopStats,
   type ResolvedRunOptions,
-} from './types.ts'
+} from '../types.ts'
 
 /** A recorded comparison of `results` (one scenario, one step after another), made by `command`. */
 export function comparison(scenario: string, results: BenchResult[], command: string, note?: string): BenchComparison {
@@ -225,7 +225,7 @@ export function resultText(r: BenchResult): string {
   return lines.join('\n')
 }
 
-/** Overload: the tasks served and the requests turned away, apart (bench/overload.ts). */
+/** Overload: the tasks served and the requests turned away, apart (bench/report/overload.ts). */
 function servedLines(r: BenchResult): string[] {
   const f = overloadFigures(r)
   const lines = [
@@ -437,7 +437,7 @@ function openLoopColumns(): Column[] {
 /**
  * Sized `/cpu` tasks offered open loop (overload): cpu-mix's columns and the open loop's together,
  * with the tasks served (2xx) and the requests turned away (503) apart, each with its latency, and
- * the server's line (bench/overload.ts).
+ * the server's line (bench/report/overload.ts).
  */
 function overloadColumns(): Column[] {
   const f = (r: BenchResult) => overloadFigures(r)

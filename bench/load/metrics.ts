@@ -18,7 +18,7 @@
 // Times are milliseconds on one monotonic clock (`performance.now()` in the load generator).
 
 import { build, initWebAssemblySync, type Histogram } from 'hdr-histogram-js'
-import type { LatencyField, LatencySummary, Metrics } from './types.ts'
+import type { LatencyField, LatencySummary, Metrics } from '../types.ts'
 
 const US_PER_MS = 1000
 /** The histograms' top value, an hour in µs: longer than any run (the cap is at most 300 s). */

@@ -3,11 +3,11 @@
 // plain values, so they are tested on made-up inputs (test/bench-result.test.ts) like the
 // arithmetic of metrics.ts; run.ts gathers the values and calls them.
 
-import type { MachineInfo } from './recording.ts'
+import type { MachineInfo } from '../recording.ts'
 import { summaryLine } from './report.ts'
-import { throughputLimit } from './options.ts'
-import { numberField, objectField, type StatsBody } from './server-stats.ts'
-import type { StepEntry } from './steps.ts'
+import { throughputLimit } from '../options.ts'
+import { numberField, objectField, type StatsBody } from '../server/server-stats.ts'
+import type { StepEntry } from '../steps.ts'
 import type {
   AutocannonSummary,
   AwaitChainSizing,
@@ -24,7 +24,7 @@ import type {
   ServerSummary,
   TimelinePoint,
   WorkerShare,
-} from './types.ts'
+} from '../types.ts'
 
 /** What the load phase ended with: the generator's own last word, or its last progress report. */
 export interface LoadOutcome {

@@ -9,7 +9,7 @@
 // memory measured.
 //
 // `fetchText` and `timeRequest` are the plain requests the bench sends beside its load (cpu-mix's
-// task timed on the idle server, the stall of bench/stall.ts).
+// task timed on the idle server, the stall of bench/tools/stall.ts).
 
 import { get } from 'node:http'
 import { performance } from 'node:perf_hooks'
