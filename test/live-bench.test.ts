@@ -466,7 +466,7 @@ describe('live bench: a real dev server with the plugin, and real runs', () => {
   /** Processes this test process has started that are a step server or a load generator. */
   function benchChildren(): string[] {
     const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' })
-    return out.split('\n').filter((line) => /examples\/|bench\/(generator|peers)/.test(line))
+    return out.split('\n').filter((line) => /examples\/|bench\/(load\/generator|peers)/.test(line))
   }
 
   test(
@@ -606,7 +606,7 @@ describe('live bench: a signal to the dev server mid-run leaves no process behin
             (m.data as { progress: BenchProgress }).progress.phase === 'running',
           30_000,
         )
-        const bench = childrenOf(dev.pid!).filter(([, args]) => /examples\/|bench\/generator/.test(args))
+        const bench = childrenOf(dev.pid!).filter(([, args]) => /examples\/|bench\/load\/generator/.test(args))
         assert.equal(bench.length, 2, `a step server and a load generator run: ${JSON.stringify(bench)}`)
         window.close()
         dev.kill(signal)
