@@ -9,7 +9,8 @@
 //   load/                 the forked generator's world: load/generator.ts drives autocannon or an
 //                         open loop and records every answer (load/metrics.ts)
 //   report/run-result.ts  what the run saw → BenchResult (types.ts), a pure function
-//   report/report.ts      text, tables, Markdown (numbers by format.ts); cli/record.ts writes
+//   report/               text (run-text.ts), tables (table.ts), Markdown (markdown.ts), each kind's
+//                         part from kinds/ (kindOf decides the kind once); cli/record.ts writes
 //                         results/<scenario>.json in the envelope of recording.ts
 //   components/bench/results.ts   the slides load results/*.json and render them with format.ts
 //

@@ -18,13 +18,15 @@
 // Real runs only: nothing here edits or smooths a number. Re-record on a quiet machine; the
 // machine line under each table (with its load average at the start) says where they came from.
 
+import { kindOf } from '../kinds/kind.ts'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
 import { type BenchResult, findScenario, SCENARIOS } from '../index.ts'
 import { REPO_ROOT } from '../repo-root.ts'
-import { comparison, comparisonTable, markdownReport } from '../report/report.ts'
+import { comparison, markdownReport } from '../report/markdown.ts'
+import { comparisonTable } from '../report/table.ts'
 import { runnableSteps } from '../server/runnable-steps.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
@@ -85,7 +87,7 @@ async function main(): Promise<number> {
     const command = `npm run bench:record${flags.scenario === undefined ? '' : ` -- --scenario ${flags.scenario}`}`
     let results: BenchResult[]
     try {
-      results = await recordScenario(scenario, signal, findScenario(scenario)?.awaitChain ? awaitN : undefined)
+      results = await recordScenario(scenario, signal, isAwaitChain(scenario) ? awaitN : undefined)
       awaitN ??= results.find((r) => r.awaitChain)?.awaitChain?.n
     } catch (error) {
       clearProgressLine()
@@ -122,3 +124,9 @@ async function recordScenario(scenario: string, signal: AbortSignal, awaitN?: nu
 }
 
 process.exitCode = await main()
+
+/** Whether a scenario is the microtask trap's, whose chain the first step sizes for every step. */
+function isAwaitChain(name: string): boolean {
+  const scenario = findScenario(name)
+  return scenario !== undefined && kindOf(scenario) === 'await-chain'
+}

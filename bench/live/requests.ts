@@ -25,6 +25,7 @@
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other. A
 //   live demo (demos.ts) counts as one: it runs alone too, under its own time limit.
 
+import { kindOf } from '../kinds/kind.ts'
 import { connectionsOf, expectedRate } from '../options.ts'
 import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
@@ -163,7 +164,7 @@ export function liveRefusal(scenario: Scenario): string | null {
 
 /** A scenario a sweep can run: sized `/cpu` tasks offered open loop at a multiple of the cores. */
 function sweepable(scenario: Scenario): boolean {
-  return scenario.cpuMix !== undefined && scenario.open?.capacityFactor !== undefined
+  return kindOf(scenario) === 'overload' && scenario.open?.capacityFactor !== undefined
 }
 
 /** The rate an open-loop scenario offers on this machine (a calibrated one's, as its target gives it). */

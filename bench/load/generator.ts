@@ -23,6 +23,7 @@ import { BusyWorker } from './busy-worker.ts'
 import { ChurnLoop } from './churn.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
+import { hasProbe, isOpenLoop, kindOf, sizesCpuTask } from '../kinds/kind.ts'
 import { awaitPath, LIMITS } from '../options.ts'
 import { timeRequest } from '../server/server-stats.ts'
 import type { AutocannonSummary, CpuCalibration } from '../types.ts'
@@ -64,36 +65,39 @@ interface MainLoad {
 }
 
 async function run(config: GeneratorConfig): Promise<void> {
+  const kind = kindOf(config)
   let path = config.path
   let ratePerSec = config.open?.ratePerSec ?? null
-  if (config.cpuMix) {
+  if (sizesCpuTask(kind)) {
     await send({ type: 'calibrating' })
-    const cpu = await calibrate(config.origin, config.cpuMix.targetMs, config.cpuMix.n, config.timeoutS)
+    const { targetMs, n } = config.cpuMix!
+    const cpu = await calibrate(config.origin, targetMs, n, config.timeoutS)
     await send({ type: 'calibrated', cpu })
     path = `/cpu/${cpu.n}`
-    if (config.open && ratePerSec === null) ratePerSec = calibratedRate(config.open.capacityFactor ?? 1, cpu)
+    if (kind === 'overload' && ratePerSec === null) ratePerSec = calibratedRate(config.open!.capacityFactor ?? 1, cpu)
   }
-  if (config.awaitChain) {
+  if (kind === 'await-chain') {
     await send({ type: 'calibrating' })
-    const { targetMs, n } = config.awaitChain
+    const { targetMs, n } = config.awaitChain!
     const chain = await sizeAwaitChain(config.origin, config.path, targetMs, n, config.timeoutS * 1000)
     await send({ type: 'sized', chain })
     path = awaitPath(config.path, chain.n)
   }
-  const open = config.open && ratePerSec !== null ? { ...config.open, ratePerSec } : null
-  if (config.open && open === null) throw new Error('an open loop without a rate (a capacity factor needs cpuMix)')
+  const open = isOpenLoop(kind) && ratePerSec !== null ? { ...config.open!, ratePerSec } : null
+  if (isOpenLoop(kind) && open === null) throw new Error('an open loop without a rate (a capacity factor needs cpuMix)')
   // The paced /0 probe, beside CPU work (cpu-mix, overload) or a chain of awaits.
-  const probeOptions = config.cpuMix?.probe ?? config.awaitChain?.probe ?? null
+  const probeOptions = hasProbe(kind) ? (config.cpuMix?.probe ?? config.awaitChain?.probe ?? null) : null
   const main = new Recorder({ serviceTime: open !== null, byStatus: open !== null })
   const probeRecorder = probeOptions ? new Recorder({ serviceTime: true }) : null
 
   // Warm the generator's own code (client setup, response parsing) on a throwaway local server,
   // so a cold JIT in the client is not charged to the server under test.
-  const warmupMs = config.churn
-    ? await warmUpChurn(config.connections)
-    : open
-      ? await warmUpOpenLoop()
-      : await warmUp(Math.min(config.connections, 500))
+  const warmupMs =
+    kind === 'churn' || kind === 'busy-worker'
+      ? await warmUpChurn(config.connections)
+      : open
+        ? await warmUpOpenLoop()
+        : await warmUp(Math.min(config.connections, 500))
   const { hostname } = new URL(config.origin)
   const port = Number(new URL(config.origin).port)
   const probe = probeOptions ? new OpenLoopSender(hostname, port, probeOptions) : null
@@ -102,7 +106,7 @@ async function run(config: GeneratorConfig): Promise<void> {
   await sender?.open()
 
   // busy-worker: one worker kept hashing before the first new connection (busy-worker.ts).
-  const holdTask = config.churn?.hold ? calibrateCpuN(config.churn.hold.taskMs) : null
+  const holdTask = kind === 'busy-worker' ? calibrateCpuN(config.churn!.hold!.taskMs) : null
   const hold = holdTask ? await BusyWorker.start(hostname, Number(port), holdTask.n, holdTask.msPerTask, 5000) : null
 
   const t0 = performance.now()
@@ -124,7 +128,7 @@ async function run(config: GeneratorConfig): Promise<void> {
   if (sender) {
     sender.start(t0, main, config.durationS, () => endMain('duration', null))
     load = sender
-  } else if (config.churn) {
+  } else if (kind === 'churn' || kind === 'busy-worker') {
     // A connection per request: our own closed loop (churn.ts), not autocannon.
     const { connections: slots, requests, durationS, maxRequests, timeoutS } = config
     const churn = new ChurnLoop({ host: hostname, port, path, slots, requests, durationS, maxRequests, timeoutS }, main)

@@ -4,7 +4,7 @@
 // arithmetic of metrics.ts; run.ts gathers the values and calls them.
 
 import type { MachineInfo } from '../recording.ts'
-import { summaryLine } from './report.ts'
+import { summaryLine } from './run-text.ts'
 import { throughputLimit } from '../options.ts'
 import { numberField, objectField, type StatsBody } from '../server/server-stats.ts'
 import type { StepEntry } from '../steps.ts'

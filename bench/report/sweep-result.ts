@@ -9,7 +9,7 @@
 // ends the curve (sweep.ts), since every rate past it would only be cut sooner.
 
 import { count, DASH, latencyMs, ms, perSecond } from '../format.ts'
-import { overloadFigures } from './overload.ts'
+import { overloadFigures } from '../kinds/overload.ts'
 import { type Recording, recordedLine } from '../recording.ts'
 import type { BenchResult, CpuCalibration, EndedBy, LatencySummary } from '../types.ts'
 

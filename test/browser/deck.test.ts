@@ -15,7 +15,7 @@ import { representativeIndex, WATCHES, type WatchRecording } from '../../bench/w
 import { REPO_ROOT } from '../../bench/repo-root.ts'
 import type { StallRecord } from '../../recordings/stall.ts'
 import { count, DASH, decimalSize, doneOfAsked, duration, latencyDuration, perSecond } from '../../bench/format.ts'
-import { overloadFigures } from '../../bench/report/overload.ts'
+import { overloadFigures } from '../../bench/kinds/overload.ts'
 import type { BenchSweep } from '../../bench/report/sweep-result.ts'
 import { loadDeck, type DeckSlide } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
