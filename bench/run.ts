@@ -22,7 +22,8 @@ import { machineInfo, openFileLimit, processCpuMs, processStatus } from './serve
 import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './report/run-result.ts'
 import { BenchOptionError, type RunInput, resolveRunOptions } from './options.ts'
 import { type ServerProcess, startServer } from './server/server-process.ts'
-import { fetchText, StatsPoller } from './server/server-stats.ts'
+import { fetchText } from './load/one-get.ts'
+import { StatsPoller } from './server/server-stats.ts'
 import { findStep, type StepEntry } from './steps.ts'
 import type {
   AwaitChainSizing,

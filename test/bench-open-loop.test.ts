@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test'
 import { Recorder } from '../bench/load/metrics.ts'
 import { OpenLoopSender } from '../bench/load/open-loop.ts'
 import { runningServers, type ServerProcess, startServer } from '../bench/server/server-process.ts'
-import { timeRequest } from '../bench/server/server-stats.ts'
+import { timeRequest } from '../bench/load/one-get.ts'
 import { runWithStall, stallPath } from '../bench/tools/stall.ts'
 import { findStep } from '../bench/steps.ts'
 

@@ -14,7 +14,7 @@
 // Runs in the load-generator process, before the load starts.
 
 import { awaitPath, LIMITS } from '../options.ts'
-import { timeRequest } from '../server/server-stats.ts'
+import { timeRequest } from './one-get.ts'
 import type { AwaitChainSizing } from '../types.ts'
 
 const PROBE_N = 1_000_000

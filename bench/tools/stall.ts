@@ -10,7 +10,7 @@
 
 import { calibrateCpuN } from '../load/calibrate.ts'
 import { type BenchProgress, type BenchResult, type RunInput, runScenario } from '../index.ts'
-import { timeRequest } from '../server/server-stats.ts'
+import { timeRequest } from '../load/one-get.ts'
 
 /** The stall begins once the load has run this long, so the run has a before and an after. */
 export const STALL_AT_MS = 800
