@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { orExit, readFlags, UsageError } from '../../examples/shared/flags.ts'
+import { flagLines, orExit, readFlags, UsageError } from '../../examples/shared/flags.ts'
 import { BenchOptionError, findStep, resolveRunOptions, type RunInput } from '../index.ts'
 import { newEnvelope } from '../server/machine.ts'
 import { REPO_ROOT } from '../repo-root.ts'
@@ -79,7 +79,7 @@ function usage(): string {
     'usage: npm run bench:sweep -- [--step ID[,ID]] [--path /P --rates R,R,…] [--record]',
     '  one step (or several) at offered rates from low to past capacity, a short open-loop run each',
     '',
-    ...Object.entries(FLAGS).map(([name, f]) => `  --${`${name} ${'value' in f ? f.value : ''}`.padEnd(18)} ${f.help}`),
+    ...flagLines(FLAGS, 18),
   ].join('\n')
 }
 

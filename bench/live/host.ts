@@ -23,11 +23,11 @@ import {
   type BenchSnapshot,
   type BenchUpdate,
   type RunReply,
-  type RunRequest,
   type RunView,
 } from './messages.ts'
 import {
   checkMode,
+  type CheckedRunRequest,
   checkRunRequest,
   checkStopRequest,
   LIVE_CAP_S,
@@ -54,7 +54,12 @@ export interface HostDeps {
   sampleIntervalMs?: number
   /** Runs a demo (default: its process, demo-process.ts; tests pass a stand-in). */
   runDemo?: DemoRunner
+  /** The most a live run may last, per step, in seconds (default LIVE_CAP_S; tests pass less). */
+  capS?: number
 }
+
+/** What a run is of, as the host keeps it: a demo by its name, or a benchmark. */
+type RunTarget = { kind: 'demo'; demo: DemoName } | { kind: 'bench' }
 
 /** Finished runs kept for windows that join late (one per target). */
 const MAX_FINISHED = 32
@@ -69,13 +74,17 @@ export class LiveBenchHost {
 
   constructor(private readonly deps: HostDeps) {}
 
+  private get capS(): number {
+    return this.deps.capS ?? LIVE_CAP_S
+  }
+
   snapshot(): BenchSnapshot {
     return {
       mode: this.mode,
       current: this.current?.view ?? null,
       finished: this.finished,
       children: this.deps.liveChildren(),
-      capS: LIVE_CAP_S,
+      capS: this.capS,
     }
   }
 
@@ -136,13 +145,14 @@ export class LiveBenchHost {
     this.current?.controller.abort(new Error('the dev server is stopping'))
   }
 
-  private start(request: RunRequest): RunView {
+  private start(request: CheckedRunRequest): RunView {
     const id = `${this.bootId}-${++this.runs}`
     let view: RunView
+    const target: RunTarget = request.kind === 'demo' ? { kind: 'demo', demo: request.demo } : { kind: 'bench' }
     if (request.kind === 'demo') {
-      // A demo has no steps: its name stands where a scenario would, and its output is `demo`.
+      // A demo has no steps: the windows see its name where a scenario would be, its output in `demo`.
       view = newRunView(id, 'demo', request.demo, [], Date.now())
-      view.demo = newDemoState(request.demo as DemoName)
+      view.demo = newDemoState(request.demo)
     } else {
       const steps = request.kind === 'compare' ? request.steps : [request.step]
       // A sweep's loads are the plugin's own (a fixed ladder for this machine), never the browser's.
@@ -154,7 +164,9 @@ export class LiveBenchHost {
     this.current = current
     this.deps.broadcast(EVENTS.update, { type: 'started', run: view } satisfies BenchUpdate)
     const execute =
-      view.kind === 'demo' ? this.executeDemo(view, controller.signal) : this.execute(view, controller.signal)
+      target.kind === 'demo'
+        ? this.executeDemo(view, target.demo, controller.signal)
+        : this.execute(view, controller.signal)
     current.done = execute.finally(() => {
       this.current = null
       this.finished = [view, ...this.finished.filter((run) => runTarget(run) !== runTarget(view))].slice(
@@ -175,7 +187,7 @@ export class LiveBenchHost {
 
   /** How long one leg may take before the watchdog stops it. */
   private get legTimeoutMs(): number {
-    return this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000
+    return this.deps.watchdogMs ?? (this.capS + 40) * 1000
   }
 
   /**
@@ -200,7 +212,7 @@ export class LiveBenchHost {
       {
         scenario: view.scenario,
         steps: view.steps,
-        overrides: { capS: LIVE_CAP_S, ...(watch?.connections ? { connections: watch.connections } : {}) },
+        overrides: { capS: this.capS, ...(watch?.connections ? { connections: watch.connections } : {}) },
       },
       {
         signal,
@@ -222,12 +234,12 @@ export class LiveBenchHost {
   }
 
   /** A demo run: the demo's process, each event it prints applied here and sent to every window. */
-  private async executeDemo(view: RunView, signal: AbortSignal): Promise<void> {
+  private async executeDemo(view: RunView, demo: DemoName, signal: AbortSignal): Promise<void> {
     const runId = view.id
     const emit = this.emitter(view)
     let error: unknown = null
     try {
-      await (this.deps.runDemo ?? runDemoProcess)(view.scenario as DemoName, {
+      await (this.deps.runDemo ?? runDemoProcess)(demo, {
         signal,
         onEvent: (event) => emit({ type: 'demo', runId, event }),
       })

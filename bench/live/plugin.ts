@@ -44,7 +44,8 @@ export interface LiveBenchPlugin extends Plugin {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
-export function liveBench(): LiveBenchPlugin {
+/** `capS`: the most a live run may last per step (default LIVE_CAP_S, 10 s; the tests use less). */
+export function liveBench(options: { capS?: number } = {}): LiveBenchPlugin {
   let host: LiveBenchHost | null = null
   let unhookSignals = () => {}
   return {
@@ -52,7 +53,7 @@ export function liveBench(): LiveBenchPlugin {
     apply: 'serve',
     api: { host: () => host },
     async configureServer(server: ViteDevServer) {
-      host = await attach(server)
+      host = await attach(server, options.capS)
       unhookSignals = hookSignals(host)
     },
     // Vite calls this once the server is closed (reason 'close') or before it restarts
@@ -65,7 +66,7 @@ export function liveBench(): LiveBenchPlugin {
 }
 
 /** Wire a host to the server's WebSocket; exported for the tests. */
-export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
+export async function attach(server: DevServerLike, capS?: number): Promise<LiveBenchHost> {
   const [{ LiveBenchHost }, bench, { liveChildren }] = await Promise.all([
     import('./host.ts'),
     import('../index.ts'),
@@ -76,6 +77,7 @@ export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
     runScenario: bench.runScenario,
     broadcast: (event, data) => server.ws.send(event, data),
     liveChildren,
+    ...(capS === undefined ? {} : { capS }),
   })
 
   // The opening request of each WebSocket: its Origin and peer address (see origin.ts).

@@ -30,7 +30,7 @@ import { connectionsOf, expectedRate } from '../options.ts'
 import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
 import type { RunRequest } from './messages.ts'
-import { DEMOS, findDemo } from './demos.ts'
+import { DEMOS, type DemoName, findDemo } from './demos.ts'
 import { findWatch, WATCHES } from '../watch/watch.ts'
 
 export const LIVE_CAP_S = 10
@@ -58,7 +58,12 @@ export function requestIdOf(data: unknown): string {
     : ''
 }
 
-export function checkRunRequest(data: unknown): Checked<RunRequest> {
+/** A request once checked: a demo's name is one of demos.ts's, not any string. */
+export type CheckedRunRequest =
+  | Exclude<RunRequest, { kind: 'demo' }>
+  | { requestId: string; kind: 'demo'; demo: DemoName }
+
+export function checkRunRequest(data: unknown): Checked<CheckedRunRequest> {
   if (!isPlainObject(data)) return fail('a run request is an object')
   const { kind } = data
   if (kind !== 'single' && kind !== 'compare' && kind !== 'watch' && kind !== 'demo' && kind !== 'sweep')
