@@ -19,6 +19,8 @@ export const LIMITS = {
   /** The awaits step 3 accepts in one `/await/<n>` (examples/shared/limits.ts). */
   maxAwaitN: MAX_AWAIT_ROUNDS,
   maxPathLength: 200,
+  /** Untimed requests before the load (`warmUpRequests`). */
+  maxWarmUpRequests: 1000,
   /** Open loop: requests per second. More than the generator can send shows up as late sends. */
   maxRate: 100_000,
   /** A calibrated open loop: the most its rate may be, as a multiple of what the cores can do. */
@@ -69,6 +71,11 @@ export interface RunInput {
   capacityFactor?: number
   /** await-trap, await-yield: awaits per request, instead of sizing the chain on the server. */
   awaitN?: number
+  /**
+   * Untimed requests of the load's path the server answers before the load starts (the load curve's
+   * legs, each on a fresh server: its first, cold requests are then not a leg's figures). Default 0.
+   */
+  warmUpRequests?: number
 }
 
 /** A bad option: the message is one line, fit for a CLI error or a reply to the browser. */
@@ -151,6 +158,8 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
       fail(`--path must start with / and hold printable ASCII only, got '${path}'`)
   }
 
+  if (input.warmUpRequests !== undefined) checkInt('--warm-up', input.warmUpRequests, 0, LIMITS.maxWarmUpRequests, fail)
+
   return {
     scenario: scenario.name,
     step,
@@ -177,6 +186,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
         },
     awaitChain,
     churn: scenario.churn ? { hold: scenario.churn.hold ? { ...scenario.churn.hold } : null } : null,
+    ...(input.warmUpRequests ? { warmUpRequests: input.warmUpRequests } : {}),
   }
 }
 

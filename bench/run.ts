@@ -167,6 +167,7 @@ class BenchRun {
       },
       awaitChain,
       churn,
+      warmUpRequests: o.warmUpRequests ?? 0,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

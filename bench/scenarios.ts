@@ -65,6 +65,8 @@ export interface OpenLoad {
 }
 
 export interface Target {
+  /** The step the target is set for: a run of any other step is not held to it. */
+  step: string
   text: string
   minThroughput?: number
   minSteadyThroughput?: number
@@ -87,7 +89,7 @@ export const SCENARIOS: readonly Scenario[] = [
     requestsPerConnection: 1,
     path: '/1000',
     capS: 10,
-    target: { text: '≥ 145 req/s and p99 ≤ 1030 ms', minThroughput: 145, maxP99Ms: 1030 },
+    target: { step: '3', text: '≥ 145 req/s and p99 ≤ 1030 ms', minThroughput: 145, maxP99Ms: 1030 },
     recordedOn: 'all',
   },
   {
@@ -97,7 +99,7 @@ export const SCENARIOS: readonly Scenario[] = [
     requestsPerConnection: 1,
     path: '/1000',
     capS: 10,
-    target: { text: 'all 512 done within 1.10 s of the first send', maxSpanMs: 1100 },
+    target: { step: '3', text: 'all 512 done within 1.10 s of the first send', maxSpanMs: 1100 },
     recordedOn: 'all',
   },
   {
@@ -116,7 +118,7 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 6,
     path: '/1000',
     capS: 10,
-    target: { text: '≥ 9,500 completed req/s in steady state', minSteadyThroughput: 9500 },
+    target: { step: '3', text: '≥ 9,500 completed req/s in steady state', minSteadyThroughput: 9500 },
     // Step 1 would serve its 10,000 clients one a second; the slides compare the ways of waiting,
     // and step 6's two dispatchers with step 3's one loop.
     recordedOn: ['2', '3', '4', '5', '6', '6-kernel'],

@@ -308,6 +308,8 @@ export interface ResolvedRunOptions {
    * them open at once; busy-worker adds the hold (bench/load/busy-worker.ts), tasks of ~`taskMs`.
    */
   churn: ChurnOptions | null
+  /** Untimed requests of `path` the server answered before the load (absent: none). */
+  warmUpRequests?: number
 }
 
 export interface ChurnOptions {

@@ -15,6 +15,7 @@ import {
   type BenchResult,
   DEFAULT_OPEN_SCENARIO,
   DEFAULT_SCENARIO,
+  findScenario,
   resolveRunOptions,
   runScenario,
 } from '../index.ts'
@@ -100,7 +101,8 @@ function printComparison(results: BenchResult[]): void {
   console.log('')
   for (const note of tableNotes(results)) console.log(`- ${note}`)
   const targets = targetLines(results)
-  if (targets.length) console.log(`\nstep 3's target:\n${targets.map((t) => `  ${t}`).join('\n')}`)
+  const step = findScenario(first.scenario)?.target?.step
+  if (targets.length) console.log(`\nstep ${step}'s target:\n${targets.map((t) => `  ${t}`).join('\n')}`)
 }
 
 process.exitCode = await main()

@@ -13,7 +13,7 @@
 // runs on the same updates (messages.ts).
 
 import { type Runner, runComparison } from '../compare.ts'
-import { liveSweepLoads, runSweep } from '../sweep.ts'
+import { liveSweepLoads, runSweep, SWEEP_WARM_UP_REQUESTS } from '../sweep.ts'
 import {
   applyUpdate,
   EVENTS,
@@ -278,6 +278,7 @@ async function sweepLegs(
       loads: view.loads ?? [],
       overrides: { durationS: LIVE_SWEEP.durationS, capS: LIVE_SWEEP.capS },
       maxRate: LIVE_MAX_RATE,
+      warmUpRequests: SWEEP_WARM_UP_REQUESTS,
     },
     {
       signal,

@@ -39,6 +39,8 @@ export interface GeneratorConfig {
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
   /** churn and busy-worker: a connection per request (churn.ts), and the hold (busy-worker.ts). */
   churn: ChurnOptions | null
+  /** Untimed requests of the main load's path sent to the server once `path` is known (0: none). */
+  warmUpRequests: number
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }

@@ -12,11 +12,12 @@
 // on 2 cores.
 //
 // One `LoadSession` per process, in named phases: prepare (size the task or the chain), warm up
-// (warm-up.ts), start (the main load, the probe and the hold at the same instant), report (every
-// 200 ms), finish. Its invariant, the other side of the run's `GeneratorSession`: the child sends
-// exactly one `done` (or `failed`) and exits; `done` carries the figures as they stood when the load
-// ended, every request still unanswered counted at its wait so far; the main load, the probe and
-// the hold are stopped before `done` goes out, so nothing of this run outlives it.
+// (warm-up.ts: the server, when asked, and the generator's own client code), start (the main load,
+// the probe and the hold at the same instant), report (every 200 ms), finish. Its invariant, the
+// other side of the run's `GeneratorSession`: the child sends exactly one `done` (or `failed`) and
+// exits; `done` carries the figures as they stood when the load ended, every request still
+// unanswered counted at its wait so far; the main load, the probe and the hold are stopped before
+// `done` goes out, so nothing of this run outlives it.
 
 import { performance } from 'node:perf_hooks'
 import { hasProbe, isOpenLoop, type KindName, kindOf, sizesCpuTask } from '../kinds/kind.ts'
@@ -30,7 +31,7 @@ import { ClosedLoop } from './closed-loop.ts'
 import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-messages.ts'
 import { Recorder, type Unanswered } from './metrics.ts'
 import { OpenLoopSender } from './open-loop.ts'
-import { warmUpFor } from './warm-up.ts'
+import { warmUpFor, warmUpServer } from './warm-up.ts'
 
 if (process.send === undefined) {
   console.error('bench/load/generator.ts is started by the bench (bench/run.ts), not by hand')
@@ -110,6 +111,7 @@ class LoadSession {
 
   async run(): Promise<void> {
     await this.prepare()
+    await warmUpServer(this.config.origin + this.path, this.config.warmUpRequests, this.config.timeoutS * 1000)
     const warmupMs = await warmUpFor(this.kind, this.config.connections)
     const setupMs = await this.start()
     await send({

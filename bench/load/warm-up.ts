@@ -1,7 +1,8 @@
-// Warming the load generator's own code before the load: client set-up, response parsing and the
-// sender's timers run a short load against a throwaway server inside this process, so that a cold
-// JIT in the client is not charged to the server under test. One warm-up per way of sending: the
-// closed loop (autocannon), the open loop (open-loop.ts), a connection per request (churn.ts).
+// Warming up before the load. The load generator's own code: client set-up, response parsing and
+// the sender's timers run a short load against a throwaway server inside this process, so that a
+// cold JIT in the client is not charged to the server under test; one warm-up per way of sending:
+// the closed loop (autocannon), the open loop (open-loop.ts), a connection per request (churn.ts).
+// And, when the run asks (`warmUpRequests`: the load curve's legs), the server under test.
 
 import autocannon from 'autocannon'
 import { type AddressInfo, createServer } from 'node:net'
@@ -10,6 +11,7 @@ import { formatReply, ok } from '../../examples/shared/http-response.ts'
 import type { KindName } from '../kinds/kind.ts'
 import { ChurnLoop } from './churn.ts'
 import { Recorder } from './metrics.ts'
+import { fetchText } from './one-get.ts'
 import { OpenLoopSender } from './open-loop.ts'
 
 /** The warm-up that sends as `kind`'s main load will; how long it took (ms). */
@@ -23,6 +25,21 @@ export function warmUpFor(kind: KindName, connections: number): Promise<number> 
       return warmUpOpenLoop()
     default:
       return warmUpClosedLoop(Math.min(connections, 500))
+  }
+}
+
+/**
+ * `count` untimed GETs of `url`, one after another, each on its own connection: a fresh server's
+ * first requests (its JIT cold, its buffers not grown) are then not counted as the load's. A
+ * request that fails ends the warm-up; the load will show the same failure, counted.
+ */
+export async function warmUpServer(url: string, count: number, timeoutMs: number): Promise<void> {
+  for (let i = 0; i < count; i++) {
+    try {
+      await fetchText(url, timeoutMs)
+    } catch {
+      return
+    }
   }
 }
 

@@ -38,7 +38,12 @@ export function markdownReport(doc: BenchComparison): string {
   ]
   const targets = targetLines(doc.results)
   if (scenario?.target && targets.length) {
-    lines.push('', `Step 3's target: ${scenario.target.text}.`, '', ...targets.map((t) => `- ${t}`))
+    lines.push(
+      '',
+      `Step ${scenario.target.step}'s target: ${scenario.target.text}.`,
+      '',
+      ...targets.map((t) => `- ${t}`),
+    )
     lines.push(
       '',
       "The server and the load generator share the machine's cores, and the load average above includes the " +

@@ -1,5 +1,6 @@
-// The targets the scenarios set (scenarios.ts), checked against a result. A target is stated for
-// one step; a run of any other step is not held to it, and says so.
+// The targets the scenarios set (scenarios.ts), checked against a result. A target names the step
+// it is set for; a run of any other step (or of a `--url`) is not held to it, and nothing is
+// printed about it: "step 3's target … → missed" under a run of step 1 would be a false verdict.
 
 import { count, isLowerBound, latencyMs, ms, perSecond } from '../format.ts'
 import { stepLabel } from '../kinds/parts.ts'
@@ -44,17 +45,25 @@ export function checkTarget(r: BenchResult): TargetCheck | null {
 }
 
 /** The target check for the step it is stated for (step 3), in a comparison. */
+/** The target of `r`'s scenario when `r` is a run of the step the target is for; null otherwise. */
+export function targetOf(r: Pick<BenchResult, 'scenario' | 'step'>): Target | null {
+  const target = findScenario(r.scenario)?.target
+  return target !== undefined && r.step?.id === target.step ? target : null
+}
+
+/** The target checks of the runs of the step each target is for, in a comparison. */
 export function targetLines(results: BenchResult[]): string[] {
   return results
-    .filter((r) => r.step?.id === '3')
+    .filter((r) => targetOf(r) !== null)
     .flatMap((r) => {
       const t = checkTarget(r)
       return t ? [`step ${stepLabel(r)}: ${t.met ? 'met' : 'missed'} — ${t.measured}`] : []
     })
 }
 
-/** The line the CLI prints under one run about its scenario's target; none if it sets none. */
+/** The line the CLI prints under one run about its scenario's target: none unless the run is of its step. */
 export function targetLine(r: BenchResult): string[] {
-  const t = checkTarget(r)
-  return t ? [`step 3's target: ${t.text} → ${t.met ? 'met' : 'missed'} (${t.measured})`] : []
+  const target = targetOf(r)
+  const t = target === null ? null : checkTarget(r)
+  return target && t ? [`step ${target.step}'s target: ${t.text} → ${t.met ? 'met' : 'missed'} (${t.measured})`] : []
 }
