@@ -22,8 +22,8 @@ export interface KindReport {
   latencyLabel: string
   /** The label of the throughput line. */
   throughputLabel: string
-  /** The paced probe beside the main load, where the kind has one. */
-  probeOf(options: ResolvedRunOptions): ProbeOptions | null
+  /** The paced probe beside the main load, where the kind has one (the generator's, the report's). */
+  probeOf(options: Pick<ResolvedRunOptions, 'cpuMix' | 'awaitChain'>): ProbeOptions | null
   /** Lines after the summary that say how the load was sized (a task, a chain, a hold). */
   sizingLines(r: BenchResult): string[]
   /** Lines after the main latency line (overload: the tasks served and the 503s apart). */

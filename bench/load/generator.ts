@@ -20,7 +20,7 @@
 // `done` goes out, so nothing of this run outlives it.
 
 import { performance } from 'node:perf_hooks'
-import { hasProbe, isOpenLoop, type KindName, kindOf, sizesCpuTask } from '../kinds/kind.ts'
+import { isOpenLoop, type KindName, kindOf, kindReport, sizesCpuTask } from '../kinds/index.ts'
 import { awaitPath } from '../options.ts'
 import type { AutocannonSummary, ProbeOptions } from '../types.ts'
 import { sizeAwaitChain } from './await-chain.ts'
@@ -100,7 +100,7 @@ class LoadSession {
     this.ratePerSec = config.open?.ratePerSec ?? null
     this.main = new Recorder({ serviceTime: isOpenLoop(this.kind), byStatus: isOpenLoop(this.kind) })
     // The paced /0 probe, beside CPU work (cpu-mix, overload) or a chain of awaits.
-    this.probeOptions = hasProbe(this.kind) ? (config.cpuMix?.probe ?? config.awaitChain?.probe ?? null) : null
+    this.probeOptions = kindReport(this.kind).probeOf(config)
     this.probeRecorder = this.probeOptions ? new Recorder({ serviceTime: true }) : null
   }
 
