@@ -9,14 +9,14 @@
 import { type ChildProcess, fork } from 'node:child_process'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { adopt, hasExited } from './child-processes.ts'
-import type { FromGenerator, GeneratorConfig, ToGenerator } from './generator-protocol.ts'
+import { adopt, hasExited } from './server/child-processes.ts'
+import type { FromGenerator, GeneratorConfig, ToGenerator } from './load/generator-messages.ts'
 import { REPO_ROOT } from './repo-root.ts'
-import { type LoadOutcome, noMetrics } from './run-result.ts'
-import type { ServerProcess } from './server-process.ts'
+import { type LoadOutcome, noMetrics } from './report/run-result.ts'
+import type { ServerProcess } from './server/server-process.ts'
 import type { AwaitChainSizing, CpuCalibration } from './types.ts'
 
-const GENERATOR_ENTRY = join(REPO_ROOT, 'bench/generator.ts')
+const GENERATOR_ENTRY = join(REPO_ROOT, 'bench/load/generator.ts')
 /** How long a stopped generator may take to send its last figures before it is killed. */
 const STOP_GRACE_MS = { cap: 1000, aborted: 250 } as const
 /** Starting the generator and calibrating cpu-mix must not take longer than this. */

@@ -1,14 +1,17 @@
 // The bench library's front door, for the CLI and for the deck's dev-server plugin.
 //
 // Reading order, from `npm run bench` to a number on a slide (bench/README.md has the long form):
-//   cli/bench.ts        flags → RunInput (cli/args.ts), Ctrl-C (cli/interrupt.ts), then here
-//   compare.ts          bench:all, bench:record and the deck: the steps one after another
-//   index.ts            this file: check the input (options.ts, scenarios.ts, steps.ts), load run.ts
-//   run.ts              one run in phases: target (server-process.ts), polling (server-stats.ts),
-//                       load (generator-session.ts → generator.ts: autocannon, metrics.ts), stop
-//   run-result.ts       what the run saw → BenchResult (types.ts), a pure function
-//   report.ts           text, tables, Markdown (numbers by format.ts); cli/record.ts writes
-//                       results/<scenario>.json in the envelope of recording.ts
+//   cli/bench.ts          flags → RunInput (cli/args.ts), Ctrl-C (cli/interrupt.ts), then here
+//   compare.ts            bench:all, bench:record and the deck: the steps one after another
+//   index.ts              this file: check the input (options.ts, scenarios.ts, steps.ts), load run.ts
+//   run.ts                one run in phases: target (server/server-process.ts), polling
+//                         (server/server-stats.ts), load (generator-session.ts), stop
+//   load/                 the forked generator's world: load/generator.ts drives autocannon or an
+//                         open loop and records every answer (load/metrics.ts)
+//   report/run-result.ts  what the run saw → BenchResult (types.ts), a pure function
+//   report/               text (run-text.ts), tables (table.ts), Markdown (markdown.ts), each kind's
+//                         part from kinds/ (kindOf decides the kind once); cli/record.ts writes
+//                         results/<scenario>.json in the envelope of recording.ts
 //   components/bench/results.ts   the slides load results/*.json and render them with format.ts
 //
 // Importing this file is cheap: the registries, the option checks and the types. The heavy part —

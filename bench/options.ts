@@ -5,6 +5,7 @@
 
 import { availableParallelism } from 'node:os'
 import { MAX_AWAIT_ROUNDS } from '../examples/shared/limits.ts'
+import { isOpenLoop, kindOf, sizesCpuTask } from './kinds/kind.ts'
 import { findScenario, type Scenario, SCENARIOS } from './scenarios.ts'
 import { findStep, STEPS } from './steps.ts'
 import type { ResolvedRunOptions } from './types.ts'
@@ -18,6 +19,8 @@ export const LIMITS = {
   /** The awaits step 3 accepts in one `/await/<n>` (examples/shared/limits.ts). */
   maxAwaitN: MAX_AWAIT_ROUNDS,
   maxPathLength: 200,
+  /** Untimed requests before the load (`warmUpRequests`). */
+  maxWarmUpRequests: 1000,
   /** Open loop: requests per second. More than the generator can send shows up as late sends. */
   maxRate: 100_000,
   /** A calibrated open loop: the most its rate may be, as a multiple of what the cores can do. */
@@ -68,6 +71,11 @@ export interface RunInput {
   capacityFactor?: number
   /** await-trap, await-yield: awaits per request, instead of sizing the chain on the server. */
   awaitN?: number
+  /**
+   * Untimed requests of the load's path the server answers before the load starts (the load curve's
+   * legs, each on a fresh server: its first, cold requests are then not a leg's figures). Default 0.
+   */
+  warmUpRequests?: number
 }
 
 /** A bad option: the message is one line, fit for a CLI error or a reply to the browser. */
@@ -95,13 +103,14 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     if (findStep(step) === undefined) fail(`unknown step '${step}' (known: ${STEPS.map((s) => s.id).join(', ')})`)
   }
 
+  const kind = kindOf(scenario)
   const capS = input.capS ?? scenario.capS
   checkNumber('--cap', capS, 1, LIMITS.maxCapS, fail)
   const { rate, capacityFactor } = openRate(input, scenario, fail)
   const open = rate !== undefined || capacityFactor !== undefined
   if (open && input.requests !== undefined) fail('an open loop runs for a time: give --duration, not --requests')
   const connections =
-    input.connections ?? (!open || scenario.open ? connectionsOf(scenario) : DEFAULT_OPEN_MAX_CONNECTIONS)
+    input.connections ?? (!open || isOpenLoop(kind) ? connectionsOf(scenario) : DEFAULT_OPEN_MAX_CONNECTIONS)
   checkInt('--connections', connections, 1, LIMITS.maxConnections, fail)
 
   if (input.requests !== undefined && input.durationS !== undefined) fail('give --requests or --duration, not both')
@@ -125,22 +134,22 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
   let cpuMix: ResolvedRunOptions['cpuMix'] = null
   let awaitChain: ResolvedRunOptions['awaitChain'] = null
   let path = input.path ?? scenario.path
-  if (input.awaitN !== undefined && !scenario.awaitChain)
+  if (input.awaitN !== undefined && kind !== 'await-chain')
     fail('--await-n applies to the await-trap and await-yield scenarios only')
-  if (scenario.awaitChain) {
+  if (kind === 'await-chain') {
     if (input.path !== undefined)
       fail(`${scenario.name} sends ${scenario.path} and a /0 probe: --path does not apply (use --await-n to size it)`)
     if (input.cpuN !== undefined) fail('--cpu-n applies to the cpu-mix scenario only')
     if (input.awaitN !== undefined) checkInt('--await-n', input.awaitN, 1, LIMITS.maxAwaitN, fail)
-    const { targetMs, probe } = scenario.awaitChain
+    const { targetMs, probe } = scenario.awaitChain!
     awaitChain = { targetMs, n: input.awaitN ?? null, probe: { ...probe } }
     if (input.awaitN !== undefined) path = awaitPath(scenario.path, input.awaitN)
-  } else if (scenario.cpuMix) {
+  } else if (sizesCpuTask(kind)) {
     if (input.path !== undefined)
       fail(`${scenario.name} sends /cpu/<n> with n sized here: --path does not apply (use --cpu-n to size the task)`)
     if (input.cpuN !== undefined) checkInt('--cpu-n', input.cpuN, 1, LIMITS.maxCpuN, fail)
-    const probe = scenario.cpuMix.probe
-    cpuMix = { targetMs: scenario.cpuMix.targetMs, n: input.cpuN ?? null, probe: probe ? { ...probe } : null }
+    const { targetMs, probe } = scenario.cpuMix!
+    cpuMix = { targetMs, n: input.cpuN ?? null, probe: probe ? { ...probe } : null }
     if (input.cpuN !== undefined) path = `/cpu/${input.cpuN}`
   } else {
     if (input.cpuN !== undefined)
@@ -148,6 +157,8 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
     if (path.length > LIMITS.maxPathLength || !/^\/[\x21-\x7e]*$/.test(path))
       fail(`--path must start with / and hold printable ASCII only, got '${path}'`)
   }
+
+  if (input.warmUpRequests !== undefined) checkInt('--warm-up', input.warmUpRequests, 0, LIMITS.maxWarmUpRequests, fail)
 
   return {
     scenario: scenario.name,
@@ -175,6 +186,7 @@ export function resolveRunOptions(input: RunInput): ResolvedRunOptions {
         },
     awaitChain,
     churn: scenario.churn ? { hold: scenario.churn.hold ? { ...scenario.churn.hold } : null } : null,
+    ...(input.warmUpRequests ? { warmUpRequests: input.warmUpRequests } : {}),
   }
 }
 
@@ -193,13 +205,19 @@ function openRate(
   fail: (m: string) => never,
 ): { rate?: number; capacityFactor?: number } {
   if (input.rate !== undefined && input.capacityFactor !== undefined) fail('give --rate or --load, not both')
-  if (scenario.cpuMix && !scenario.open) {
-    if (input.rate !== undefined || input.capacityFactor !== undefined)
-      fail(`${scenario.name} is closed loop with its own paced probe: --rate and --load do not apply`)
+  const kind = kindOf(scenario)
+  const asked = input.rate !== undefined || input.capacityFactor !== undefined
+  if (kind === 'cpu-mix' || kind === 'await-chain') {
+    if (asked) fail(`${scenario.name} is closed loop with its own paced probe: --rate and --load do not apply`)
+    return {}
+  }
+  if (kind === 'churn' || kind === 'busy-worker') {
+    if (asked) fail(`${scenario.name} opens a new connection for every request, closed loop: --rate does not apply`)
     return {}
   }
   if (input.capacityFactor !== undefined) {
-    if (!scenario.cpuMix) fail(`--load is a multiple of what the cores can hash: for ${calibratedScenarios(true)} only`)
+    if (!sizesCpuTask(kind))
+      fail(`--load is a multiple of what the cores can hash: for ${calibratedScenarios(true)} only`)
     checkNumber('--load', input.capacityFactor, 0.001, LIMITS.maxCapacityFactor, fail)
     return { capacityFactor: input.capacityFactor }
   }
@@ -214,7 +232,7 @@ function openRate(
 
 /** The scenarios that size a `/cpu` task on the running machine (only the open-loop ones: `open`). */
 function calibratedScenarios(open = false): string {
-  return SCENARIOS.filter((s) => s.cpuMix && (!open || s.open))
+  return SCENARIOS.filter((s) => sizesCpuTask(kindOf(s)) && (!open || isOpenLoop(kindOf(s))))
     .map((s) => s.name)
     .join(', ')
 }
@@ -239,7 +257,8 @@ export function expectedRate(
 export function throughputLimit(
   options: Pick<ResolvedRunOptions, 'path' | 'connections' | 'cpuMix' | 'open' | 'awaitChain'>,
 ): number | null {
-  if (options.cpuMix || options.open || options.awaitChain) return null
+  const kind = kindOf(options)
+  if (isOpenLoop(kind) || sizesCpuTask(kind) || kind === 'await-chain') return null
   const match = /^\/(\d+)(?:\?.*)?$/.exec(options.path)
   if (!match) return null
   const ms = Number(match[1])

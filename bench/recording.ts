@@ -12,7 +12,8 @@
 //
 // The version after the slash changes when a field changes meaning or disappears (adding one does
 // not need it). Types and pure functions only: the deck's components import this in the browser.
-// Under Node, `newEnvelope` (machine.ts) fills one in for the running machine.
+// `envelopeOf` builds one; under Node, `newEnvelope` (server/machine.ts) calls it with the running
+// machine, which only Node can read.
 
 export interface MachineInfo {
   cpuModel: string
@@ -38,6 +39,17 @@ export interface Envelope<Schema extends string = string> {
   machine: MachineInfo
   /** What whoever recorded it wants a reader to know ("shared machine: …"); absent when nothing. */
   note?: string
+}
+
+/** The envelope of a file recorded now on `machine` by `command` (with the recorder's `note`). */
+export function envelopeOf<Schema extends string>(
+  schema: Schema,
+  command: string,
+  machine: MachineInfo,
+  note?: string,
+): Envelope<Schema> {
+  const envelope: Envelope<Schema> = { schema, recordedAt: new Date().toISOString(), command, machine }
+  return note ? { ...envelope, note } : envelope
 }
 
 /** A recorded file: the envelope, then the fields of what it holds. */

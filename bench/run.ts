@@ -16,13 +16,14 @@
 // `endedBy: 'aborted'`), never rejects for an abort. It rejects only for real failures — a bad
 // option, an unreachable `--url`, a server or generator that dies — after stopping everything.
 
-import { hasExited, stopChild } from './child-processes.ts'
+import { hasExited, stopChild } from './server/child-processes.ts'
 import { GeneratorSession } from './generator-session.ts'
-import { machineInfo, openFileLimit, processCpuMs, processStatus } from './machine.ts'
-import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './run-result.ts'
+import { machineInfo, openFileLimit, processCpuMs, processStatus } from './server/machine.ts'
+import { buildResult, type LoadOutcome, progressSnapshot, serverSummary, timelinePoint } from './report/run-result.ts'
 import { BenchOptionError, type RunInput, resolveRunOptions } from './options.ts'
-import { type ServerProcess, startServer } from './server-process.ts'
-import { fetchText, StatsPoller } from './server-stats.ts'
+import { type ServerProcess, startServer } from './server/server-process.ts'
+import { fetchText } from './load/one-get.ts'
+import { StatsPoller } from './server/server-stats.ts'
 import { findStep, type StepEntry } from './steps.ts'
 import type {
   AwaitChainSizing,
@@ -166,6 +167,7 @@ class BenchRun {
       },
       awaitChain,
       churn,
+      warmUpRequests: o.warmUpRequests ?? 0,
     }
     const outcome = await this.session.run({ ...config, progressIntervalMs: PROGRESS_INTERVAL_MS })
     const atEnd = this.server ? processCpuMs(this.server.pid) : null

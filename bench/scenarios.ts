@@ -7,7 +7,7 @@
 // extrapolated: step 1 on `drill` would need 150 s, and "10 of 150 done in 10 s" is the lesson.
 //
 // Most scenarios are closed loop (autocannon: a connection sends its next request when the last
-// answer arrives). One with `open` is open loop (bench/open-loop.ts): `open.ratePerSec` requests a
+// answer arrives). One with `open` is open loop (bench/load/open-loop.ts): `open.ratePerSec` requests a
 // second on a fixed schedule for `durationS`, whatever the server does, each latency counted from
 // when the request was due; `connections` is then the most connections the generator may hold.
 // An open loop of `/cpu` tasks may instead give `open.capacityFactor`: the rate is then that multiple
@@ -44,10 +44,15 @@ export interface Scenario {
    * I/O probe beside it. Step 3 serves the two routes (others answer 404).
    */
   awaitChain?: { targetMs: number; probe: ProbeOptions }
-  /** A new connection for every request (bench/churn.ts); `hold`: keep one worker busy (busy-worker.ts). */
+  /** A new connection for every request (bench/load/churn.ts); `hold`: keep one worker busy (busy-worker.ts). */
   churn?: ChurnOptions
   /** The goal the talk sets for step 3 under this load, checked and printed by the reports. */
   target?: Target
+  /**
+   * The steps `npm run bench:record` records this scenario on (bench/results/<name>.json): 'all' is
+   * every entry of steps.ts this Node can start; absent, it is not recorded.
+   */
+  recordedOn?: readonly string[] | 'all'
 }
 
 /** An open loop's rate: `ratePerSec`, or (a calibrated `/cpu` load) `capacityFactor`; one of the two. */
@@ -60,6 +65,8 @@ export interface OpenLoad {
 }
 
 export interface Target {
+  /** The step the target is set for: a run of any other step is not held to it. */
+  step: string
   text: string
   minThroughput?: number
   minSteadyThroughput?: number
@@ -70,7 +77,7 @@ export interface Target {
 
 /**
  * The paced `/0` probe beside CPU work or a chain of awaits: 100 req/s on 50 connections opened
- * first, and no more (bench/open-loop.ts says why 50).
+ * first, and no more (bench/load/open-loop.ts says why 50).
  */
 const IO_PROBE: ProbeOptions = { path: '/0', ratePerSec: 100, connections: 50, maxConnections: 50 }
 
@@ -82,7 +89,8 @@ export const SCENARIOS: readonly Scenario[] = [
     requestsPerConnection: 1,
     path: '/1000',
     capS: 10,
-    target: { text: '≥ 145 req/s and p99 ≤ 1030 ms', minThroughput: 145, maxP99Ms: 1030 },
+    target: { step: '3', text: '≥ 145 req/s and p99 ≤ 1030 ms', minThroughput: 145, maxP99Ms: 1030 },
+    recordedOn: 'all',
   },
   {
     name: 'burst512',
@@ -91,7 +99,8 @@ export const SCENARIOS: readonly Scenario[] = [
     requestsPerConnection: 1,
     path: '/1000',
     capS: 10,
-    target: { text: 'all 512 done within 1.10 s of the first send', maxSpanMs: 1100 },
+    target: { step: '3', text: 'all 512 done within 1.10 s of the first send', maxSpanMs: 1100 },
+    recordedOn: 'all',
   },
   {
     name: 'hello',
@@ -100,6 +109,7 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 5,
     path: '/0',
     capS: 10,
+    recordedOn: 'all',
   },
   {
     name: 'c10k',
@@ -108,7 +118,10 @@ export const SCENARIOS: readonly Scenario[] = [
     durationS: 6,
     path: '/1000',
     capS: 10,
-    target: { text: '≥ 9,500 completed req/s in steady state', minSteadyThroughput: 9500 },
+    target: { step: '3', text: '≥ 9,500 completed req/s in steady state', minSteadyThroughput: 9500 },
+    // Step 1 would serve its 10,000 clients one a second; the slides compare the ways of waiting,
+    // and step 6's two dispatchers with step 3's one loop.
+    recordedOn: ['2', '3', '4', '5', '6', '6-kernel'],
   },
   {
     name: 'cpu-mix',
@@ -119,6 +132,7 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/cpu/<n>',
     capS: 10,
     cpuMix: { targetMs: 60, probe: IO_PROBE },
+    recordedOn: 'all',
   },
   {
     name: 'paced',
@@ -143,6 +157,8 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/await/<n>',
     capS: 10,
     awaitChain: { targetMs: 300, probe: IO_PROBE },
+    // Step 3 only: the other steps answer these routes with 404.
+    recordedOn: ['3'],
   },
   {
     name: 'await-yield',
@@ -152,6 +168,7 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/await-yield/<n>',
     capS: 10,
     awaitChain: { targetMs: 300, probe: IO_PROBE },
+    recordedOn: ['3'],
   },
   // Step 6's two weaknesses that no keep-alive load shows. `churn`: every request on a connection
   // of its own, so every request is also an accept, and an acceptor thread handles each one.
@@ -164,6 +181,8 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/0',
     capS: 10,
     churn: { hold: null },
+    // Step 6's dispatchers against step 3's one loop.
+    recordedOn: ['3', '6', '6-kernel'],
   },
   {
     name: 'busy-worker',
@@ -173,8 +192,10 @@ export const SCENARIOS: readonly Scenario[] = [
     path: '/0',
     capS: 10,
     churn: { hold: { taskMs: 250 } },
+    // A server with workers: how step 6's dispatchers place new connections.
+    recordedOn: ['6-kernel', '6', '6-least'],
   },
-  // The two loads the deck's live pictures of a runtime watch (bench/live/watch.ts). short-sleeps
+  // The two loads the deck's live pictures of a runtime watch (bench/watch/watch.ts). short-sleeps
   // keeps every part of step 4's runtime busy at once: 300 connections each sleeping 20 ms between
   // answers are timers in the heap, sockets waiting in the reactor and tasks in the run queue,
   // thousands of times a second. cpu-burst is more CPU work than step 5's line holds, all at once:
@@ -212,6 +233,9 @@ export const SCENARIOS: readonly Scenario[] = [
     capS: 10,
     cpuMix: { targetMs: 15, probe: IO_PROBE },
     open: { capacityFactor: 1.5 },
+    // The servers with a line of CPU work: steps 1, 3 and 4 hash on their loop and would only show a
+    // backlog cut by the cap, and step 2 per request would start a thread for each of 200 arrivals a second.
+    recordedOn: ['2-pool', '5', '5-spare-core', 'piscina'],
   },
   {
     name: 'load-curve',
@@ -230,4 +254,9 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name)
+}
+
+/** The scenarios `npm run bench:record` records, in the order it records them. */
+export function recordedScenarios(): Scenario[] {
+  return SCENARIOS.filter((s) => s.recordedOn !== undefined)
 }

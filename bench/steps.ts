@@ -4,7 +4,7 @@
 //
 // Plain data, importable anywhere: the deck's components load it in the browser, so it imports
 // nothing (paths are relative to the repository root, which repo-root.ts finds under Node). What a
-// server needs from the running Node is data too (`needs`); step-support.ts asks Node.
+// server needs from the running Node is data too (`needs`); server/runnable-steps.ts asks Node.
 
 export interface StepEntry {
   /** What `--step` takes: '1'..'6' (and names of variants and peers). */

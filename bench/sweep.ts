@@ -16,14 +16,21 @@
 // worked out from the same measurement. So "1.0" is the knee of a server that hashes on one thread
 // on any machine, and the curves of several steps share one x-axis.
 //
+// Figures that mean what they say. Each leg runs on a fresh server, so each first answers
+// `warmUpRequests` untimed requests of the leg's path (SWEEP_WARM_UP_REQUESTS): its cold first
+// request is not a leg's p99. And a p99 needs answers: given `minSamples`, a leg runs long enough
+// at its rate for about that many (`legDurationS`, within `maxLegS`); a leg left with fewer than
+// 100 shows its p99 as the maximum it is (report/sweep-result.ts).
+//
 // Bounded: each leg has its duration and cap; a leg that the cap cuts, or that leaves requests
 // unanswered, ends the sweep (its latencies are lower bounds, and every higher rate would only be
 // cut sooner); an abort stops the leg that runs and starts no other.
 
 import { availableParallelism } from 'node:os'
 import { legAbort, type Runner } from './compare.ts'
-import { type RunInput, runScenario } from './index.ts'
-import { coreRateOf, endsCurve } from './sweep-result.ts'
+import { findScenario, type RunInput, runScenario } from './index.ts'
+import { expectedRate } from './options.ts'
+import { coreRateOf, endsCurve } from './report/sweep-result.ts'
 import type { BenchProgress, BenchResult, CpuCalibration } from './types.ts'
 
 export interface SweepPlan {
@@ -40,6 +47,26 @@ export interface SweepPlan {
   overrides?: Pick<RunInput, 'durationS' | 'capS' | 'path' | 'connections' | 'cpuN'>
   /** The most a leg may offer (the deck's live cap): a faster leg is not run and ends the sweep. */
   maxRate?: number
+  /** Untimed requests each leg's fresh server answers before its load (default none). */
+  warmUpRequests?: number
+  /**
+   * Latencies a leg should have: it then runs `legDurationS` at its rate (overrides.durationS the
+   * least, `maxLegS` the most), its cap as far past that as overrides.capS is past overrides.durationS.
+   */
+  minSamples?: number
+  maxLegS?: number
+}
+
+/** What each leg's server answers before its load, untimed: the bench:sweep and live default. */
+export const SWEEP_WARM_UP_REQUESTS = 20
+
+/**
+ * Seconds a leg at `ratePerSec` runs to have about `samples` latencies: at least `minS`, at most
+ * `maxS` (a slow rate may then still end with fewer; its p99 is shown as the maximum).
+ */
+export function legDurationS(ratePerSec: number, samples: number, minS: number, maxS: number): number {
+  if (!(ratePerSec > 0)) return minS
+  return Math.min(maxS, Math.max(minS, Math.ceil(samples / ratePerSec)))
 }
 
 export interface SweepHooks {
@@ -112,10 +139,12 @@ export async function runSweep(
     }
     const input: RunInput = {
       ...plan.overrides,
+      ...legBounds(plan, rate ?? expectedRate(load! / cores, findScenario(plan.scenario) ?? {}, cores)),
       scenario: plan.scenario,
       step: plan.step,
       ...(outcome.cpu === null ? {} : { cpuN: outcome.cpu.n }),
       ...(rate !== undefined ? { rate } : { capacityFactor: load! / cores }),
+      ...(plan.warmUpRequests ? { warmUpRequests: plan.warmUpRequests } : {}),
     }
     hooks.onLegStart?.(leg)
     const legSignal = legAbort(plan.step, hooks)
@@ -150,6 +179,14 @@ export async function runSweep(
     }
   }
   return outcome
+}
+
+/** A leg's duration and cap at (about) `ratePerSec`, when the plan asks for a number of latencies. */
+function legBounds(plan: SweepPlan, ratePerSec: number): Pick<RunInput, 'durationS' | 'capS'> {
+  const { durationS, capS } = plan.overrides ?? {}
+  if (plan.minSamples === undefined || durationS === undefined || capS === undefined) return {}
+  const leg = legDurationS(ratePerSec, plan.minSamples, durationS, plan.maxLegS ?? durationS)
+  return { durationS: leg, capS: capS + (leg - durationS) }
 }
 
 function rateText(rate: number | null | undefined, load: number | undefined): string {

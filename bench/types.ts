@@ -176,7 +176,7 @@ export interface CpuCalibration {
 
 /**
  * await-trap and await-yield: how long a chain of awaits is, sized on the idle server before the
- * run (bench/await-chain.ts).
+ * run (bench/load/await-chain.ts).
  */
 export interface AwaitChainSizing {
   n: number
@@ -304,17 +304,19 @@ export interface ResolvedRunOptions {
   /** await-trap and await-yield only: the chain's target length, its `n` once sized, the probe. */
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
   /**
-   * churn and busy-worker: a new connection for every request (bench/churn.ts), `connections` of
-   * them open at once; busy-worker adds the hold (bench/busy-worker.ts), tasks of ~`taskMs`.
+   * churn and busy-worker: a new connection for every request (bench/load/churn.ts), `connections` of
+   * them open at once; busy-worker adds the hold (bench/load/busy-worker.ts), tasks of ~`taskMs`.
    */
   churn: ChurnOptions | null
+  /** Untimed requests of `path` the server answered before the load (absent: none). */
+  warmUpRequests?: number
 }
 
 export interface ChurnOptions {
   hold: { taskMs: number } | null
 }
 
-/** An open-loop sender (bench/open-loop.ts): the main load of an open-loop run, or cpu-mix's probe. */
+/** An open-loop sender (bench/load/open-loop.ts): the main load of an open-loop run, or cpu-mix's probe. */
 export interface OpenLoopOptions {
   path: string
   ratePerSec: number
@@ -328,7 +330,7 @@ export interface OpenLoopOptions {
   maxConnections: number
 }
 
-/** cpu-mix's `/0` probe is an open-loop sender (bench/open-loop.ts says why it has 50 connections). */
+/** cpu-mix's `/0` probe is an open-loop sender (bench/load/open-loop.ts says why it has 50 connections). */
 export type ProbeOptions = OpenLoopOptions
 
 /** How an open-loop sender kept its schedule: every request it could not send on time is counted. */
@@ -390,7 +392,7 @@ export interface RunHooks {
   signal?: AbortSignal
   /**
    * The server's origin, once it answers and before the load starts: for a caller that watches the
-   * server too (the deck's sampler, bench/live/sampler.ts).
+   * server too (the deck's sampler, bench/watch/sampler.ts).
    */
   onTarget?: (origin: string) => void
   /**

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { KINDS, type Ran } from '../examples/demo-microtasks/order.ts'
-import { newEnvelope } from '../bench/machine.ts'
+import { newEnvelope } from '../bench/server/machine.ts'
 import { envelopeLines } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 

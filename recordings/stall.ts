@@ -2,7 +2,7 @@
 // open loop, recorded in recordings/stall.json for the slide "How we measure"
 // (components/StallBothWays.vue renders it).
 //
-// One step-3 server; each run sends one ~500 ms `/cpu` task 0.8 s into the load (bench/stall.ts),
+// One step-3 server; each run sends one ~500 ms `/cpu` task 0.8 s into the load (bench/tools/stall.ts),
 // which step 3 hashes on its event loop:
 //   closed loop: autocannon, 4 connections of `/0` for 3 s (the `hello` scenario, smaller);
 //   open loop:   200 req/s of `/0` for 3 s on a fixed schedule (`--rate 200`).
@@ -16,12 +16,12 @@ import { join } from 'node:path'
 import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { duration } from '../bench/format.ts'
 import type { RunInput } from '../bench/index.ts'
-import { newEnvelope } from '../bench/machine.ts'
+import { newEnvelope } from '../bench/server/machine.ts'
 import type { Recording } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
-import { timeRequest } from '../bench/server-stats.ts'
-import { startServer } from '../bench/server-process.ts'
-import { runWithStall, STALL_AT_MS, type StalledRun, stallPath } from '../bench/stall.ts'
+import { timeRequest } from '../bench/load/one-get.ts'
+import { startServer } from '../bench/server/server-process.ts'
+import { runWithStall, STALL_AT_MS, type StalledRun, stallPath } from '../bench/tools/stall.ts'
 import { findStep } from '../bench/steps.ts'
 import type { LatencySummary } from '../bench/types.ts'
 

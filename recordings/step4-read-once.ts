@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { join } from 'node:path'
-import { newEnvelope } from '../bench/machine.ts'
+import { newEnvelope } from '../bench/server/machine.ts'
 import { envelopeLines } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { findStep } from '../bench/steps.ts'

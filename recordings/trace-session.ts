@@ -4,7 +4,7 @@
 // trace lines the server printed; both then cut those lines into turns of the runtime's loop (a
 // turn ends where the runtime hands control back to Node: "runtime   poll(timeout ...)").
 
-import { startServer } from '../bench/server-process.ts'
+import { startServer } from '../bench/server/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 
 /** A trace line: the time, then who speaks (trace.ts pads the time to 10 characters). */

@@ -1,7 +1,7 @@
 // `npm run watch:record`: the deck's pictures of a runtime at work, recorded for the static build,
-// the PDF and Shift+L. For each picture (bench/live/watch.ts) it runs the same watched run the
+// the PDF and Shift+L. For each picture (bench/watch/watch.ts) it runs the same watched run the
 // presenter's ▶ starts — the step under its load, `/__stats` sampled 10 times a second beside the
-// bench's own polling (bench/live/watch-run.ts) — and writes recordings/watch-<picture>.json: the
+// bench's own polling (bench/watch/watch-run.ts) — and writes recordings/watch-<picture>.json: the
 // envelope (machine, load average), the run's summary, how the sampling went, and every sample
 // with its time since the load started. components/RuntimeWatch.vue replays the samples at the
 // times they were taken, through the same code that draws a live run.
@@ -18,10 +18,10 @@ import { pathToFileURL } from 'node:url'
 import { readFlagsOrExit } from '../examples/shared/flags.ts'
 import { stopOnCtrlC } from '../bench/cli/interrupt.ts'
 import { runScenario } from '../bench/index.ts'
-import { newEnvelope } from '../bench/machine.ts'
+import { newEnvelope } from '../bench/server/machine.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { findScenario } from '../bench/scenarios.ts'
-import { watchedRunner, type SamplerFigures } from '../bench/live/watch-run.ts'
+import { watchedRunner, type SamplerFigures } from '../bench/watch/watch-run.ts'
 import { LIVE_CAP_S } from '../bench/live/requests.ts'
 import {
   type Picture,
@@ -30,7 +30,7 @@ import {
   WATCHES,
   type WatchRecording,
   watchOf,
-} from '../bench/live/watch.ts'
+} from '../bench/watch/watch.ts'
 
 const PICTURES = WATCHES.map((w) => w.picture)
 

@@ -64,6 +64,10 @@ export async function startDevServer(port: number, timeoutMs = 90_000): Promise<
  */
 export function benchProcesses(): string[] {
   const lines = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')
-  const mine = [join(REPO_ROOT, 'examples/'), join(REPO_ROOT, 'bench/generator.ts'), join(REPO_ROOT, 'bench/peers/')]
+  const mine = [
+    join(REPO_ROOT, 'examples/'),
+    join(REPO_ROOT, 'bench/load/generator.ts'),
+    join(REPO_ROOT, 'bench/peers/'),
+  ]
   return lines.filter((line) => mine.some((path) => line.includes(path))).map((line) => line.trim())
 }

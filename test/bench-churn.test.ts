@@ -1,4 +1,4 @@
-// The churn load (bench/churn.ts) and the busy-worker scenario (bench/busy-worker.ts):
+// The churn load (bench/load/churn.ts) and the busy-worker scenario (bench/load/busy-worker.ts):
 // - every request goes on a connection of its own, says `Connection: close`, and is counted when
 //   its answer is whole; at most `slots` connections are open at once; a count bound is exact;
 // - a connection refused is an error, and the slot goes on (a dead server is not hammered);
@@ -9,9 +9,9 @@ import assert from 'node:assert/strict'
 import { createServer, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { describe, test } from 'node:test'
-import { ChurnLoop } from '../bench/churn.ts'
+import { ChurnLoop } from '../bench/load/churn.ts'
 import { runScenario } from '../bench/index.ts'
-import { Recorder } from '../bench/metrics.ts'
+import { Recorder } from '../bench/load/metrics.ts'
 import type { BenchResult } from '../bench/types.ts'
 import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
 import { formatReply, ok } from '../examples/shared/http-response.ts'

@@ -1,11 +1,11 @@
-// `npm run bench:counters` (bench/counter-cost.ts): the A/B of step 4's counters runs every arm in
+// `npm run bench:counters` (bench/tools/counter-cost.ts): the A/B of step 4's counters runs every arm in
 // every round, in rotated order, on a fresh server each, and reports medians and ratios to "off".
 // What it measures (the cost) is for a quiet machine; here only that it measures, briefly.
 
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { type ArmRun, measureCounterCost, median } from '../bench/counter-cost.ts'
-import { runningServers } from '../bench/server-process.ts'
+import { type ArmRun, measureCounterCost, median } from '../bench/tools/counter-cost.ts'
+import { runningServers } from '../bench/server/server-process.ts'
 
 describe('bench:counters', () => {
   after(() => assert.equal(runningServers(), 0, 'every server it started has stopped'))

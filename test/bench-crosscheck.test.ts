@@ -9,7 +9,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { agreement, LOADS, parseWrk, type Row, WRK, wrkArgs } from '../bench/crosscheck.ts'
+import { agreement, LOADS, parseWrk, type Row, WRK, wrkArgs } from '../bench/tools/crosscheck.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 
 const WRK_OUTPUT = `Running 3s test @ http://127.0.0.1:38371/10

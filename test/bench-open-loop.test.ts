@@ -13,11 +13,11 @@
 import assert from 'node:assert/strict'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { after, before, describe, test } from 'node:test'
-import { Recorder } from '../bench/metrics.ts'
-import { OpenLoopSender } from '../bench/open-loop.ts'
-import { runningServers, type ServerProcess, startServer } from '../bench/server-process.ts'
-import { timeRequest } from '../bench/server-stats.ts'
-import { runWithStall, stallPath } from '../bench/stall.ts'
+import { Recorder } from '../bench/load/metrics.ts'
+import { OpenLoopSender } from '../bench/load/open-loop.ts'
+import { runningServers, type ServerProcess, startServer } from '../bench/server/server-process.ts'
+import { timeRequest } from '../bench/load/one-get.ts'
+import { runWithStall, stallPath } from '../bench/tools/stall.ts'
 import { findStep } from '../bench/steps.ts'
 
 describe('a 500 ms stall, measured open loop and closed loop', () => {

@@ -1,4 +1,4 @@
-// Overload (bench/overload.ts and the calibrated open loop behind it): a rate given as a multiple
+// Overload (bench/kinds/overload.ts and the calibrated open loop behind it): a rate given as a multiple
 // of what the cores can hash, checked as an option, worked out in the generator and written into
 // the result; passed on to every later step of a comparison; the 2xx answers' latency kept apart
 // from the 503s'; the table; and one short run of step 5 for real, offered three times what its
@@ -7,13 +7,14 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { runComparison } from '../bench/compare.ts'
-import { Recorder } from '../bench/metrics.ts'
+import { Recorder } from '../bench/load/metrics.ts'
 import { BenchOptionError, expectedRate, type RunInput, resolveRunOptions } from '../bench/options.ts'
-import { isCpuOpenLoop, overloadFigures } from '../bench/overload.ts'
-import { comparisonTable, resultText, tableNotes } from '../bench/report.ts'
-import { buildResult, noMetrics } from '../bench/run-result.ts'
+import { isCpuOpenLoop, overloadFigures } from '../bench/kinds/overload.ts'
+import { resultText } from '../bench/report/run-text.ts'
+import { comparisonTable, tableNotes } from '../bench/report/table.ts'
+import { buildResult, noMetrics } from '../bench/report/run-result.ts'
 import { runScenario } from '../bench/index.ts'
-import { runningServers } from '../bench/server-process.ts'
+import { runningServers } from '../bench/server/server-process.ts'
 import { findScenario } from '../bench/scenarios.ts'
 import type { BenchResult, RunHooks } from '../bench/types.ts'
 

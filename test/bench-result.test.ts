@@ -1,4 +1,4 @@
-// What a run reports, from made-up observations (bench/run-result.ts): the result of a finished, a
+// What a run reports, from made-up observations (bench/report/run-result.ts): the result of a finished, a
 // capped, an aborted and a never-started run; the cap racing the natural end; cpu-mix's path and
 // `n` known only after calibration; the closed-loop limit; the server's summary and the progress
 // reports built from `/__stats`.
@@ -18,9 +18,9 @@ import {
   workerShares,
   settledEnd,
   timelinePoint,
-} from '../bench/run-result.ts'
-import { processStatus } from '../bench/machine.ts'
-import { StatsPoller } from '../bench/server-stats.ts'
+} from '../bench/report/run-result.ts'
+import { processStatus } from '../bench/server/machine.ts'
+import { StatsPoller } from '../bench/server/server-stats.ts'
 import type { Metrics } from '../bench/types.ts'
 
 const MACHINE: MachineInfo = {

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { isRunning, liveChildren } from '../bench/child-processes.ts'
+import { isRunning, liveChildren } from '../bench/server/child-processes.ts'
 import { runScenario, type BenchProgress } from '../bench/index.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 

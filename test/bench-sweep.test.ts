@@ -1,4 +1,4 @@
-// The load curve (bench/sweep.ts, bench/sweep-result.ts): the loads a sweep offers, its legs one
+// The load curve (bench/sweep.ts, bench/report/sweep-result.ts): the loads a sweep offers, its legs one
 // after another with the task sized once, where it stops (a lower bound, the rate cap, an abort, a
 // failure), the point each leg makes, the recorded file's Markdown; and one short sweep of step 3
 // for real, past its one core, where the last leg must come back as a lower bound.
@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict'
 import { availableParallelism } from 'node:os'
 import { describe, test } from 'node:test'
-import { noMetrics } from '../bench/run-result.ts'
-import { runningServers } from '../bench/server-process.ts'
+import { noMetrics } from '../bench/report/run-result.ts'
+import { runningServers } from '../bench/server/server-process.ts'
 import { legCount, liveSweepLoads, runSweep, sweepLoads } from '../bench/sweep.ts'
 import {
   BENCH_SWEEP,
@@ -16,7 +16,7 @@ import {
   sweepMarkdown,
   sweepPoint,
   workloadOf,
-} from '../bench/sweep-result.ts'
+} from '../bench/report/sweep-result.ts'
 import type { RunInput } from '../bench/options.ts'
 import type { BenchResult, CpuCalibration, LatencySummary, RunHooks } from '../bench/types.ts'
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { after, test } from 'node:test'
-import { runningServers, startServer } from '../bench/server-process.ts'
+import { runningServers, startServer } from '../bench/server/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 import { exchange, get, request } from './helpers/raw-http.ts'
 

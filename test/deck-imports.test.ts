@@ -49,6 +49,6 @@ test("the deck's browser code, and every repository file it imports, imports not
   assert.deepEqual(offences, [])
   // The modules the components share with the bench were followed, so the check covers them.
   const reached = [...seen].map((f) => relative(REPO_ROOT, f))
-  for (const shared of ['bench/steps.ts', 'bench/format.ts', 'bench/recording.ts', 'bench/live/protocol.ts'])
+  for (const shared of ['bench/steps.ts', 'bench/format.ts', 'bench/recording.ts', 'bench/live/messages.ts'])
     assert.ok(reached.includes(shared), `${shared} is imported by the deck (reached: ${reached.join(', ')})`)
 })

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 import { before, describe, test } from 'node:test'
-import { WATCHES } from '../bench/live/watch.ts'
+import { WATCHES } from '../bench/watch/watch.ts'
 import { checkRunRequest } from '../bench/live/requests.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
@@ -231,7 +231,7 @@ describe('the deck (static checks)', () => {
         }
       }
     }
-    // <RuntimeWatch picture="loop" />: a watched run of the step and load bench/live/watch.ts names.
+    // <RuntimeWatch picture="loop" />: a watched run of the step and load bench/watch/watch.ts names.
     const pictures = new Set<string>()
     for (const slide of slides) {
       for (const m of slide.content.matchAll(/<RuntimeWatch\b[^>]*\bpicture="([^"]*)"[^>]*\/>/g)) {

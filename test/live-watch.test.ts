@@ -1,4 +1,4 @@
-// Watched runs (bench/live/watch.ts, sampler.ts, watch-run.ts and the host's `watch` kind): only
+// Watched runs (bench/watch/watch.ts, sampler.ts, watch-run.ts and the host's `watch` kind): only
 // the pictures' own step and load may be asked for; the sampler reads `/__stats` several times a
 // second, one request at a time, and merges the peaks another reader took; samples are timed from
 // the start of the load and reach every window as updates a late window can replay; and the
@@ -11,9 +11,9 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { LiveBenchHost } from '../bench/live/host.ts'
-import { applyUpdate, EVENTS, newRunView, type BenchUpdate, type RunView } from '../bench/live/protocol.ts'
+import { applyUpdate, EVENTS, newRunView, type BenchUpdate, type RunView } from '../bench/live/messages.ts'
 import { checkRunRequest } from '../bench/live/requests.ts'
-import { Sampler } from '../bench/live/sampler.ts'
+import { Sampler } from '../bench/watch/sampler.ts'
 import {
   MAX_SAMPLES,
   perEach,
@@ -25,8 +25,8 @@ import {
   WATCHES,
   type WatchRecording,
   watchOf,
-} from '../bench/live/watch.ts'
-import { watchedRunner } from '../bench/live/watch-run.ts'
+} from '../bench/watch/watch.ts'
+import { watchedRunner } from '../bench/watch/watch-run.ts'
 import { isRecording } from '../bench/recording.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
 import type { RunInput } from '../bench/options.ts'

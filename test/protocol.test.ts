@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { connect } from 'node:net'
-import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
-import { runnableSteps } from '../bench/step-support.ts'
+import { runningServers, startServer, type ServerProcess } from '../bench/server/server-process.ts'
+import { runnableSteps } from '../bench/server/runnable-steps.ts'
 import { cpuHash } from '../examples/shared/work.mjs'
 import { exchange, get, request, sleep } from './helpers/raw-http.ts'
 

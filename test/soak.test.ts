@@ -5,8 +5,8 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ATTACKS } from '../bench/soak-clients.ts'
-import { runSoak, soakProblems } from '../bench/soak.ts'
+import { ATTACKS } from '../bench/tools/soak-clients.ts'
+import { runSoak, soakProblems } from '../bench/tools/soak.ts'
 
 for (const step of ['3', '4']) {
   test(`step ${step}: 20 keep-alive connections and 4 hostile clients for 2 s`, async () => {

@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
+import { runningServers, startServer, type ServerProcess } from '../bench/server/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 import { exchange, get, request, sleep } from './helpers/raw-http.ts'
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import { connect, type Socket } from 'node:net'
 import { after, describe, test } from 'node:test'
-import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
+import { runningServers, startServer, type ServerProcess } from '../bench/server/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 import { NO_COUNTERS } from '../examples/04-poller/counters.ts'
 import { PENDING, type Context, type Future, type PollResult, type Waker } from '../examples/04-poller/future.ts'

@@ -10,7 +10,7 @@
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { startServer, type ServerProcess } from '../bench/server-process.ts'
+import { startServer, type ServerProcess } from '../bench/server/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 import { READ_ONCE_BYTES } from '../examples/04-poller/io-futures.ts'
 import { exchange, request } from './helpers/raw-http.ts'

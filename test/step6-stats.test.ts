@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
-import { runningServers, startServer, type ServerProcess } from '../bench/server-process.ts'
+import { runningServers, startServer, type ServerProcess } from '../bench/server/server-process.ts'
 import { findStep } from '../bench/steps.ts'
 import { exchange, get, request } from './helpers/raw-http.ts'
 import { KeepAlive } from './helpers/keep-alive.ts'

@@ -15,12 +15,16 @@ import {
   type BenchResult,
   DEFAULT_OPEN_SCENARIO,
   DEFAULT_SCENARIO,
+  findScenario,
   resolveRunOptions,
   runScenario,
 } from '../index.ts'
 import { machineLine } from '../recording.ts'
-import { runnableSteps } from '../step-support.ts'
-import { comparison, comparisonTable, markdownReport, resultText, tableNotes, targetLines } from '../report.ts'
+import { runnableSteps } from '../server/runnable-steps.ts'
+import { comparison, markdownReport } from '../report/markdown.ts'
+import { resultText } from '../report/run-text.ts'
+import { comparisonTable, tableNotes } from '../report/table.ts'
+import { targetLines } from '../report/targets.ts'
 import { type BenchArgs, benchUsage, parseBenchArgs } from './args.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
@@ -97,7 +101,8 @@ function printComparison(results: BenchResult[]): void {
   console.log('')
   for (const note of tableNotes(results)) console.log(`- ${note}`)
   const targets = targetLines(results)
-  if (targets.length) console.log(`\nstep 3's target:\n${targets.map((t) => `  ${t}`).join('\n')}`)
+  const step = findScenario(first.scenario)?.target?.step
+  if (targets.length) console.log(`\nstep ${step}'s target:\n${targets.map((t) => `  ${t}`).join('\n')}`)
 }
 
 process.exitCode = await main()

@@ -15,7 +15,7 @@
 import { connect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
-import { startServer } from '../server-process.ts'
+import { startServer } from '../server/server-process.ts'
 import { findStep, STEPS } from '../steps.ts'
 
 const REQUEST = Buffer.from('GET /1000 HTTP/1.1\r\nHost: bench\r\n\r\n')

@@ -1,5 +1,5 @@
 // `npm run bench:counters`: what step 4's counters cost, and what the deck's sampler costs, as
-// `hello` throughput side by side in one run (bench/counter-cost.ts says how).
+// `hello` throughput side by side in one run (bench/tools/counter-cost.ts says how).
 //
 //   npm run bench:counters                          5 rounds of on / off, 5 s of hello each
 //   npm run bench:counters -- --rounds 7 --sampler  and a third arm: on, sampled 10 times a second
@@ -9,10 +9,10 @@
 // line, exit 2; Ctrl-C stops at once and prints what was measured.
 
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
-import { type Arm, ARM_TITLES, measureCounterCost } from '../counter-cost.ts'
+import { type Arm, ARM_TITLES, measureCounterCost } from '../tools/counter-cost.ts'
 import { perSecond } from '../format.ts'
 import { machineLine } from '../recording.ts'
-import { machineInfo } from '../machine.ts'
+import { machineInfo } from '../server/machine.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 
 /** The target: counters on within 2 % of off. */

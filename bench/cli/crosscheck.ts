@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
-import { adopt, stopChild } from '../child-processes.ts'
+import { adopt, stopChild } from '../server/child-processes.ts'
 import {
   agreement,
   CROSSCHECK,
@@ -23,12 +23,12 @@ import {
   type Row,
   WRK,
   wrkArgs,
-} from '../crosscheck.ts'
+} from '../tools/crosscheck.ts'
 import { ms, perSecond } from '../format.ts'
 import { findStep, runScenario } from '../index.ts'
-import { newEnvelope } from '../machine.ts'
+import { newEnvelope } from '../server/machine.ts'
 import { REPO_ROOT } from '../repo-root.ts'
-import { startServer } from '../server-process.ts'
+import { startServer } from '../server/server-process.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
 

@@ -1,57 +1,33 @@
 // `npm run bench:record`: the recorded results the slides show when no live run is at hand (static
-// build, PDF). Runs drill, burst512, hello and cpu-mix against every step in bench/steps.ts that
-// this Node can start, c10k against steps 2 to 6 (both of step 6's dispatchers), churn against
-// steps 3 and 6 in both dispatch modes, busy-worker against step 6's three dispatchers, the
-// microtask trap (await-trap, await-yield) against step 3, the only step that serves it, and
-// overload against the four servers that keep a line of CPU work (step 2's pool of 8, step 5 at
-// both caps, piscina), one step after another; writes bench/results/<scenario>.json (a
-// BenchComparison: the envelope of every recorded file, then every result) and
-// bench/results/<scenario>.md.
+// build, PDF). Records every scenario that names the steps it is recorded on (`recordedOn` in
+// bench/scenarios.ts, with the reasons for each choice), one step after another, and writes
+// bench/results/<scenario>.json (a BenchComparison: the envelope of every recorded file, then every
+// result) and bench/results/<scenario>.md.
 //
-//   npm run bench:record                       every scenario
+//   npm run bench:record                       every recorded scenario
 //   npm run bench:record -- --scenario drill   one of them (or several: --scenario c10k,burst512)
-//
-// c10k opens 10,000 connections: the run checks `ulimit -n` first and says what to raise.
 //
 // c10k opens 10,000 connections: the run checks `ulimit -n` first and says what to raise.
 //
 // Real runs only: nothing here edits or smooths a number. Re-record on a quiet machine; the
 // machine line under each table (with its load average at the start) says where they came from.
 
+import { kindOf } from '../kinds/kind.ts'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { runComparison } from '../compare.ts'
 import { type BenchResult, findScenario, SCENARIOS } from '../index.ts'
+import { recordedScenarios } from '../scenarios.ts'
 import { REPO_ROOT } from '../repo-root.ts'
-import { comparison, comparisonTable, markdownReport } from '../report.ts'
-import { runnableSteps } from '../step-support.ts'
+import { comparison, markdownReport } from '../report/markdown.ts'
+import { comparisonTable } from '../report/table.ts'
+import { runnableSteps } from '../server/runnable-steps.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
 
 const SCRIPT = 'bench:record'
-/**
- * What is recorded, and against which steps: 'all' is every entry of bench/steps.ts this Node can
- * start. c10k on steps 2 to 6 (step 1 would serve its 10,000 clients one a second; the slides
- * compare the ways of waiting, and step 6's two dispatchers with step 3's one loop); churn compares
- * step 6's dispatchers with step 3; busy-worker needs a server with workers, and compares how step
- * 6's dispatchers place new connections; the microtask trap on step 3, whose routes the others
- * answer with 404; overload on the servers with a line of CPU work: steps 1, 3 and 4 hash on their
- * loop and would only show a backlog cut by the cap, and step 2 per request would start a thread
- * for each of 200 arrivals a second.
- */
-export const RECORDED_SCENARIOS: Record<string, readonly string[] | 'all'> = {
-  drill: 'all',
-  burst512: 'all',
-  hello: 'all',
-  'cpu-mix': 'all',
-  c10k: ['2', '3', '4', '5', '6', '6-kernel'],
-  churn: ['3', '6', '6-kernel'],
-  'busy-worker': ['6-kernel', '6', '6-least'],
-  'await-trap': ['3'],
-  'await-yield': ['3'],
-  overload: ['2-pool', '5', '5-spare-core', 'piscina'],
-}
+const RECORDED = recordedScenarios().map((s) => s.name)
 const RESULTS_DIR = join(REPO_ROOT, 'bench/results')
 
 async function main(): Promise<number> {
@@ -59,7 +35,7 @@ async function main(): Promise<number> {
     scenario: {
       kind: 'text',
       value: 'NAME[,NAME]',
-      help: `record these scenarios only (default: ${Object.keys(RECORDED_SCENARIOS).join(', ')})`,
+      help: `record these scenarios only (default: ${RECORDED.join(', ')})`,
     },
     note: {
       kind: 'text',
@@ -67,7 +43,7 @@ async function main(): Promise<number> {
       help: 'said under each table, e.g. "Shared machine: other work was running."',
     },
   })
-  const scenarios = flags.scenario === undefined ? Object.keys(RECORDED_SCENARIOS) : flags.scenario.split(',')
+  const scenarios = flags.scenario === undefined ? RECORDED : flags.scenario.split(',')
   const unknown = scenarios.filter((name) => findScenario(name) === undefined)
   if (unknown.length > 0) {
     console.error(
@@ -85,7 +61,7 @@ async function main(): Promise<number> {
     const command = `npm run bench:record${flags.scenario === undefined ? '' : ` -- --scenario ${flags.scenario}`}`
     let results: BenchResult[]
     try {
-      results = await recordScenario(scenario, signal, findScenario(scenario)?.awaitChain ? awaitN : undefined)
+      results = await recordScenario(scenario, signal, isAwaitChain(scenario) ? awaitN : undefined)
       awaitN ??= results.find((r) => r.awaitChain)?.awaitChain?.n
     } catch (error) {
       clearProgressLine()
@@ -103,7 +79,7 @@ async function main(): Promise<number> {
 
 /** The scenario's steps this Node can run, one after another; cpu-mix calibrates once (compare.ts). */
 async function recordScenario(scenario: string, signal: AbortSignal, awaitN?: number): Promise<BenchResult[]> {
-  const chosen = RECORDED_SCENARIOS[scenario] ?? 'all'
+  const chosen = findScenario(scenario)?.recordedOn ?? 'all'
   const runnable = runnableSteps().filter((s) => chosen === 'all' || chosen.includes(s.id))
   const steps = runnable.map((s) => s.id)
   const printers = steps.map((step) => progressPrinter(`${scenario} step ${step}`))
@@ -119,6 +95,12 @@ async function recordScenario(scenario: string, signal: AbortSignal, awaitN?: nu
     },
   )
   return outcome.results.filter((r) => r !== null)
+}
+
+/** Whether a scenario is the microtask trap's, whose chain the first step sizes for every step. */
+function isAwaitChain(name: string): boolean {
+  const scenario = findScenario(name)
+  return scenario !== undefined && kindOf(scenario) === 'await-chain'
 }
 
 process.exitCode = await main()

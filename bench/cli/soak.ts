@@ -10,8 +10,8 @@
 
 import { readFlagsOrExit } from '../../examples/shared/flags.ts'
 import { count, megabytes } from '../format.ts'
-import { openFileLimit } from '../machine.ts'
-import { runSoak, type SoakReport, soakProblems } from '../soak.ts'
+import { openFileLimit } from '../server/machine.ts'
+import { runSoak, type SoakReport, soakProblems } from '../tools/soak.ts'
 import { STEPS } from '../steps.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 

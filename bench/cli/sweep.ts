@@ -7,18 +7,21 @@
 //   npm run bench:sweep -- --step 3 --path /10 --rates 100,1000,4000
 //   npm run bench:sweep -- --record                   steps 1, 3 and 5, one task size for all
 //
-// Bounded: each leg runs --duration seconds (default 3) with a cap of --cap (default 6); a leg the
-// cap cuts, or that leaves requests unanswered, ends that step's sweep. Ctrl-C stops at once and
+// Each leg's fresh server first answers SWEEP_WARM_UP_REQUESTS untimed requests, and a leg runs
+// long enough for about MIN_SAMPLES latencies at its rate, so that its p99 is a percentile and not
+// the cold first request. Bounded: each leg runs at least --duration seconds (default 3), at most
+// MAX_LEG_S, with a cap --cap − --duration (default 3 s) past its own duration; a leg the cap cuts,
+// or that leaves requests unanswered, ends that step's sweep. Ctrl-C stops at once and
 // writes nothing. Bad flags: one line, exit 2.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
-import { orExit, readFlags, UsageError } from '../../examples/shared/flags.ts'
+import { flagLines, orExit, readFlags, UsageError } from '../../examples/shared/flags.ts'
 import { BenchOptionError, findStep, resolveRunOptions, type RunInput } from '../index.ts'
-import { newEnvelope } from '../machine.ts'
+import { newEnvelope } from '../server/machine.ts'
 import { REPO_ROOT } from '../repo-root.ts'
-import { runSweep, type SweepOutcome, sweepLoads } from '../sweep.ts'
+import { runSweep, SWEEP_WARM_UP_REQUESTS, type SweepOutcome, sweepLoads } from '../sweep.ts'
 import {
   BENCH_SWEEP,
   type BenchSweep,
@@ -28,7 +31,7 @@ import {
   sweepPoint,
   sweepTable,
   workloadOf,
-} from '../sweep-result.ts'
+} from '../report/sweep-result.ts'
 import type { CpuCalibration } from '../types.ts'
 import { stopOnCtrlC } from './interrupt.ts'
 import { clearProgressLine, progressPrinter } from './progress-line.ts'
@@ -53,13 +56,22 @@ const FLAGS = {
     value: 'F,F,…',
     help: "sized /cpu tasks: offered loads in one core's worth of tasks/s (default: 0.25 … 1.4 × the cores)",
   },
-  duration: { kind: 'number', value: 'S', help: 'seconds of load per leg (default 3)' },
-  cap: { kind: 'number', value: 'S', help: 'hard time limit of each leg, in seconds (default 6)' },
+  duration: { kind: 'number', value: 'S', help: 'least seconds of load per leg; slow legs run longer (default 3)' },
+  cap: {
+    kind: 'number',
+    value: 'S',
+    help: 'hard time limit of a --duration leg; a longer leg gets as much past its own (default 6)',
+  },
   'cpu-n': { kind: 'int', help: 'hash rounds per task, instead of sizing a ~20 ms task' },
   record: { kind: 'bool', help: 'write bench/results/sweep-<workload>.json and .md' },
   note: { kind: 'text', value: 'TEXT', help: 'with --record: said under each table, e.g. "Shared machine."' },
   json: { kind: 'text', value: 'FILE', help: 'also write the sweep to FILE as JSON' },
 } as const
+
+/** Latencies a leg aims for: twice what makes a p99 more than the largest answer. */
+const MIN_SAMPLES = 200
+/** The longest a slow leg runs to get them. */
+const MAX_LEG_S = 20
 
 interface SweepArgs {
   steps: string[]
@@ -77,9 +89,9 @@ interface SweepArgs {
 function usage(): string {
   return [
     'usage: npm run bench:sweep -- [--step ID[,ID]] [--path /P --rates R,R,…] [--record]',
-    '  one step (or several) at offered rates from low to past capacity, a short open-loop run each',
+    '  one step (or several) at offered rates from low to past capacity, an open-loop run each on a warmed server',
     '',
-    ...Object.entries(FLAGS).map(([name, f]) => `  --${`${name} ${'value' in f ? f.value : ''}`.padEnd(18)} ${f.help}`),
+    ...flagLines(FLAGS, 18),
   ].join('\n')
 }
 
@@ -157,7 +169,16 @@ async function main(): Promise<number> {
     let outcome: SweepOutcome
     try {
       outcome = await runSweep(
-        { step, scenario, ...(args.rates ? { rates: args.rates } : { loads: legs }), cpu, overrides },
+        {
+          step,
+          scenario,
+          ...(args.rates ? { rates: args.rates } : { loads: legs }),
+          cpu,
+          overrides,
+          warmUpRequests: SWEEP_WARM_UP_REQUESTS,
+          minSamples: MIN_SAMPLES,
+          maxLegS: MAX_LEG_S,
+        },
         {
           signal,
           onProgress: (leg, p) => printers[leg]?.(p),
@@ -196,6 +217,7 @@ async function main(): Promise<number> {
     cpu,
     coreRate: coreRateOf(cpu),
     cores: availableParallelism(),
+    warmUpRequests: SWEEP_WARM_UP_REQUESTS,
     curves,
   }
   if (args.json) writeFileSync(args.json, `${JSON.stringify(doc, null, 2)}\n`)

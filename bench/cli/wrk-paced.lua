@@ -1,5 +1,5 @@
 -- wrk, paced: requests on a fixed schedule at a given rate, for the open-loop row of
--- `npm run bench:crosscheck` (bench/crosscheck.ts). Run with one thread, the rate after `--`:
+-- `npm run bench:crosscheck` (bench/tools/crosscheck.ts). Run with one thread, the rate after `--`:
 --
 --   wrk -t1 -c20 -d5s --latency -s bench/cli/wrk-paced.lua http://127.0.0.1:PORT/50 -- 200
 --

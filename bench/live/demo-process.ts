@@ -3,7 +3,7 @@
 //
 // The command is the registry's, never the browser's: `node --import tsx <entry> <fixed flags>`,
 // one process (no npm or tsx wrapper whose death would leave the demo behind), in its own process
-// group, tracked by bench/child-processes.ts so the dev server's exit kills it. A stop kills it at
+// group, tracked by bench/server/child-processes.ts so the dev server's exit kills it. A stop kills it at
 // once (SIGKILL: a demo has nothing to save), and so does its time limit; the promise settles only
 // once the process has exited, so `host.close()` waiting for the run means no demo outlives the
 // dev server. A dev server killed with SIGKILL leaves a demo to finish by itself: each ends within
@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { adopt, stopChild } from '../child-processes.ts'
+import { adopt, stopChild } from '../server/child-processes.ts'
 import { REPO_ROOT } from '../repo-root.ts'
 import { type DemoEvent, type DemoName, findDemo, parseDemoLine } from './demos.ts'
 

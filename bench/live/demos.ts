@@ -6,7 +6,7 @@
 // A demo prints its run as JSON lines (events.ts of each demo, or one object per callback); the
 // plugin parses each line into a `DemoEvent`, applies it to the run's `DemoState` with
 // `applyDemoEvent` and sends it to every window, which applies it too: the same reducer on both
-// sides, as for the benchmarks (protocol.ts), so a window that joins late gets the state so far.
+// sides, as for the benchmarks (messages.ts), so a window that joins late gets the state so far.
 
 import type { Context, Kind, Ran } from '../../examples/demo-microtasks/order.ts'
 import type { RaceEvent } from '../../examples/demo-scheduling/events.ts'

@@ -10,10 +10,10 @@
 //
 // State: the run in progress (`current`) and, for each target (kind + scenario + steps), the last
 // finished run. Both are `RunView`s changed only through `applyUpdate`, the reducer every window
-// runs on the same updates (protocol.ts).
+// runs on the same updates (messages.ts).
 
 import { type Runner, runComparison } from '../compare.ts'
-import { liveSweepLoads, runSweep } from '../sweep.ts'
+import { liveSweepLoads, runSweep, SWEEP_WARM_UP_REQUESTS } from '../sweep.ts'
 import {
   applyUpdate,
   EVENTS,
@@ -22,12 +22,12 @@ import {
   type BenchMode,
   type BenchSnapshot,
   type BenchUpdate,
-  type Reply,
-  type RunRequest,
+  type RunReply,
   type RunView,
-} from './protocol.ts'
+} from './messages.ts'
 import {
   checkMode,
+  type CheckedRunRequest,
   checkRunRequest,
   checkStopRequest,
   LIVE_CAP_S,
@@ -38,15 +38,15 @@ import {
 } from './requests.ts'
 import { type DemoName, newDemoState } from './demos.ts'
 import { DemoStopped, type DemoRunner, runDemoProcess } from './demo-process.ts'
-import { findWatch } from './watch.ts'
-import { watchedRunner } from './watch-run.ts'
+import { findWatch } from '../watch/watch.ts'
+import { watchedRunner } from '../watch/watch-run.ts'
 
 export interface HostDeps {
   /** The bench's `runScenario` (tests pass a stand-in). */
   runScenario: Runner
   /** Tell every window. */
   broadcast(event: string, data: unknown): void
-  /** Processes the bench has running (bench/child-processes.ts), for the snapshot. */
+  /** Processes the bench has running (bench/server/child-processes.ts), for the snapshot. */
   liveChildren(): number
   /** A step that has not settled this long after it started is stopped (default: the cap + 40 s). */
   watchdogMs?: number
@@ -54,7 +54,12 @@ export interface HostDeps {
   sampleIntervalMs?: number
   /** Runs a demo (default: its process, demo-process.ts; tests pass a stand-in). */
   runDemo?: DemoRunner
+  /** The most a live run may last, per step, in seconds (default LIVE_CAP_S; tests pass less). */
+  capS?: number
 }
+
+/** What a run is of, as the host keeps it: a demo by its name, or a benchmark. */
+type RunTarget = { kind: 'demo'; demo: DemoName } | { kind: 'bench' }
 
 /** Finished runs kept for windows that join late (one per target). */
 const MAX_FINISHED = 32
@@ -69,13 +74,17 @@ export class LiveBenchHost {
 
   constructor(private readonly deps: HostDeps) {}
 
+  private get capS(): number {
+    return this.deps.capS ?? LIVE_CAP_S
+  }
+
   snapshot(): BenchSnapshot {
     return {
       mode: this.mode,
       current: this.current?.view ?? null,
       finished: this.finished,
       children: this.deps.liveChildren(),
-      capS: LIVE_CAP_S,
+      capS: this.capS,
     }
   }
 
@@ -85,7 +94,7 @@ export class LiveBenchHost {
   }
 
   /** A window asks for a run: refused (bad request), busy (one at a time), or started. */
-  run(data: unknown): Reply {
+  run(data: unknown): RunReply {
     const requestId = requestIdOf(data)
     if (this.closing) return refuse(requestId, 'the dev server is stopping')
     const checked = checkRunRequest(data)
@@ -104,7 +113,7 @@ export class LiveBenchHost {
     return { requestId, ok: true, runId: view.id, reason: null, message: `started ${describe(view)}` }
   }
 
-  stop(data: unknown): Reply {
+  stop(data: unknown): RunReply {
     const checked = checkStopRequest(data)
     if (!checked.ok) return refuse(requestIdOf(data), checked.message)
     const { requestId, runId } = checked.value
@@ -136,13 +145,14 @@ export class LiveBenchHost {
     this.current?.controller.abort(new Error('the dev server is stopping'))
   }
 
-  private start(request: RunRequest): RunView {
+  private start(request: CheckedRunRequest): RunView {
     const id = `${this.bootId}-${++this.runs}`
     let view: RunView
+    const target: RunTarget = request.kind === 'demo' ? { kind: 'demo', demo: request.demo } : { kind: 'bench' }
     if (request.kind === 'demo') {
-      // A demo has no steps: its name stands where a scenario would, and its output is `demo`.
+      // A demo has no steps: the windows see its name where a scenario would be, its output in `demo`.
       view = newRunView(id, 'demo', request.demo, [], Date.now())
-      view.demo = newDemoState(request.demo as DemoName)
+      view.demo = newDemoState(request.demo)
     } else {
       const steps = request.kind === 'compare' ? request.steps : [request.step]
       // A sweep's loads are the plugin's own (a fixed ladder for this machine), never the browser's.
@@ -154,7 +164,9 @@ export class LiveBenchHost {
     this.current = current
     this.deps.broadcast(EVENTS.update, { type: 'started', run: view } satisfies BenchUpdate)
     const execute =
-      view.kind === 'demo' ? this.executeDemo(view, controller.signal) : this.execute(view, controller.signal)
+      target.kind === 'demo'
+        ? this.executeDemo(view, target.demo, controller.signal)
+        : this.execute(view, controller.signal)
     current.done = execute.finally(() => {
       this.current = null
       this.finished = [view, ...this.finished.filter((run) => runTarget(run) !== runTarget(view))].slice(
@@ -175,7 +187,7 @@ export class LiveBenchHost {
 
   /** How long one leg may take before the watchdog stops it. */
   private get legTimeoutMs(): number {
-    return this.deps.watchdogMs ?? (LIVE_CAP_S + 40) * 1000
+    return this.deps.watchdogMs ?? (this.capS + 40) * 1000
   }
 
   /**
@@ -200,7 +212,7 @@ export class LiveBenchHost {
       {
         scenario: view.scenario,
         steps: view.steps,
-        overrides: { capS: LIVE_CAP_S, ...(watch?.connections ? { connections: watch.connections } : {}) },
+        overrides: { capS: this.capS, ...(watch?.connections ? { connections: watch.connections } : {}) },
       },
       {
         signal,
@@ -222,12 +234,12 @@ export class LiveBenchHost {
   }
 
   /** A demo run: the demo's process, each event it prints applied here and sent to every window. */
-  private async executeDemo(view: RunView, signal: AbortSignal): Promise<void> {
+  private async executeDemo(view: RunView, demo: DemoName, signal: AbortSignal): Promise<void> {
     const runId = view.id
     const emit = this.emitter(view)
     let error: unknown = null
     try {
-      await (this.deps.runDemo ?? runDemoProcess)(view.scenario as DemoName, {
+      await (this.deps.runDemo ?? runDemoProcess)(demo, {
         signal,
         onEvent: (event) => emit({ type: 'demo', runId, event }),
       })
@@ -266,6 +278,7 @@ async function sweepLegs(
       loads: view.loads ?? [],
       overrides: { durationS: LIVE_SWEEP.durationS, capS: LIVE_SWEEP.capS },
       maxRate: LIVE_MAX_RATE,
+      warmUpRequests: SWEEP_WARM_UP_REQUESTS,
     },
     {
       signal,
@@ -286,7 +299,7 @@ async function sweepLegs(
   emit({ type: 'finished', runId, status, message: outcome.stoppedBy, at: Date.now() })
 }
 
-function refuse(requestId: string, message: string): Reply {
+function refuse(requestId: string, message: string): RunReply {
   return { requestId, ok: false, runId: null, reason: 'refused', message }
 }
 

@@ -7,7 +7,7 @@
 // like bench/cli.ts: typechecked and tested with it (`npm test`), and setup/ holds only the files
 // Slidev itself looks for. Its parts:
 //
-//   protocol.ts   the messages and the reducer both sides follow a run with (browser-safe)
+//   messages.ts   the messages and the reducer both sides follow a run with (browser-safe)
 //   requests.ts   what a window may ask for, and the caps on a live run
 //   origin.ts     who may start or stop one
 //   host.ts       one run at a time: start, progress, stop, clean up
@@ -22,7 +22,7 @@
 import type { IncomingMessage } from 'node:http'
 import { constants } from 'node:os'
 import type { Plugin, ViteDevServer, WebSocketClient } from 'vite'
-import { EVENTS, type Reply } from './protocol.ts'
+import { EVENTS, type RunReply } from './messages.ts'
 import { refusePeer, type Peer } from './origin.ts'
 import type { LiveBenchHost } from './host.ts'
 
@@ -44,7 +44,8 @@ export interface LiveBenchPlugin extends Plugin {
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 
-export function liveBench(): LiveBenchPlugin {
+/** `capS`: the most a live run may last per step (default LIVE_CAP_S, 10 s; the tests use less). */
+export function liveBench(options: { capS?: number } = {}): LiveBenchPlugin {
   let host: LiveBenchHost | null = null
   let unhookSignals = () => {}
   return {
@@ -52,7 +53,7 @@ export function liveBench(): LiveBenchPlugin {
     apply: 'serve',
     api: { host: () => host },
     async configureServer(server: ViteDevServer) {
-      host = await attach(server)
+      host = await attach(server, options.capS)
       unhookSignals = hookSignals(host)
     },
     // Vite calls this once the server is closed (reason 'close') or before it restarts
@@ -65,17 +66,18 @@ export function liveBench(): LiveBenchPlugin {
 }
 
 /** Wire a host to the server's WebSocket; exported for the tests. */
-export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
+export async function attach(server: DevServerLike, capS?: number): Promise<LiveBenchHost> {
   const [{ LiveBenchHost }, bench, { liveChildren }] = await Promise.all([
     import('./host.ts'),
     import('../index.ts'),
-    import('../child-processes.ts'),
+    import('../server/child-processes.ts'),
   ])
   const log = server.config.logger
   const host = new LiveBenchHost({
     runScenario: bench.runScenario,
     broadcast: (event, data) => server.ws.send(event, data),
     liveChildren,
+    ...(capS === undefined ? {} : { capS }),
   })
 
   // The opening request of each WebSocket: its Origin and peer address (see origin.ts).
@@ -84,7 +86,7 @@ export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
     peers.set(socket, { origin: request.headers.origin, address: request.socket.remoteAddress })
   })
   const refusal = (client: WebSocketClient) => refusePeer(peers.get(client.socket), devPort(server))
-  const answer = (client: WebSocketClient, reply: Reply, what: string) => {
+  const answer = (client: WebSocketClient, reply: RunReply, what: string) => {
     client.send(EVENTS.reply, reply)
     if (reply.ok) log.info(`live bench: ${reply.message}`)
     else log.warn(`live bench: ${what} ${reply.reason === 'busy' ? 'answered busy' : 'refused'}: ${reply.message}`)
@@ -119,7 +121,7 @@ export async function attach(server: DevServerLike): Promise<LiveBenchHost> {
 /**
  * A signal that would end the dev server stops the run first. When nobody else handles the signal
  * (Vite handles SIGTERM itself, closing the server, which calls `closeServer`), exit as the signal
- * would have: bench/child-processes.ts kills every child still running on exit.
+ * would have: bench/server/child-processes.ts kills every child still running on exit.
  *
  * SIGKILL cannot be handled. Then the children's last resort is their IPC channel closing: the
  * load generator exits within a couple of seconds, but a step-1 server under load notices only
@@ -147,7 +149,7 @@ function devPort(server: DevServerLike): number | null {
   return server.config.server.port ?? null
 }
 
-function refused(data: unknown, message: string): Reply {
+function refused(data: unknown, message: string): RunReply {
   const requestId =
     typeof data === 'object' && data !== null && 'requestId' in data && typeof data.requestId === 'string'
       ? data.requestId.slice(0, 64)

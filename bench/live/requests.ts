@@ -25,12 +25,13 @@
 // - One benchmark at a time (host.ts): two runs would share the two cores and spoil each other. A
 //   live demo (demos.ts) counts as one: it runs alone too, under its own time limit.
 
+import { kindOf } from '../kinds/kind.ts'
 import { connectionsOf, expectedRate } from '../options.ts'
 import { findScenario, type Scenario, SCENARIOS } from '../scenarios.ts'
 import { findStep, STEPS } from '../steps.ts'
-import type { RunRequest } from './protocol.ts'
-import { DEMOS, findDemo } from './demos.ts'
-import { findWatch, WATCHES } from './watch.ts'
+import type { RunRequest } from './messages.ts'
+import { DEMOS, type DemoName, findDemo } from './demos.ts'
+import { findWatch, WATCHES } from '../watch/watch.ts'
 
 export const LIVE_CAP_S = 10
 export const LIVE_MAX_CONNECTIONS = 600
@@ -57,7 +58,12 @@ export function requestIdOf(data: unknown): string {
     : ''
 }
 
-export function checkRunRequest(data: unknown): Checked<RunRequest> {
+/** A request once checked: a demo's name is one of demos.ts's, not any string. */
+export type CheckedRunRequest =
+  | Exclude<RunRequest, { kind: 'demo' }>
+  | { requestId: string; kind: 'demo'; demo: DemoName }
+
+export function checkRunRequest(data: unknown): Checked<CheckedRunRequest> {
   if (!isPlainObject(data)) return fail('a run request is an object')
   const { kind } = data
   if (kind !== 'single' && kind !== 'compare' && kind !== 'watch' && kind !== 'demo' && kind !== 'sweep')
@@ -163,7 +169,7 @@ export function liveRefusal(scenario: Scenario): string | null {
 
 /** A scenario a sweep can run: sized `/cpu` tasks offered open loop at a multiple of the cores. */
 function sweepable(scenario: Scenario): boolean {
-  return scenario.cpuMix !== undefined && scenario.open?.capacityFactor !== undefined
+  return kindOf(scenario) === 'overload' && scenario.open?.capacityFactor !== undefined
 }
 
 /** The rate an open-loop scenario offers on this machine (a calibrated one's, as its target gives it). */

@@ -14,7 +14,7 @@
 
 import { writeFileSync } from 'node:fs'
 import { kibibytes, mebibytes } from '../../bench/format.ts'
-import { newEnvelope } from '../../bench/machine.ts'
+import { newEnvelope } from '../../bench/server/machine.ts'
 import { readFlagsOrExit } from '../shared/flags.ts'
 import { MAX_CONNECTIONS, type Measurement, measureStrategy, startSilentPeer } from './measure.ts'
 import { READ_BUFFER_BYTES } from './strategy.ts'

@@ -3,7 +3,7 @@
 // is typed by hand: every number comes from the run it describes, with the machine it ran on.
 
 import { writeFileSync } from 'node:fs'
-import { newEnvelope } from '../../bench/machine.ts'
+import { newEnvelope } from '../../bench/server/machine.ts'
 import type { Recording } from '../../bench/recording.ts'
 import { LONG_UNITS, SHORT_UNITS, totalUnits, type JobSet } from './jobs.ts'
 import { LABELS, type SchedulerName } from './protocol.ts'

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
-import type { BenchSnapshot, BenchUpdate, Reply } from '../../bench/live/protocol.ts'
+import type { BenchSnapshot, BenchUpdate, RunReply } from '../../bench/live/messages.ts'
 import type { BenchResult } from '../../bench/types.ts'
 import { count, doneOfAsked, duration, latencyDuration, megabytes, perSecond } from '../../bench/format.ts'
 import { heading, ranLine } from '../../examples/demo-microtasks/print.ts'
@@ -63,7 +63,7 @@ async function askOverHmr(
   event: string,
   data: object,
   token: string | null,
-): Promise<{ opened: boolean; reply: Reply | null; state: BenchSnapshot | null }> {
+): Promise<{ opened: boolean; reply: RunReply | null; state: BenchSnapshot | null }> {
   // A string, not a function: the test runner's TypeScript loader would wrap the inner functions
   // in a `__name` helper that does not exist in the page (see slide-checks.ts).
   const url = `ws://localhost:${PORT}/${token === null ? '' : `?token=${token}`}`

@@ -8,10 +8,10 @@
 // bound (its latencies count those requests at their wait so far): it is drawn differently, and it
 // ends the curve (sweep.ts), since every rate past it would only be cut sooner.
 
-import { count, DASH, latencyMs, ms, perSecond } from './format.ts'
-import { overloadFigures } from './overload.ts'
-import { type Recording, recordedLine } from './recording.ts'
-import type { BenchResult, CpuCalibration, EndedBy, LatencySummary } from './types.ts'
+import { count, DASH, latencyMs, ms, perSecond } from '../format.ts'
+import { overloadFigures } from '../kinds/overload.ts'
+import { type Recording, recordedLine } from '../recording.ts'
+import type { BenchResult, CpuCalibration, EndedBy, LatencySummary } from '../types.ts'
 
 /** The schema of bench/results/sweep-<workload>.json. */
 export const BENCH_SWEEP = 'bench-sweep/1'
@@ -46,6 +46,20 @@ export interface SweepPoint {
   lowerBound: boolean
   /** The run's one line: "120 done in 3.0 s (open loop, 40.0 req/s offered)". */
   summary: string
+  /**
+   * How many latencies `latency` is made of (answers, and requests unanswered at the end). Under
+   * `P99_MIN_SAMPLES` the p99 is the largest of them and is shown as the maximum. Absent in files
+   * recorded before it was kept.
+   */
+  samples?: number
+}
+
+/** Fewer latencies than this, and a p99 is only the largest of them (HDR's rank ⌈0.99 n⌉ = n). */
+export const P99_MIN_SAMPLES = 100
+
+/** Whether a point's p99 is only its maximum: too few latencies behind it to be a percentile. */
+export function p99IsMax(p: Pick<SweepPoint, 'samples'>): boolean {
+  return p.samples !== undefined && p.samples < P99_MIN_SAMPLES
 }
 
 /** One step's curve: its points from low to high offered load, and why it stopped where it did. */
@@ -71,6 +85,8 @@ export interface SweepBody {
   coreRate: number | null
   /** The cores of the machine: the most tasks that can hash at once. */
   cores: number
+  /** Untimed requests each leg's fresh server answered before its load (absent: none, older files). */
+  warmUpRequests?: number
   curves: SweepCurve[]
 }
 
@@ -87,6 +103,7 @@ export function sweepPoint(r: BenchResult, coreRate: number | null): SweepPoint 
   const m = r.metrics
   const open = r.generator?.open ?? null
   const latency = m.byStatus ? f.served : m.latency
+  const samples = (m.byStatus ? f.served2xx : m.completed) + m.unanswered
   const offered = r.options.open?.ratePerSec ?? null
   return {
     offered,
@@ -105,6 +122,7 @@ export function sweepPoint(r: BenchResult, coreRate: number | null): SweepPoint 
     endedBy: r.endedBy,
     lowerBound: endsCurve(r),
     summary: r.summary,
+    samples,
   }
 }
 
@@ -140,6 +158,16 @@ export function sweepMarkdown(doc: BenchSweep): string {
     if (curve.stoppedBy !== null) lines.push(`Stopped: ${curve.stoppedBy}`, '')
   }
   lines.push(...SWEEP_NOTES.map((n) => `- ${n}`))
+  if (doc.warmUpRequests)
+    lines.push(
+      `- Before its load, each leg's server answered ${doc.warmUpRequests} untimed requests of the same path, so ` +
+        'its first (cold) requests are not in the figures.',
+    )
+  if (doc.curves.some((c) => c.points.some(p99IsMax)))
+    lines.push(
+      `- p99 "(max)": the leg had fewer than ${P99_MIN_SAMPLES} latencies, so its p99 is only the largest of ` +
+        'them; it is shown as the maximum.',
+    )
   return `${lines.join('\n')}\n`
 }
 
@@ -173,7 +201,7 @@ export function sweepTable(points: readonly SweepPoint[]): string {
     p.load === null ? DASH : p.load.toFixed(2),
     perSecond(p.served),
     latencyMs(p.latency, 'p50'),
-    latencyMs(p.latency, 'p99'),
+    p99IsMax(p) ? `${latencyMs(p.latency, 'max')} (max)` : latencyMs(p.latency, 'p99'),
     latencyMs(p.latency, 'max'),
     count(p.rejected),
     `${count(p.errors)}/${count(p.timeouts)}/${count(p.otherNon2xx)}`,

@@ -13,9 +13,9 @@
 //
 // Runs in the load-generator process, before the load starts.
 
-import { awaitPath, LIMITS } from './options.ts'
-import { timeRequest } from './server-stats.ts'
-import type { AwaitChainSizing } from './types.ts'
+import { awaitPath, LIMITS } from '../options.ts'
+import { timeRequest } from './one-get.ts'
+import type { AwaitChainSizing } from '../types.ts'
 
 const PROBE_N = 1_000_000
 

@@ -21,7 +21,7 @@ import autocannon from 'autocannon'
 import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { Recorder, Unanswered } from './metrics.ts'
-import type { AutocannonSummary } from './types.ts'
+import type { AutocannonSummary } from '../types.ts'
 
 export interface ClosedLoopConfig {
   url: string

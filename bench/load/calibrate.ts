@@ -8,7 +8,11 @@
 // Runs in the load-generator process before any load starts, so it neither blocks the caller (the
 // deck's dev server) nor competes with the load.
 
-import { cpuHash } from '../examples/shared/work.mjs'
+import { availableParallelism } from 'node:os'
+import { cpuHash } from '../../examples/shared/work.mjs'
+import { LIMITS } from '../options.ts'
+import type { CpuCalibration } from '../types.ts'
+import { timeRequest } from './one-get.ts'
 
 export interface Calibration {
   n: number
@@ -49,4 +53,38 @@ function median(xs: number[]): number {
 
 function round2(x: number): number {
   return Math.round(x * 100) / 100
+}
+
+/**
+ * The task of a cpu-mix or overload run: `n` calibrated here (or given), and one task timed on the
+ * idle server, to show it costs there what it costs here (wall time, request to answer). Two small
+ * tasks first, so the server's hash loop is compiled as it will be in the run.
+ */
+export async function sizeCpuTask(
+  origin: string,
+  targetMs: number,
+  givenN: number | null,
+  timeoutS: number,
+): Promise<CpuCalibration> {
+  const local = givenN === null ? calibrateCpuN(targetMs) : { n: givenN, msPerTask: timeCpuTask(givenN) }
+  let serverMs: number | null = null
+  try {
+    for (let i = 0; i < 2; i++) await timeRequest(`${origin}/cpu/1000000`, timeoutS * 1000)
+    serverMs = await timeRequest(`${origin}/cpu/${local.n}`, timeoutS * 1000)
+  } catch {
+    serverMs = null
+  }
+  return { n: local.n, targetMs, source: givenN === null ? 'calibrated' : 'given', localMs: local.msPerTask, serverMs }
+}
+
+/**
+ * A calibrated open loop's rate: `factor` times what the cores can hash, cores × 1000 / the task's
+ * CPU time as measured here (the server runs the same hash on the same machine). Bounded like any
+ * rate a caller may ask for.
+ */
+export function calibratedRate(factor: number, cpu: CpuCalibration): number {
+  const rate = Math.round(((factor * availableParallelism() * 1000) / cpu.localMs) * 100) / 100
+  if (!(rate > 0) || rate > LIMITS.maxRate)
+    throw new Error(`${factor}× the cores at ${cpu.localMs} ms a task is ${rate} req/s: outside 0-${LIMITS.maxRate}`)
+  return rate
 }

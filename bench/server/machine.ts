@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, platform, release, arch, totalmem } from 'node:os'
-import type { Envelope, MachineInfo } from './recording.ts'
+import { type Envelope, envelopeOf, type MachineInfo } from '../recording.ts'
 
 export function machineInfo(): MachineInfo {
   return {
@@ -17,10 +17,9 @@ export function machineInfo(): MachineInfo {
   }
 }
 
-/** The envelope of a file recorded now, on this machine, by `command` (with the recorder's `note`). */
+/** `envelopeOf` (recording.ts) on this machine: the envelope of a file `command` records now. */
 export function newEnvelope<Schema extends string>(schema: Schema, command: string, note?: string): Envelope<Schema> {
-  const envelope: Envelope<Schema> = { schema, recordedAt: new Date().toISOString(), command, machine: machineInfo() }
-  return note ? { ...envelope, note } : envelope
+  return envelopeOf(schema, command, machineInfo(), note)
 }
 
 /**

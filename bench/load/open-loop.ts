@@ -38,7 +38,7 @@
 import { connect, type Socket } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import type { Recorder, Unanswered } from './metrics.ts'
-import type { OpenLoopOptions, OpenLoopStats } from './types.ts'
+import type { OpenLoopOptions, OpenLoopStats } from '../types.ts'
 
 /** A request sent this long after it fell due, with a connection free, was sent late by the generator. */
 export const LATE_AFTER_MS = 10

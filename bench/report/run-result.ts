@@ -3,11 +3,12 @@
 // plain values, so they are tested on made-up inputs (test/bench-result.test.ts) like the
 // arithmetic of metrics.ts; run.ts gathers the values and calls them.
 
-import type { MachineInfo } from './recording.ts'
-import { summaryLine } from './report.ts'
-import { throughputLimit } from './options.ts'
-import { numberField, objectField, type StatsBody } from './server-stats.ts'
-import type { StepEntry } from './steps.ts'
+import { isOpenLoop, kindOf, sizesCpuTask } from '../kinds/kind.ts'
+import type { MachineInfo } from '../recording.ts'
+import { summaryLine } from './run-text.ts'
+import { throughputLimit } from '../options.ts'
+import { numberField, objectField, type StatsBody } from '../server/server-stats.ts'
+import type { StepEntry } from '../steps.ts'
 import type {
   AutocannonSummary,
   AwaitChainSizing,
@@ -24,7 +25,7 @@ import type {
   ServerSummary,
   TimelinePoint,
   WorkerShare,
-} from './types.ts'
+} from '../types.ts'
 
 /** What the load phase ended with: the generator's own last word, or its last progress report. */
 export interface LoadOutcome {
@@ -248,13 +249,16 @@ export function buildResult(facts: RunFacts): BenchResult {
   // What ran: cpu-mix's path and `n` are known only once the generator has calibrated, and so is the
   // rate of an open loop given as a multiple of what the cores can do.
   const rate = facts.started?.ratePerSec ?? null
+  const kind = kindOf(options)
   const resolved: ResolvedRunOptions = {
     ...options,
     path: facts.started?.path ?? options.path,
-    cpuMix: options.cpuMix && facts.cpu ? { ...options.cpuMix, n: facts.cpu.n } : options.cpuMix,
-    open: options.open && rate !== null ? { ...options.open, ratePerSec: rate } : options.open,
+    cpuMix: sizesCpuTask(kind) && facts.cpu ? { ...options.cpuMix!, n: facts.cpu.n } : options.cpuMix,
+    open: isOpenLoop(kind) && rate !== null ? { ...options.open!, ratePerSec: rate } : options.open,
     awaitChain:
-      options.awaitChain && facts.awaitChain ? { ...options.awaitChain, n: facts.awaitChain.n } : options.awaitChain,
+      kind === 'await-chain' && facts.awaitChain
+        ? { ...options.awaitChain!, n: facts.awaitChain.n }
+        : options.awaitChain,
   }
   return {
     startedAt: facts.startedAt,

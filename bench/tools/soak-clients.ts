@@ -9,7 +9,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
-import { parseAnswer } from './open-loop.ts'
+import { parseAnswer } from '../load/open-loop.ts'
 
 export interface LoadCounters {
   answered: number

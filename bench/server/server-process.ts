@@ -12,8 +12,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
 import { join } from 'node:path'
 import { adopt, liveChildren, stopChild } from './child-processes.ts'
-import { CPUS_MINUS_ONE, type StepEntry } from './steps.ts'
-import { REPO_ROOT } from './repo-root.ts'
+import { CPUS_MINUS_ONE, type StepEntry } from '../steps.ts'
+import { REPO_ROOT } from '../repo-root.ts'
 
 export interface ServerProcess {
   url: string

@@ -13,7 +13,7 @@
 
 import { connect, type Socket } from 'node:net'
 import { parseAnswer } from './open-loop.ts'
-import type { HoldReport } from './types.ts'
+import type { HoldReport } from '../types.ts'
 
 const OUTSTANDING = 2
 

@@ -12,7 +12,7 @@ import type {
   OpenLoopOptions,
   OpenLoopStats,
   ProbeOptions,
-} from './types.ts'
+} from '../types.ts'
 
 export interface GeneratorConfig {
   /** e.g. http://127.0.0.1:40123 */
@@ -29,7 +29,7 @@ export interface GeneratorConfig {
   progressIntervalMs: number
   cpuMix: { targetMs: number; n: number | null; probe: ProbeOptions | null } | null
   /**
-   * Open loop (bench/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
+   * Open loop (bench/load/open-loop.ts) instead of autocannon's closed loop. A calibrated one has no
    * `ratePerSec` yet: `capacityFactor` × cores × 1000 / the task's calibrated ms, worked out here.
    */
   open:
@@ -39,6 +39,8 @@ export interface GeneratorConfig {
   awaitChain: { targetMs: number; n: number | null; probe: ProbeOptions } | null
   /** churn and busy-worker: a connection per request (churn.ts), and the hold (busy-worker.ts). */
   churn: ChurnOptions | null
+  /** Untimed requests of the main load's path sent to the server once `path` is known (0: none). */
+  warmUpRequests: number
 }
 
 export type ToGenerator = { type: 'start'; config: GeneratorConfig } | { type: 'stop' }

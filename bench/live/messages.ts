@@ -1,4 +1,4 @@
-// The live bench's protocol: what the deck's windows and the dev-server plugin say to each other
+// The live bench's messages: what the deck's windows and the dev-server plugin say to each other
 // over Vite's HMR WebSocket, and the one function both sides use to follow a run.
 //
 // Shared by the plugin (Node) and the components (browser), so it imports nothing but types.
@@ -11,7 +11,7 @@
 
 import type { BenchProgress, BenchResult } from '../types.ts'
 import { applyDemoEvent, type DemoEvent, type DemoState } from './demos.ts'
-import { MAX_SAMPLES, type RuntimeSample } from './watch.ts'
+import { MAX_SAMPLES, type RuntimeSample } from '../watch/watch.ts'
 
 export const EVENTS = {
   /** window → plugin: "send me the state" (on load and after every reconnection). */
@@ -24,7 +24,7 @@ export const EVENTS = {
   mode: 'live-bench:mode',
   /** plugin → the window that said hello: a `BenchSnapshot`. */
   state: 'live-bench:state',
-  /** plugin → the window that asked: a `Reply` to its run or stop. */
+  /** plugin → the window that asked: a `RunReply` to its run or stop. */
   reply: 'live-bench:reply',
   /** plugin → every window: a `BenchUpdate`. */
   update: 'live-bench:update',
@@ -51,7 +51,7 @@ export type RunRequest =
 
 export type RunKind = RunRequest['kind']
 
-export interface Reply {
+export interface RunReply {
   requestId: string
   ok: boolean
   /** The run that started (ok), or the run that is in the way (`busy`). */

@@ -1,7 +1,7 @@
 // What step 4's counters cost (examples/04-poller/counters.ts), measured: `hello` throughput with
 // the counters on, and with `--no-counters` (the same methods doing nothing), in one run,
 // alternating. Optionally a third arm: counters on and the deck's sampler reading `/__stats` 8
-// times a second beside the load (bench/live/sampler.ts), which is what a live picture costs.
+// times a second beside the load (bench/watch/sampler.ts), which is what a live picture costs.
 //
 // Method (NOTES: compare in one run, alternating, quote ratios): every run starts a fresh server,
 // so each arm pays the same start-up and JIT warm-up; round r runs the arms in an order rotated by
@@ -14,12 +14,12 @@
 // moves with whatever else runs, CPU time per request much less, so it is the steadier second view
 // of the same question.
 
-import { runScenario } from './index.ts'
-import { Sampler } from './live/sampler.ts'
-import { SAMPLE_INTERVAL_MS } from './live/watch.ts'
-import { processCpuMs } from './machine.ts'
-import { startServer } from './server-process.ts'
-import { findStep } from './steps.ts'
+import { runScenario } from '../index.ts'
+import { Sampler } from '../watch/sampler.ts'
+import { SAMPLE_INTERVAL_MS } from '../watch/watch.ts'
+import { processCpuMs } from '../server/machine.ts'
+import { startServer } from '../server/server-process.ts'
+import { findStep } from '../steps.ts'
 
 export type Arm = 'on' | 'off' | 'sampled'
 

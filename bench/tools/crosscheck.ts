@@ -9,13 +9,13 @@
 // - hello: 100 connections, 5 s of /0, closed loop — the cost of a request; on two cores the
 //   generator itself is the limit there, and wrk, in C, drives more than autocannon;
 // - 150 connections, 5 s of /1000, closed loop — the drill's load, held for several waves;
-// - open loop: 200 req/s of /50 for 5 s. The harness's open loop (`--rate`, bench/open-loop.ts)
+// - open loop: 200 req/s of /50 for 5 s. The harness's open loop (`--rate`, bench/load/open-loop.ts)
 //   against wrk paced by a Lua script (wrk-paced.lua, wrk's `delay()` hook). See OPEN_LOOP_NOTES
 //   for what each measures and why they agree only below saturation.
 
-import { recordedLine, type Recording } from './recording.ts'
-import { count, ms, perSecond } from './format.ts'
-import type { RunInput } from './options.ts'
+import { recordedLine, type Recording } from '../recording.ts'
+import { count, ms, perSecond } from '../format.ts'
+import type { RunInput } from '../options.ts'
 
 export const CROSSCHECK = 'crosscheck/1'
 export const WRK = '/usr/bin/wrk'
@@ -241,7 +241,7 @@ export function crosscheckMarkdown(doc: CrossCheck): string {
   lines.push(
     '- req/s: the harness divides by first send → last completion; wrk divides by its whole test time, ramp ' +
       'and the last, unfinished wave included.',
-    "- steady: the harness's per-connection steady-state rate (bench/metrics.ts); wrk has no such figure.",
+    "- steady: the harness's per-connection steady-state rate (bench/load/metrics.ts); wrk has no such figure.",
     '- Latencies: the harness from an HDR histogram of every response (µs); wrk from its own histogram, ' +
       'printed to three significant digits: around 1 s that is 10 ms steps (1.00s, 1.01s).',
     '- wrk opens its connections thread by thread, so its waves of /1000 are spread out and a 5 s test ' +

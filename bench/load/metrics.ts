@@ -18,7 +18,7 @@
 // Times are milliseconds on one monotonic clock (`performance.now()` in the load generator).
 
 import { build, initWebAssemblySync, type Histogram } from 'hdr-histogram-js'
-import type { LatencyField, LatencySummary, Metrics } from './types.ts'
+import type { LatencyField, LatencySummary, Metrics } from '../types.ts'
 
 const US_PER_MS = 1000
 /** The histograms' top value, an hour in µs: longer than any run (the cap is at most 300 s). */
@@ -193,15 +193,14 @@ export class Recorder {
 
 const FIELDS: readonly LatencyField[] = ['min', 'p50', 'p90', 'p99', 'max', 'mean']
 
+/**
+ * A histogram's figures. A percentile is read as the top of its bucket (four significant digits),
+ * which can lie above the largest value recorded: 100 answers of 1024.1 ms read p99 1024.127. No
+ * percentile can exceed the maximum, so each is clamped to the exact one.
+ */
 function figures(h: Histogram): Record<LatencyField, number> {
-  return {
-    min: h.minNonZeroValue,
-    p50: h.getValueAtPercentile(50),
-    p90: h.getValueAtPercentile(90),
-    p99: h.getValueAtPercentile(99),
-    max: h.maxValue,
-    mean: h.mean,
-  }
+  const at = (p: number) => Math.min(h.getValueAtPercentile(p), h.maxValue)
+  return { min: h.minNonZeroValue, p50: at(50), p90: at(90), p99: at(99), max: h.maxValue, mean: h.mean }
 }
 
 /** Reused for every summary with unanswered requests (the generator takes one every 200 ms). */
@@ -256,8 +255,9 @@ function ceilingAt(answered: Histogram, p: number, unanswered: number): number {
   const count = answered.totalCount
   const rank = Math.max(1, Math.ceil((p / 100) * (count + unanswered) - 1e-9))
   if (rank > count) return Number.POSITIVE_INFINITY
-  // Half a rank below, so rounding in the percentile's arithmetic cannot move it to the next rank.
-  return answered.getValueAtPercentile((100 * (rank - 0.5)) / count)
+  // Half a rank below, so rounding in the percentile's arithmetic cannot move it to the next rank;
+  // clamped to the largest answer, as the reported figures are (`figures`).
+  return Math.min(answered.getValueAtPercentile((100 * (rank - 0.5)) / count), answered.maxValue)
 }
 
 function mapFields(f: (field: LatencyField) => number): Record<LatencyField, number> {

@@ -3,8 +3,8 @@
 // to start with one line and exit 2 (its own tests check that); suites that run every server
 // (the protocol suite, `bench:all`, `bench:record`) take the ones this Node can run.
 
-import { handleTransferMissing } from '../examples/shared/handle-transfer.ts'
-import { STEPS, type StepEntry } from './steps.ts'
+import { handleTransferMissing } from '../../examples/shared/handle-transfer.ts'
+import { STEPS, type StepEntry } from '../steps.ts'
 
 /** Why this Node cannot start `step` (the end of a sentence), or undefined if it can. */
 export function stepUnsupported(step: StepEntry): string | undefined {

@@ -16,9 +16,9 @@ import {
   KeepAliveClient,
   type LoadCounters,
 } from './soak-clients.ts'
-import { type ServerProcess, startServer } from './server-process.ts'
-import { fetchStats, numberField, type StatsBody, StatsPoller } from './server-stats.ts'
-import { findStep } from './steps.ts'
+import { type ServerProcess, startServer } from '../server/server-process.ts'
+import { fetchStats, numberField, type StatsBody, StatsPoller } from '../server/server-stats.ts'
+import { findStep } from '../steps.ts'
 
 export interface SoakOptions {
   step: string

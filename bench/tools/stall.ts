@@ -8,16 +8,16 @@
 // counted from when it was due. `npm run stall:record` records both (recordings/stall.ts) for the
 // slide "How we measure"; test/bench-open-loop.test.ts checks the difference on every test run.
 
-import { calibrateCpuN } from './calibrate.ts'
-import { type BenchProgress, type BenchResult, type RunInput, runScenario } from './index.ts'
-import { timeRequest } from './server-stats.ts'
+import { calibrateCpuN } from '../load/calibrate.ts'
+import { type BenchProgress, type BenchResult, type RunInput, runScenario } from '../index.ts'
+import { timeRequest } from '../load/one-get.ts'
 
 /** The stall begins once the load has run this long, so the run has a before and an after. */
 export const STALL_AT_MS = 800
 
 /**
  * A `/cpu/<n>` that hashes about `targetMs` of CPU time on this machine. The hash is linear in n,
- * so a tenth of it is calibrated (bench/calibrate.ts) and multiplied: quicker, and the same n.
+ * so a tenth of it is calibrated (bench/load/calibrate.ts) and multiplied: quicker, and the same n.
  */
 export function stallPath(targetMs = 500): string {
   return `/cpu/${calibrateCpuN(targetMs / 10).n * 10}`

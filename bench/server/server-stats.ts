@@ -8,38 +8,11 @@
 // threads from /proc at each tick, answer or not, so a server too busy to answer still has its
 // memory measured.
 //
-// `fetchText` and `timeRequest` are the plain requests the bench sends beside its load (cpu-mix's
-// task timed on the idle server, the stall of bench/stall.ts).
+// Each poll is one plain GET (`fetchText`, load/one-get.ts).
 
-import { get } from 'node:http'
-import { performance } from 'node:perf_hooks'
+import { fetchText } from '../load/one-get.ts'
 
 export type StatsBody = Record<string, unknown>
-
-/** One GET on a fresh connection. Resolves with the status and body, rejects on network errors. */
-export function fetchText(url: string, timeoutMs: number): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = get(url, { agent: false, timeout: timeoutMs, headers: { connection: 'close' } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => (body += chunk))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }))
-      res.on('error', reject)
-    })
-    req.on('timeout', () =>
-      req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
-    )
-    req.on('error', reject)
-  })
-}
-
-/** One GET on its own connection; how long until its answer, in ms (an answer other than 200 fails). */
-export async function timeRequest(url: string, timeoutMs = 30_000): Promise<number> {
-  const t0 = performance.now()
-  const { status } = await fetchText(url, timeoutMs)
-  if (status !== 200) throw new Error(`${url}: status ${status}`)
-  return Math.round((performance.now() - t0) * 100) / 100
-}
 
 /** `/__stats` as an object, or null when the server does not answer with JSON in time. */
 export async function fetchStats(origin: string, timeoutMs: number): Promise<StatsBody | null> {
