@@ -23,6 +23,35 @@ export function stepColour(step: string): string {
   return COLOURS[step] ?? '#6b7280'
 }
 
+/** The `/0` probe's colour, apart from every step's (step 6's teal included). */
+export const PROBE_COLOUR = '#db2777'
+
+/**
+ * A family's variants share a hue (2 / 2-own / 2-pool, 6 / 6-kernel / 6-least, and piscina beside
+ * step 6), too close to tell apart on a projector or by a colour-blind viewer; each variant also
+ * has its own dash on a chart line and its own marker shape on a swatch.
+ */
+const VARIANTS: Record<string, { dash: number[] | undefined; marker: Marker }> = {
+  '2-own': { dash: [7, 3], marker: 'triangle' },
+  '2-pool': { dash: [2, 3], marker: 'diamond' },
+  '5-spare-core': { dash: [7, 3], marker: 'triangle' },
+  '6-kernel': { dash: [7, 3], marker: 'triangle' },
+  '6-least': { dash: [2, 3], marker: 'diamond' },
+  piscina: { dash: [9, 3, 2, 3], marker: 'circle' },
+}
+
+export type Marker = 'square' | 'triangle' | 'diamond' | 'circle'
+
+/** The dash of a step's chart line: none (solid) for a family's base step. */
+export function stepDash(step: string): number[] | undefined {
+  return VARIANTS[step]?.dash
+}
+
+/** The shape of a step's swatch: a square for a family's base step. */
+export function stepMarker(step: string): Marker {
+  return VARIANTS[step]?.marker ?? 'square'
+}
+
 /**
  * A chart line of one step under several scenarios (LoopLag's microtask trap) needs a colour per
  * scenario: the loop that never yields in the colour of trouble, the one that yields in green.
