@@ -66,8 +66,12 @@ export function lineColour(step: string, scenario?: string): string {
   return (scenario === undefined ? undefined : SCENARIO_COLOURS[scenario]) ?? stepColour(step)
 }
 
-/** "3 event loop", from the registry of steps (bench/steps.ts). */
+/**
+ * "3 event loop", from the registry of steps (bench/steps.ts); a peer whose title starts with its
+ * id ("piscina peer of step 5") is named by its title alone, not "piscina piscina peer of step 5".
+ */
 export function stepName(step: string): string {
   const title = findStep(step)?.title
-  return title === undefined ? `step ${step}` : `${step} ${title}`
+  if (title === undefined) return `step ${step}`
+  return title.startsWith(step) ? title : `${step} ${title}`
 }

@@ -25,7 +25,7 @@ import { badgeText, isRunOf, legStage, liveLeg, liveRun, rowsOf } from '../../co
 import { loopColumns, loopLineOfResult, loopTargets } from '../../components/cards/loop-lines.ts'
 import { overloadRowOfLeg, overloadRowOfResult } from '../../components/cards/overload-rows.ts'
 import { segmentsOf } from '../../components/cards/share-rows.ts'
-import { stepDash, stepMarker } from '../../components/cards/step-colors.ts'
+import { stepDash, stepMarker, stepName } from '../../components/cards/step-colors.ts'
 
 function recording(scenario: string): BenchComparison {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${scenario}.json`), 'utf8')) as BenchComparison
@@ -357,4 +357,10 @@ describe('drawing', () => {
       assert.equal(markers.size, family.length, `markers of ${family.join(', ')}`)
     }
   })
+})
+
+test('a step is named once: "3 event loop", and the piscina peer not "piscina piscina …"', () => {
+  assert.equal(stepName('3'), '3 event loop')
+  assert.doesNotMatch(stepName('piscina'), /piscina piscina/)
+  assert.match(stepName('piscina'), /^piscina/)
 })
