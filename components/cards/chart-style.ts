@@ -29,12 +29,14 @@ export function gapLabels(gaps: () => readonly { from: number; to: number; colou
     ctx.font = `${Math.round(11 * ratio)}px sans-serif`
     ctx.textBaseline = 'top'
     for (const gap of gaps()) {
-      const left = u.valToPos(gap.from, 'x', true)
-      const right = u.valToPos(gap.to, 'x', true)
+      const left = Math.max(u.bbox.left, u.valToPos(gap.from, 'x', true))
+      const right = Math.min(u.bbox.left + u.bbox.width, u.valToPos(gap.to, 'x', true))
+      if (right <= left) continue
       ctx.fillStyle = 'rgba(148, 163, 184, 0.18)'
-      ctx.fillRect(left, u.bbox.top, Math.max(1, right - left), u.bbox.height)
+      ctx.fillRect(left, u.bbox.top, right - left, u.bbox.height)
+      // The label where it fits in the band, else from the band's start over the plot.
       ctx.fillStyle = '#334155'
-      ctx.fillText(GAP_LABEL, left + 4 * ratio, u.bbox.top + 4 * ratio, Math.max(0, right - left - 8 * ratio))
+      ctx.fillText(GAP_LABEL, left + 4 * ratio, u.bbox.top + 4 * ratio)
     }
     ctx.restore()
   }

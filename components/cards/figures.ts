@@ -159,12 +159,13 @@ export function pointsOfResult(r: BenchResult): LivePoint[] {
 }
 
 /**
- * How long the server's readings may stay unchanged before a chart stops believing them: three of
+ * How long the server's readings may stay unchanged before a chart stops believing them: eight of
  * the bench's `/__stats` polls (every 250 ms). A point carries the last answer forward, so a server
  * whose loop is frozen (it answers no poll) would otherwise draw its last idle reading, often 0,
- * across the very stretch where its loop is stuck.
+ * across the very stretch where its loop is stuck. In the recorded runs whose server missed no poll,
+ * the readings stay unchanged for at most about 1 s; the microtask trap's stay so for 6.4 s.
  */
-export const STALE_AFTER_MS = 750
+export const STALE_AFTER_MS = 2000
 
 /** A stretch of a line with no fresh reading, in seconds from the load's start. */
 export interface Gap {
@@ -175,11 +176,16 @@ export interface Gap {
 /**
  * The points with `loopDelay` null wherever the server's readings (loop delay and RSS, to the byte)
  * stayed unchanged for longer than STALE_AFTER_MS: no sample there, drawn as a gap, never as the
- * stale value. Returns the gaps too, for a label on the chart.
+ * stale value. `missedPolls` (a finished result's count) of 0 says every poll was answered: no gap.
+ * Returns the gaps too, for a label on the chart.
  */
-export function withGaps(points: readonly LivePoint[]): { points: LivePoint[]; gaps: Gap[] } {
+export function withGaps(
+  points: readonly LivePoint[],
+  missedPolls: number | null = null,
+): { points: LivePoint[]; gaps: Gap[] } {
   const out = points.map((p) => ({ ...p }))
   const gaps: Gap[] = []
+  if (missedPolls === 0) return { points: out, gaps }
   let start = 0
   const same = (a: LivePoint, b: LivePoint) => a.loopDelay === b.loopDelay && a.rssBytes === b.rssBytes
   for (let i = 1; i <= out.length; i++) {

@@ -43,7 +43,7 @@ function worstOf(points: readonly LivePoint[]): number | null {
 }
 
 export function loopLineOfLeg(leg: LegView): LoopLine {
-  const { points, gaps } = withGaps(leg.points)
+  const { points, gaps } = withGaps(leg.points, leg.result?.server?.missedPolls ?? null)
   return {
     points,
     gaps,
@@ -64,7 +64,7 @@ export function loopLineOfLeg(leg: LegView): LoopLine {
 }
 
 export function loopLineOfResult(r: BenchResult | null): LoopLine {
-  const { points, gaps } = withGaps(r ? pointsOfResult(r) : [])
+  const { points, gaps } = withGaps(r ? pointsOfResult(r) : [], r?.server?.missedPolls ?? null)
   return {
     points,
     gaps,

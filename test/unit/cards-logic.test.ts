@@ -364,3 +364,14 @@ test('a step is named once: "3 event loop", and the piscina peer not "piscina pi
   assert.doesNotMatch(stepName('piscina'), /piscina piscina/)
   assert.match(stepName('piscina'), /^piscina/)
 })
+
+test('a run whose server answered every poll draws no gap, however still its readings', () => {
+  for (const [scenario, step] of [
+    ['await-yield', '3'],
+    ['cpu-mix', '5'],
+  ] as const) {
+    const r = result(scenario, step)
+    assert.equal(r.server?.missedPolls, 0)
+    assert.deepEqual(loopLineOfResult(r).gaps, [], `${scenario} step ${step}`)
+  }
+})
