@@ -4,7 +4,7 @@
 
 import { findStep } from '../../bench/steps.ts'
 
-const COLOURS: Record<string, string> = {
+export const STEP_COLOURS: Readonly<Record<string, string>> = {
   '1': '#dc2626',
   '2': '#ea580c',
   '2-pool': '#a16207',
@@ -20,7 +20,7 @@ const COLOURS: Record<string, string> = {
 }
 
 export function stepColour(step: string): string {
-  return COLOURS[step] ?? '#6b7280'
+  return STEP_COLOURS[step] ?? '#6b7280'
 }
 
 /** The `/0` probe's colour, apart from every step's (step 6's teal included). */
