@@ -24,7 +24,7 @@ export function stepColour(step: string): string {
 }
 
 /** The `/0` probe's colour, apart from every step's (step 6's teal included). */
-export const PROBE_COLOUR = '#db2777'
+export const PROBE_COLOUR = '#be185d'
 
 /**
  * A family's variants share a hue (2 / 2-own / 2-pool, 6 / 6-kernel / 6-least, and piscina beside

@@ -88,3 +88,9 @@ test('sizes are binary: a total in GiB, below that MiB or KiB', () => {
   assert.equal(binaryTotal(312.5 * 1024 * 1024), '312.5 MiB')
   assert.equal(binaryTotal(64 * 1024), '64.0 KiB')
 })
+
+test("the /0 probe's colour, also its label's, reads at 4.5:1 on white and is no step's colour", () => {
+  const ratio = contrast(hex(PROBE_COLOUR), [255, 255, 255])
+  assert.ok(ratio >= 4.5, `${PROBE_COLOUR} on white: ${ratio.toFixed(2)}:1`)
+  assert.ok(!Object.values(STEP_COLOURS).includes(PROBE_COLOUR))
+})
