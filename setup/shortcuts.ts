@@ -3,7 +3,7 @@
 // laptop misbehaves mid-talk. (A plain letter could come from a presentation remote: many send
 // "b" or "." to blank the screen.) Under the static build there is nothing live and it does nothing.
 import { defineShortcutsSetup, type NavOperations, type ShortcutOptions } from '@slidev/types'
-import { toggleBenchMode } from '../components/bench/channel.ts'
+import { toggleBenchMode } from '../components/cards/channel.ts'
 
 export default defineShortcutsSetup((_nav: NavOperations, base: ShortcutOptions[]) => [
   ...base,

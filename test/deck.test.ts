@@ -19,6 +19,7 @@ import { before, describe, test } from 'node:test'
 import { WATCHES } from '../bench/watch/watch.ts'
 import { checkRunRequest } from '../bench/live/requests.ts'
 import { REPO_ROOT } from '../bench/repo-root.ts'
+import { CARD_DEFAULTS } from '../components/cards/defaults.ts'
 import { loadDeck, type DeckSlide } from './helpers/deck.ts'
 import {
   filesUnder,
@@ -195,12 +196,7 @@ describe('the deck (static checks)', () => {
     // <LiveBench step="1" scenario="drill" />, <BenchCompare scenario="drill" :steps="['2', '2-pool']" />,
     // <LoopLag :steps="['3', '5']" />, <WorkerShares scenario="churn" :steps="['3', '6']" />: the names a
     // presenter's click will send, checked as the plugin will.
-    const defaults: Record<string, { scenario: string; steps?: string[] }> = {
-      LiveBench: { scenario: 'drill' },
-      BenchCompare: { scenario: 'drill', steps: ['1', '2', '3', '4', '5'] },
-      LoopLag: { scenario: 'cpu-mix', steps: ['3', '5'] },
-      WorkerShares: { scenario: 'busy-worker', steps: ['6-kernel', '6', '6-least'] },
-    }
+    const defaults = CARD_DEFAULTS
     const problems: string[] = []
     let count = 0
     for (const slide of slides) {

@@ -20,9 +20,9 @@ import {
   type BenchSnapshot,
   type BenchUpdate,
   type Reply,
-  type RunRequest,
   type RunView,
 } from '../../bench/live/protocol.ts'
+import type { RunAsk } from './live-runs.ts'
 
 export interface BenchChannel {
   /** A dev server with the live-bench plugin is there (false in the static build and the PDF). */
@@ -98,21 +98,6 @@ function follow(update: BenchUpdate): void {
     channel.finished = [run, ...channel.finished.filter((r) => runTarget(r) !== runTarget(run))]
     channel.current = null
   }
-}
-
-/** What a component asks the plugin to run: a run request without its id. */
-export type RunAsk =
-  | Omit<Extract<RunRequest, { kind: 'single' }>, 'requestId'>
-  | Omit<Extract<RunRequest, { kind: 'compare' }>, 'requestId'>
-  | Omit<Extract<RunRequest, { kind: 'watch' }>, 'requestId'>
-  | Omit<Extract<RunRequest, { kind: 'demo' }>, 'requestId'>
-  | Omit<Extract<RunRequest, { kind: 'sweep' }>, 'requestId'>
-
-/** Whether `run` is what `ask` asks for (its kind, scenario or demo, and steps). */
-export function isRunOf(run: RunView, ask: RunAsk): boolean {
-  if (ask.kind === 'demo') return run.kind === 'demo' && run.scenario === ask.demo
-  const steps = ask.kind === 'compare' ? ask.steps : [ask.step]
-  return run.kind === ask.kind && run.scenario === ask.scenario && run.steps.join(',') === steps.join(',')
 }
 
 /** Ask for a run; resolves with the plugin's answer (or a refusal of our own if none comes). */
