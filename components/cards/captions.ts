@@ -2,7 +2,7 @@
 // 2026-11-23 on 2 cores, Node v26.12.1 · npm run bench:record"), a live run in progress, or the
 // live run that finished last. Plain functions of the run or the file, tested in test/unit/.
 
-import type { RunView } from '../../bench/live/protocol.ts'
+import type { RunView } from '../../bench/live/messages.ts'
 import { clockTime, day } from '../../bench/format.ts'
 
 /** What a recorded file says about itself (bench/recording.ts's envelope, as the results carry it). */

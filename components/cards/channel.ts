@@ -19,9 +19,9 @@ import {
   type BenchMode,
   type BenchSnapshot,
   type BenchUpdate,
-  type Reply,
+  type RunReply,
   type RunView,
-} from '../../bench/live/protocol.ts'
+} from '../../bench/live/messages.ts'
 import type { RunAsk } from './live-runs.ts'
 
 export interface BenchChannel {
@@ -33,7 +33,7 @@ export interface BenchChannel {
   current: RunView | null
   finished: RunView[]
   /** The plugin's answer to this window's last request. */
-  lastReply: Reply | null
+  lastReply: RunReply | null
   capS: number
 }
 
@@ -46,7 +46,7 @@ const channel = reactive<BenchChannel>(quietChannel())
 
 let started = false
 let requests = 0
-const pending = new Map<string, (reply: Reply) => void>()
+const pending = new Map<string, (reply: RunReply) => void>()
 
 /** The channel, started on first use (a listener and a hello: it starts no run). */
 export function useBenchChannel(): BenchChannel {
@@ -71,7 +71,7 @@ function start(): void {
   hot.on(EVENTS.mode, ({ mode }: { mode: BenchMode }) => {
     channel.mode = mode
   })
-  hot.on(EVENTS.reply, (reply: Reply) => {
+  hot.on(EVENTS.reply, (reply: RunReply) => {
     channel.lastReply = reply
     pending.get(reply.requestId)?.(reply)
     pending.delete(reply.requestId)
@@ -101,15 +101,15 @@ function follow(update: BenchUpdate): void {
 }
 
 /** Ask for a run; resolves with the plugin's answer (or a refusal of our own if none comes). */
-export function requestRun(request: RunAsk): Promise<Reply> {
+export function requestRun(request: RunAsk): Promise<RunReply> {
   return ask(EVENTS.run, request)
 }
 
-export function requestStop(runId: string): Promise<Reply> {
+export function requestStop(runId: string): Promise<RunReply> {
   return ask(EVENTS.stop, { runId })
 }
 
-function ask(event: string, data: object): Promise<Reply> {
+function ask(event: string, data: object): Promise<RunReply> {
   const hot = import.meta.hot
   const requestId = `${Date.now().toString(36)}-${++requests}`
   if (!hot)

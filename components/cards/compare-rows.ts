@@ -2,7 +2,7 @@
 // server's threads and context switches when asked, from a finished result or a leg still running.
 
 import { count, DASH, doneOfAsked } from '../../bench/format.ts'
-import type { LegView } from '../../bench/live/protocol.ts'
+import type { LegView } from '../../bench/live/messages.ts'
 import type { BenchResult } from '../../bench/types.ts'
 import { doneText, shownLatency, shownProgressP99 } from './figures.ts'
 import { kindOf } from './kind.ts'

@@ -3,7 +3,7 @@
 // slide: a figure that counts requests left unanswered is a lower bound and reads "≥ 10.0 s".
 // Plain functions of their arguments, so test/unit/ checks them without a browser.
 
-import type { LivePoint } from '../../bench/live/protocol.ts'
+import type { LivePoint } from '../../bench/live/messages.ts'
 import { AT_LEAST, DASH, doneOfAsked, duration } from '../../bench/format.ts'
 import type { BenchProgress, BenchResult, LatencySummary } from '../../bench/types.ts'
 import { kindOf } from './kind.ts'

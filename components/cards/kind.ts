@@ -1,8 +1,9 @@
-// What a card needs to know about the kind of load it shows, decided here and nowhere else in
-// components/: whether the load is `/cpu` tasks (so a table counts tasks, and the I/O latency worth
-// showing is the `/0` probe's), whether it offers a fixed rate (an open loop), and whether every
-// request opens its own connection (so its rate is connections a second).
+// What a card needs to know about the kind of load it shows, asked of bench's kind module here and
+// nowhere else in components/: whether the load is `/cpu` tasks (so a table counts tasks, and the
+// I/O latency worth showing is the `/0` probe's), whether it offers a fixed rate (an open loop),
+// and whether every request opens its own connection (so its rate is connections a second).
 
+import { kindOf as benchKindOf, isOpenLoop, sizesCpuTask } from '../../bench/kinds/kind.ts'
 import { findScenario } from '../../bench/scenarios.ts'
 import type { BenchResult } from '../../bench/types.ts'
 
@@ -18,25 +19,18 @@ export interface CardKind {
 }
 
 /**
- * The kind of `scenario`: from a result's resolved options when there is one (an open loop sized on
- * the machine knows its rate only then), else from the registry (bench/scenarios.ts).
+ * The kind of `scenario`, as bench's kind module decides it (bench/kinds/kind.ts): from a result's
+ * resolved options when there is one (an open loop sized on the machine knows its rate only then),
+ * else from the registry (bench/scenarios.ts). This only reads the settings of the kind it is told.
  */
-// decided by bench's kind module after the merge
 export function kindOf(scenario: string, result?: BenchResult | null): CardKind {
-  if (result) {
-    const o = result.options
-    return {
-      cpuTasks: o.cpuMix !== null,
-      probe: (o.cpuMix?.probe ?? null) !== null,
-      offered: o.open?.ratePerSec ?? null,
-      perConnection: o.churn !== null,
-    }
-  }
-  const s = findScenario(scenario)
+  const fields = result ? result.options : findScenario(scenario)
+  if (!fields) return { cpuTasks: false, probe: false, offered: null, perConnection: false }
+  const kind = benchKindOf(fields)
   return {
-    cpuTasks: s?.cpuMix !== undefined,
-    probe: s?.cpuMix?.probe !== undefined,
-    offered: s?.open?.ratePerSec ?? null,
-    perConnection: s?.churn !== undefined,
+    cpuTasks: sizesCpuTask(kind),
+    probe: sizesCpuTask(kind) && (fields.cpuMix?.probe ?? null) !== null,
+    offered: isOpenLoop(kind) ? (fields.open?.ratePerSec ?? null) : null,
+    perConnection: kind === 'churn' || kind === 'busy-worker',
   }
 }

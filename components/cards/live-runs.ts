@@ -3,7 +3,7 @@
 // sweep or the watch of its step, or the newest leg that ran its step. Plain functions of the
 // channel's state, tested in test/unit/.
 
-import type { LegView, RunRequest, RunView } from '../../bench/live/protocol.ts'
+import type { LegView, RunRequest, RunView } from '../../bench/live/messages.ts'
 import type { BenchChannel } from './channel.ts'
 
 /** What a component asks the plugin to run: a run request without its id. */

@@ -3,7 +3,7 @@
 // live leg or a recorded result. A stretch where the server answered no `/__stats` (its loop was
 // frozen) is a gap, labelled, never the stale reading (figures.ts `withGaps`).
 
-import type { LegView, LivePoint } from '../../bench/live/protocol.ts'
+import type { LegView, LivePoint } from '../../bench/live/messages.ts'
 import type { BenchResult } from '../../bench/types.ts'
 import { type Gap, pointsOfResult, withGaps } from './figures.ts'
 

@@ -3,8 +3,8 @@
 // wake-ups of the line's front, the requests unanswered at the cap), from bench/overload.ts's
 // reading of a result, or the figures so far of a server still running.
 
-import type { LegView } from '../../bench/live/protocol.ts'
-import { overloadFigures } from '../../bench/overload.ts'
+import type { LegView } from '../../bench/live/messages.ts'
+import { overloadFigures } from '../../bench/kinds/overload.ts'
 import type { BenchResult } from '../../bench/types.ts'
 import { legStage } from './live-runs.ts'
 import { stepName } from './step-colors.ts'

@@ -8,7 +8,7 @@
 
 import { isRecording } from '../../bench/recording.ts'
 import { SCENARIOS } from '../../bench/scenarios.ts'
-import { BENCH_SWEEP, type BenchSweep } from '../../bench/sweep-result.ts'
+import { BENCH_SWEEP, type BenchSweep } from '../../bench/report/sweep-result.ts'
 import { BENCH_COMPARISON, type BenchComparison, type BenchResult } from '../../bench/types.ts'
 
 const files = import.meta.glob<unknown>('../../bench/results/*.json', { eager: true, import: 'default' })

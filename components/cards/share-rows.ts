@@ -2,7 +2,7 @@
 // segments of one bar (the worker the busy-worker scenario kept hashing marked), beside the rate,
 // the p99 and the server's CPU per request; a step still running has its rate and p99 so far.
 
-import type { LegView } from '../../bench/live/protocol.ts'
+import type { LegView } from '../../bench/live/messages.ts'
 import type { BenchResult } from '../../bench/types.ts'
 import { cutNote } from './figures.ts'
 import { legStage } from './live-runs.ts'

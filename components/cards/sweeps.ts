@@ -5,8 +5,8 @@
 // unanswered, is a lower bound: the last of its curve, drawn hollow at the end of a dashed segment.
 
 import { AT_LEAST, duration, perSecond } from '../../bench/format.ts'
-import type { RunView } from '../../bench/live/protocol.ts'
-import { type BenchSweep, coreRateOf, type SweepPoint, sweepPoint } from '../../bench/sweep-result.ts'
+import type { RunView } from '../../bench/live/messages.ts'
+import { type BenchSweep, coreRateOf, type SweepPoint, sweepPoint } from '../../bench/report/sweep-result.ts'
 import { stepName } from './step-colors.ts'
 
 /** A live sweep's points so far: one per leg done, each as the recorder would write it. */

@@ -4,7 +4,7 @@
 // and the button's props. What a card makes of the run is plain code beside it (the rows modules).
 
 import { computed, type ComputedRef } from 'vue'
-import type { RunView } from '../../bench/live/protocol.ts'
+import type { RunView } from '../../bench/live/messages.ts'
 import type { BenchChannel } from './channel.ts'
 import { useBenchGate } from './gate.ts'
 import { liveRun, type RunAsk } from './live-runs.ts'

@@ -10,7 +10,7 @@
 
 import { useIsSlideActive, useNav } from '@slidev/client'
 import { computed, onUnmounted, ref, watch, type ComputedRef } from 'vue'
-import type { RuntimeSample } from '../../bench/live/watch.ts'
+import type { RuntimeSample } from '../../bench/watch/watch.ts'
 
 export interface StreamSource {
   samples: readonly RuntimeSample[]

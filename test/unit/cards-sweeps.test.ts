@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { REPO_ROOT } from '../../bench/repo-root.ts'
-import type { BenchSweep } from '../../bench/sweep-result.ts'
+import type { BenchSweep } from '../../bench/report/sweep-result.ts'
 import { curveChart, curveLine, curveMarkers, lastP99, xOf } from '../../components/cards/sweeps.ts'
 
 const sweep = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results/sweep-cpu.json'), 'utf8')) as BenchSweep
