@@ -27,13 +27,17 @@ export class Task implements Waker {
   /** On the run queue (or about to be): a second wake changes nothing. */
   queued = false
   done = false
+  readonly id: number
+  readonly name: string
+  readonly future: Future<unknown>
+  private readonly executor: Executor
 
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly future: Future<unknown>,
-    private readonly executor: Executor,
-  ) {}
+  constructor(id: number, name: string, future: Future<unknown>, executor: Executor) {
+    this.id = id
+    this.name = name
+    this.future = future
+    this.executor = executor
+  }
 
   wake(): void {
     if (this.queued || this.done) return

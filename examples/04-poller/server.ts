@@ -41,11 +41,10 @@ import { trace } from './trace.ts'
 class AcceptLoop implements Future<never> {
   private readonly accept: Accept
   private accepted = 0
+  private readonly ctx: ConnectionContext
 
-  constructor(
-    listener: Registered<TcpListener>,
-    private readonly ctx: ConnectionContext,
-  ) {
+  constructor(listener: Registered<TcpListener>, ctx: ConnectionContext) {
+    this.ctx = ctx
     this.accept = new Accept(listener)
   }
 
