@@ -20,6 +20,10 @@ import { MAX_CONNECTIONS, type Measurement, measureStrategy, startSilentPeer } f
 import { READ_BUFFER_BYTES } from './strategy.ts'
 import { completion } from './completion.ts'
 import { readiness } from './readiness.ts'
+import { requireFeatures } from '../shared/node-features.ts'
+
+// The holders are forked as plain `node holder.ts` (measure.ts): the running Node must strip types.
+requireFeatures('demo:buffers', ['type-stripping'])
 
 const RESULT_FILE = new URL('../../recordings/demo-buffers.json', import.meta.url)
 
