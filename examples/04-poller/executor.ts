@@ -76,7 +76,7 @@ export class Executor {
     this.budget = options.budget ?? DEFAULT_BUDGET
     this.counters = options.counters ?? new RuntimeCounters()
     this.onTaskFailed =
-      options.onTaskFailed ?? ((task, error) => console.error(`step 4: ${task} dropped: ${error.message}`))
+      options.onTaskFailed ?? ((task, error) => console.error(`step:4: ${task} dropped: ${error.message}`))
   }
 
   spawn(future: Future<unknown>, name: string): Task {

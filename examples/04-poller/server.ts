@@ -116,6 +116,6 @@ rt.spawn(new AcceptLoop(listener, ctx), 'accept loop')
 listen(server, options)
 rt.run((error) => {
   // The accept loop never finishes, so the runtime stops only if something is badly wrong.
-  console.error(`step 4: the runtime stopped${error ? `: ${error.message}` : ''}`)
+  console.error(`step:4: the runtime stopped${error ? `: ${error.message}` : ''}`)
   process.exit(1)
 })

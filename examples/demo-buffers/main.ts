@@ -15,7 +15,7 @@
 import { writeFileSync } from 'node:fs'
 import { kibibytes, mebibytes } from '../../bench/format.ts'
 import { newEnvelope } from '../../bench/machine.ts'
-import { readFlagsOrExit } from '../shared/flags.ts'
+import { readFlagsOrExit, usageHeader } from '../shared/flags.ts'
 import { MAX_CONNECTIONS, type Measurement, measureStrategy, startSilentPeer } from './measure.ts'
 import { READ_BUFFER_BYTES } from './strategy.ts'
 import { completion } from './completion.ts'
@@ -39,7 +39,7 @@ function row(m: Measurement): { rss: number; arrayBuffers: number } {
 }
 
 async function main(): Promise<void> {
-  const { connections, record } = readFlagsOrExit('demo:buffers', FLAGS).flags
+  const { connections, record } = readFlagsOrExit('demo:buffers', FLAGS, { usage: usageHeader('demo:buffers') }).flags
   const envelope = newEnvelope(SCHEMA, `npm run demo:buffers -- --connections ${connections} --record`)
   const peer = await startSilentPeer()
   const results = []

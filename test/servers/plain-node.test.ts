@@ -31,7 +31,7 @@ describe('every step runs with plain node', () => {
 
 describe('every demo runs with plain node', () => {
   // --help loads every module the demo imports statically; the microtask demo is quick enough to run.
-  for (const demo of ['demo-buffers', 'demo-scheduling']) {
+  for (const demo of ['demo-buffers', 'demo-scheduling', 'demo-microtasks']) {
     test(`${demo} --help`, async () => {
       const run = await runPlain(`examples/${demo}/main.ts`, ['--help'])
       assert.equal(run.code, 0, run.stderr)

@@ -47,13 +47,22 @@ export function startPlain(entry: string, args: readonly string[] = []): Promise
   })
 }
 
-/** Runs `node <file> ...args` to the end: exit code, stdout, stderr. */
+/**
+ * Runs `node <file> ...args` to the end: exit code, stdout, stderr. A child still running after
+ * `timeoutMs` (a server that should have refused to start) is killed: its code is then null.
+ */
 export function runPlain(
   file: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = plainEnv(),
+  timeoutMs = 30_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [file, ...args], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [file, ...args], {
+    cwd: REPO,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
