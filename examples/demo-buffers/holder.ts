@@ -16,7 +16,7 @@
 import { connect, type Socket } from 'node:net'
 import { completion } from './completion.ts'
 import { readiness } from './readiness.ts'
-import { GREETING, type HolderReport, type MemorySample } from './protocol.ts'
+import { GREETING, type HolderReport, type MemorySample } from './messages.ts'
 
 const [strategyName, portText, countText] = process.argv.slice(2)
 const strategy = strategyName === 'readiness' ? readiness : strategyName === 'completion' ? completion : undefined

@@ -6,7 +6,7 @@ import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type Server, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { GREETING, type HolderReport } from './protocol.ts'
+import { GREETING, type HolderReport } from './messages.ts'
 import type { ReadStrategy } from './strategy.ts'
 
 const HOLDER = fileURLToPath(new URL('./holder.ts', import.meta.url))

@@ -14,7 +14,7 @@
 import { availableParallelism } from 'node:os'
 import { readFlagsOrExit, usageHeader } from '../shared/flags.ts'
 import { DEFAULT_SEED } from './jobs.ts'
-import { LABELS } from './protocol.ts'
+import { LABELS } from './messages.ts'
 import { meetsTargets } from './race.ts'
 import { toJson, writeRecording } from './recording.ts'
 import { formatReport } from './report.ts'
