@@ -17,7 +17,7 @@ import { checkRunRequest } from '../bench/live/requests.ts'
 import type { Ran } from '../examples/demo-microtasks/order.ts'
 import type { RaceEvent } from '../examples/demo-scheduling/events.ts'
 import { LaneBoard, laneBoardBuffer } from '../examples/demo-scheduling/lane-board.mjs'
-import { SCHEDULERS } from '../examples/demo-scheduling/protocol.ts'
+import { SCHEDULERS } from '../examples/demo-scheduling/messages.ts'
 import type { BenchResult } from '../bench/types.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

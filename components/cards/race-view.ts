@@ -7,7 +7,7 @@
 import { clockTime, day } from '../../bench/format.ts'
 import { findDemo, type LiveHeat } from '../../bench/live/demos.ts'
 import type { RunView } from '../../bench/live/messages.ts'
-import { LABELS, SCHEDULERS } from '../../examples/demo-scheduling/protocol.ts'
+import { LABELS, SCHEDULERS } from '../../examples/demo-scheduling/messages.ts'
 import type { SchedulingRecording } from '../../examples/demo-scheduling/recording.ts'
 import { type Lane, spansUntil, stealsUntil } from '../../examples/demo-scheduling/timeline.ts'
 

@@ -33,12 +33,15 @@ export class FixedThreadPool {
    */
   private longestQueue = 0
 
-  constructor(
-    readonly size: number,
-    private readonly workerUrl: URL,
-    /** Called with each new Worker, so the server can count threads and time their start. */
-    private readonly onSpawn: (worker: Worker) => void,
-  ) {
+  readonly size: number
+  private readonly workerUrl: URL
+  /** Called with each new Worker, so the server can count threads and time their start. */
+  private readonly onSpawn: (worker: Worker) => void
+
+  constructor(size: number, workerUrl: URL, onSpawn: (worker: Worker) => void) {
+    this.size = size
+    this.workerUrl = workerUrl
+    this.onSpawn = onSpawn
     for (let i = 0; i < size; i++) this.slots.push(this.startSlot())
   }
 

@@ -86,7 +86,7 @@ const handleAwait: Handler<AwaitWork> = (work, reply) => {
   }
 }
 
-const { server: options } = parseFlagsOrExit('step:3', {})
+const { server: options } = parseFlagsOrExit('step:3', {}, { servesAwait: true })
 startServer(
   {
     number: 3,

@@ -67,12 +67,12 @@ export class Connection implements Future<void> {
   private readonly reader: ReadRequest
   /** The header deadline, reused for every request of the connection. */
   private readonly headerTimeout: Sleep
+  private readonly ctx: ConnectionContext
+  readonly label: string
 
-  constructor(
-    stream: TcpStream,
-    private readonly ctx: ConnectionContext,
-    readonly label: string,
-  ) {
+  constructor(stream: TcpStream, ctx: ConnectionContext, label: string) {
+    this.ctx = ctx
+    this.label = label
     this.io = new Registered(ctx.rt.reactor, stream, READABLE | WRITABLE)
     if (trace.enabled) trace.nameToken(this.io.token, label)
     this.reader = new ReadRequest(this.io, this.parser, ctx.readOnce)

@@ -27,13 +27,17 @@ export class Task implements Waker {
   /** On the run queue (or about to be): a second wake changes nothing. */
   queued = false
   done = false
+  readonly id: number
+  readonly name: string
+  readonly future: Future<unknown>
+  private readonly executor: Executor
 
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly future: Future<unknown>,
-    private readonly executor: Executor,
-  ) {}
+  constructor(id: number, name: string, future: Future<unknown>, executor: Executor) {
+    this.id = id
+    this.name = name
+    this.future = future
+    this.executor = executor
+  }
 
   wake(): void {
     if (this.queued || this.done) return
@@ -72,7 +76,7 @@ export class Executor {
     this.budget = options.budget ?? DEFAULT_BUDGET
     this.counters = options.counters ?? new RuntimeCounters()
     this.onTaskFailed =
-      options.onTaskFailed ?? ((task, error) => console.error(`step 4: ${task} dropped: ${error.message}`))
+      options.onTaskFailed ?? ((task, error) => console.error(`step:4: ${task} dropped: ${error.message}`))
   }
 
   spawn(future: Future<unknown>, name: string): Task {

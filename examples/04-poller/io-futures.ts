@@ -30,7 +30,11 @@ import { trace } from './trace.ts'
 // #region accept
 /** The next connection on a listener. */
 export class Accept implements Future<TcpStream> {
-  constructor(private readonly listener: Registered<TcpListener>) {}
+  private readonly listener: Registered<TcpListener>
+
+  constructor(listener: Registered<TcpListener>) {
+    this.listener = listener
+  }
 
   poll(cx: Context): PollResult<TcpStream> {
     if (cx.outOfBudget()) return PENDING
@@ -64,11 +68,15 @@ export const READ_ONCE_BYTES = 16
  * more: the request hangs until the header deadline answers 408. The classic bug, made visible.
  */
 export class ReadRequest implements Future<ReadOutcome> {
-  constructor(
-    private readonly io: Registered<TcpStream>,
-    private readonly parser: RequestParser,
-    private readonly readOnce = false,
-  ) {}
+  private readonly io: Registered<TcpStream>
+  private readonly parser: RequestParser
+  private readonly readOnce: boolean
+
+  constructor(io: Registered<TcpStream>, parser: RequestParser, readOnce = false) {
+    this.io = io
+    this.parser = parser
+    this.readOnce = readOnce
+  }
 
   // #region read-request
   poll(cx: Context): PollResult<ReadOutcome> {
@@ -109,11 +117,13 @@ export class ReadRequest implements Future<ReadOutcome> {
  */
 export class Sleep implements Future<void> {
   private readonly entry = new TimerEntry()
+  private readonly timers: Timers
+  private deadline: number
 
-  constructor(
-    private readonly timers: Timers,
-    private deadline: number,
-  ) {}
+  constructor(timers: Timers, deadline: number) {
+    this.timers = timers
+    this.deadline = deadline
+  }
 
   poll(cx: Context): PollResult<void> {
     if (cx.outOfBudget()) return PENDING
@@ -147,11 +157,10 @@ export type WriteOutcome = 'written' | Disconnected
 export class WriteAll implements Future<WriteOutcome> {
   private readonly data: Buffer | string
   private offset = 0
+  private readonly io: Registered<TcpStream>
 
-  constructor(
-    private readonly io: Registered<TcpStream>,
-    data: Buffer | string,
-  ) {
+  constructor(io: Registered<TcpStream>, data: Buffer | string) {
+    this.io = io
     // A typical answer is a short string, written whole in one call. A long one is encoded once
     // so it can be written in parts.
     this.data = typeof data === 'string' && data.length > MAX_WRITE_BYTES ? Buffer.from(data) : data

@@ -76,8 +76,10 @@ export class Event {
 export class Events {
   private readonly items: Event[] = []
   length = 0
+  readonly capacity: number
 
-  constructor(readonly capacity = 1024) {
+  constructor(capacity = 1024) {
+    this.capacity = capacity
     for (let i = 0; i < capacity; i++) this.items.push(new Event())
   }
 
@@ -109,13 +111,17 @@ class Registration implements ReadinessSink {
   pending = 0
   queued = false
   active = true
+  private readonly poll: Poll
+  readonly source: Source
+  readonly token: Token
+  interest: Interest
 
-  constructor(
-    private readonly poll: Poll,
-    readonly source: Source,
-    readonly token: Token,
-    public interest: Interest,
-  ) {}
+  constructor(poll: Poll, source: Source, token: Token, interest: Interest) {
+    this.poll = poll
+    this.source = source
+    this.token = token
+    this.interest = interest
+  }
 
   report(readiness: number): void {
     if (!this.active) return // deregistered: a source we no longer watch reports nothing
@@ -138,8 +144,11 @@ class Registration implements ReadinessSink {
 /** Registers sources with a `Poll`. Separate from `Poll`, as in mio, so it can be handed around. */
 export class Registry {
   private readonly registrations = new Map<Source, Registration>()
+  private readonly poll: Poll
 
-  constructor(private readonly poll: Poll) {}
+  constructor(poll: Poll) {
+    this.poll = poll
+  }
 
   register(source: Source, token: Token, interest: Interest): void {
     if (this.registrations.has(source)) throw new Error(`source already registered (token ${token})`)

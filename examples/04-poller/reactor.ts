@@ -99,12 +99,12 @@ export class Reactor {
 export class Registered<S extends Source> {
   readonly token: Token
   private active = true
+  private readonly reactor: Reactor
+  readonly source: S
 
-  constructor(
-    private readonly reactor: Reactor,
-    readonly source: S,
-    interest: Interest,
-  ) {
+  constructor(reactor: Reactor, source: S, interest: Interest) {
+    this.reactor = reactor
+    this.source = source
     this.token = reactor.register(source, interest)
   }
 

@@ -41,11 +41,10 @@ import { trace } from './trace.ts'
 class AcceptLoop implements Future<never> {
   private readonly accept: Accept
   private accepted = 0
+  private readonly ctx: ConnectionContext
 
-  constructor(
-    listener: Registered<TcpListener>,
-    private readonly ctx: ConnectionContext,
-  ) {
+  constructor(listener: Registered<TcpListener>, ctx: ConnectionContext) {
+    this.ctx = ctx
     this.accept = new Accept(listener)
   }
 
@@ -117,6 +116,6 @@ rt.spawn(new AcceptLoop(listener, ctx), 'accept loop')
 listen(server, options)
 rt.run((error) => {
   // The accept loop never finishes, so the runtime stops only if something is badly wrong.
-  console.error(`step 4: the runtime stopped${error ? `: ${error.message}` : ''}`)
+  console.error(`step:4: the runtime stopped${error ? `: ${error.message}` : ''}`)
   process.exit(1)
 })

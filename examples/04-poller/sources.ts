@@ -42,8 +42,10 @@ export class TcpStream implements Source {
   private sink: ReadinessSink | null = null
   /** Why the connection failed, if it did (a reset, a timeout); reads then return EOF. */
   error: Error | undefined
+  readonly socket: Socket
 
-  constructor(readonly socket: Socket) {
+  constructor(socket: Socket) {
+    this.socket = socket
     socket.setNoDelay(true)
     // A 'readable' listener puts the socket in paused mode: bytes wait in Node's buffer until we
     // read() them. The listeners stay for the life of the socket; `unwatch` only stops reporting.
@@ -146,8 +148,10 @@ export class TcpListener implements Source {
   private sink: ReadinessSink | null = null
   /** Connections accepted by Node and not yet taken by `accept()`, oldest first. */
   private readonly backlog = new Fifo<TcpStream>()
+  readonly server: Server
 
-  constructor(readonly server: Server) {
+  constructor(server: Server) {
+    this.server = server
     server.on('connection', (socket: Socket) => {
       // Wrapped at once, so that a connection reset while it waits here has its 'error' listener.
       this.backlog.push(new TcpStream(socket))

@@ -82,11 +82,12 @@ export class CpuLimit {
   wakeRaces = 0
   /** Requests dropped from the line because their client had gone: they took no slot. */
   abandoned = 0
+  readonly cap: number
+  readonly maxQueue: number
 
-  constructor(
-    readonly cap: number,
-    readonly maxQueue: number,
-  ) {
+  constructor(cap: number, maxQueue: number) {
+    this.cap = cap
+    this.maxQueue = maxQueue
     this.line = new Fifo(maxQueue)
   }
 

@@ -31,6 +31,8 @@ import { parseFlagsOrExit } from '../shared/cli.ts'
 import type { Client, Handler } from '../shared/connection.ts'
 import { errorReply, ok, type Reply } from '../shared/http-response.ts'
 import { startServer } from '../shared/server.ts'
+import { round } from '../shared/stats.ts'
+import { TaskTimes } from '../shared/task-time.ts'
 import { workBody } from '../shared/work.mjs'
 import { CpuLimit } from './cpu-limit.ts'
 import { WorkerPool } from './worker-pool.ts'
@@ -65,7 +67,7 @@ if (flags['cpu-limit'] > flags['pool-size']) {
 const limit = new CpuLimit(flags['cpu-limit'], flags['max-queue'])
 const pool = new WorkerPool(flags['pool-size'], limit.counter)
 let tasksRejected = 0
-let taskMsAverage = 0 // moving average of one task's time on a thread, for Retry-After
+const taskTimes = new TaskTimes() // one task's time on a thread: the mean, and the estimate for Retry-After
 
 const handle: Handler = (work, reply, client) => {
   if (work.kind === 'sleep') {
@@ -89,7 +91,7 @@ async function runCpuTask(n: number, client: Client): Promise<Reply | null> {
   const startedAt = performance.now()
   try {
     const checksum = await pool.run(n) // the worker gives the slot back when its hash ends
-    taskMsAverage += (performance.now() - startedAt - taskMsAverage) / 16
+    taskTimes.record(performance.now() - startedAt)
     return ok(workBody({ kind: 'cpu', n }, checksum))
   } catch (error) {
     return errorReply(500, `the worker thread failed: ${(error as Error).message}`)
@@ -99,7 +101,7 @@ async function runCpuTask(n: number, client: Client): Promise<Reply | null> {
 
 /** How long the line ahead would take to clear at the recent pace, in whole seconds (at least 1). */
 function retryAfterSeconds(): number {
-  return Math.max(1, Math.ceil((limit.queueLength * taskMsAverage) / limit.cap / 1000))
+  return Math.max(1, Math.ceil((limit.queueLength * taskTimes.estimateMs) / limit.cap / 1000))
 }
 
 // Test hook (not part of the HTTP protocol): with `STEP5_TEST_ADMISSIONS=<file>` in the server's
@@ -143,7 +145,8 @@ startServer(
       threadsSpawned: pool.threadsSpawned,
       wakeUps: limit.wakeUps,
       wakeRaces: limit.wakeRaces,
-      taskMsAvg: Math.round(taskMsAverage * 100) / 100,
+      taskMsMean: round(taskTimes.meanMs),
+      taskMsEstimate: round(taskTimes.estimateMs),
     }),
   },
   options,

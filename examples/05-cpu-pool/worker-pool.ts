@@ -58,12 +58,13 @@ export class WorkerPool {
   tasksDone = 0
   tasksFailed = 0
   private closed = false
+  readonly size: number
+  /** The CPU limit's shared counter (CpuLimit.counter). */
+  private readonly counter: Int32Array
 
-  constructor(
-    readonly size: number,
-    /** The CPU limit's shared counter (CpuLimit.counter). */
-    private readonly counter: Int32Array,
-  ) {
+  constructor(size: number, counter: Int32Array) {
+    this.size = size
+    this.counter = counter
     for (let i = 0; i < size; i++) this.threads.push(this.startThread())
   }
 

@@ -12,11 +12,12 @@
 // the load), and so do we, with one line (server.ts).
 //
 // With `--port 0` the kernel picks the port, so the first worker binds first and the others bind
-// the port it got.
+// the port it got. With a given port, a plain listen first makes sure nothing else holds it.
 
+import { createServer } from 'node:net'
 import type { Worker } from 'node:worker_threads'
 import type { ServerOptions } from '../shared/cli.ts'
-import { announce, exitWithParent } from '../shared/server.ts'
+import { announce, exitListenFailed, exitWithParent } from '../shared/server.ts'
 import type { FromWorker, ToWorker } from './worker.ts'
 import type { Workers } from './workers.ts'
 
@@ -26,6 +27,7 @@ export class ReusePortUnsupported extends Error {}
 // #region kernel
 export async function listenInEveryWorker(workers: Workers, options: ServerOptions): Promise<void> {
   exitWithParent()
+  await refuseIfTaken(options)
   const [first, ...others] = workers.threads
   const address = await listenIn(first!, options.host, options.port, options)
   await Promise.all(others.map((thread) => listenIn(thread, options.host, address.port, options)))
@@ -35,6 +37,21 @@ export async function listenInEveryWorker(workers: Workers, options: ServerOptio
 
 type Address = Extract<FromWorker, { kind: 'listening' }>['address']
 
+/**
+ * SO_REUSEPORT lets a second server bind a port already held by reusePort listeners: a second
+ * `step:6 --dispatch kernel` on the same port would start without a word and the kernel would
+ * split the connections between the two. So first a plain listen, without the option, which fails
+ * (EADDRINUSE) if anything holds the port, and is closed again at once.
+ */
+function refuseIfTaken(options: ServerOptions): Promise<void> {
+  if (options.port === 0) return Promise.resolve() // the kernel picks a free port
+  return new Promise((resolve) => {
+    const probe = createServer()
+    probe.once('error', (error: NodeJS.ErrnoException) => exitListenFailed(options, error.code ?? error.message))
+    probe.listen({ host: options.host, port: options.port, exclusive: true }, () => probe.close(() => resolve()))
+  })
+}
+
 function listenIn(thread: Worker, host: string, port: number, options: ServerOptions): Promise<Address> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker) => {
@@ -42,10 +59,7 @@ function listenIn(thread: Worker, host: string, port: number, options: ServerOpt
       thread.off('message', onMessage)
       if (message.kind === 'listening') resolve(message.address)
       else if (message.code === 'ENOTSUP') reject(new ReusePortUnsupported(process.platform))
-      else {
-        console.error(`cannot listen on ${options.host}:${options.port}: ${message.code}`)
-        process.exit(1)
-      }
+      else exitListenFailed(options, message.code)
     }
     thread.on('message', onMessage)
     thread.postMessage({ kind: 'listen', host, port } satisfies ToWorker)

@@ -30,9 +30,14 @@ import { parseFlagsOrExit } from '../shared/cli.ts'
 import { handleTransferMissing } from '../shared/handle-transfer.ts'
 import type { StepInfo } from '../shared/server.ts'
 import { startAcceptor } from './acceptor.ts'
+import { requireFeatures } from '../shared/node-features.ts'
 import { listenInEveryWorker, ReusePortUnsupported } from './kernel-dispatch.ts'
 import { leastConnections, roundRobin } from './pick.ts'
 import { startWorkers } from './workers.ts'
+
+// The workers' TypeScript is stripped once, in a child, and loaded through a module hook
+// (thread-modules.ts): on a Node without either, one line now rather than a stack trace later.
+requireFeatures('step:6', ['strip-types-api', 'module-hooks'])
 
 const CPUS = availableParallelism()
 const transferMissing = handleTransferMissing()

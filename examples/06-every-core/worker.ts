@@ -24,6 +24,7 @@ import { type Handler, serveConnection } from '../shared/connection.ts'
 import { errorReply, ok, type Reply } from '../shared/http-response.ts'
 import type { SharedTableHandle } from '../shared/shared-stats.ts'
 import { StatsProbe } from '../shared/stats.ts'
+import { TaskTimes } from '../shared/task-time.ts'
 import { threadData } from '../shared/thread-modules.ts'
 import { cpuHash, workBody } from '../shared/work.mjs'
 import { SharedCpuLimit } from './cpu-cap.ts'
@@ -60,7 +61,7 @@ const stats = new StatsProbe(
   () => everyCoreStats(table, input.setup, me, cap.running),
   table.counters(me), // connection.ts counts straight into this worker's row
 )
-let taskMsAverage = 0 // moving average of one hash on this thread, for Retry-After
+const taskTimes = new TaskTimes() // one hash on this thread, for Retry-After's estimate
 
 // #region handler
 const handle: Handler = (work, reply) => {
@@ -80,7 +81,7 @@ async function runCpuTask(n: number): Promise<Reply> {
   const turn = cap.acquire() // a slot now, a place in this worker's line, or null: the line is full
   if (turn === null) {
     table.add(me, 'cpuRejected', 1)
-    const retryAfter = Math.max(1, Math.ceil((cap.queueLength * taskMsAverage) / 1000))
+    const retryAfter = Math.max(1, Math.ceil((cap.queueLength * taskTimes.estimateMs) / 1000))
     return errorReply(503, `${cap.queueLength} CPU tasks are already waiting on this worker`, {
       'Retry-After': String(retryAfter),
     })
@@ -96,7 +97,7 @@ async function runCpuTask(n: number): Promise<Reply> {
     return ok(workBody({ kind: 'cpu', n }, cpuHash(n))) // on this loop's thread: nothing else runs here
   } finally {
     cap.release() // the slot goes back before the answer is written
-    taskMsAverage += (performance.now() - startedAt - taskMsAverage) / 16
+    taskTimes.record(performance.now() - startedAt)
     table.set(me, 'cpuRunning', 0)
     table.add(me, 'cpuDone', 1)
   }

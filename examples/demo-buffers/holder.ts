@@ -11,12 +11,12 @@
 // A connection waiting for its next read costs the same on either end, so the holder plays the
 // server that waits on N idle keep-alive connections, and the peer in measure.ts plays the clients.)
 //
-// Started by measure.ts as: node --expose-gc --import tsx holder.ts <strategy> <port> <connections>
+// Started by measure.ts as: node --expose-gc holder.ts <strategy> <port> <connections>
 
 import { connect, type Socket } from 'node:net'
 import { completion } from './completion.ts'
 import { readiness } from './readiness.ts'
-import { GREETING, type HolderReport, type MemorySample } from './protocol.ts'
+import { GREETING, type HolderReport, type MemorySample } from './messages.ts'
 
 const [strategyName, portText, countText] = process.argv.slice(2)
 const strategy = strategyName === 'readiness' ? readiness : strategyName === 'completion' ? completion : undefined

@@ -15,11 +15,15 @@
 import { writeFileSync } from 'node:fs'
 import { kibibytes, mebibytes } from '../../bench/format.ts'
 import { newEnvelope } from '../../bench/server/machine.ts'
-import { readFlagsOrExit } from '../shared/flags.ts'
+import { readFlagsOrExit, usageHeader } from '../shared/flags.ts'
 import { MAX_CONNECTIONS, type Measurement, measureStrategy, startSilentPeer } from './measure.ts'
 import { READ_BUFFER_BYTES } from './strategy.ts'
 import { completion } from './completion.ts'
 import { readiness } from './readiness.ts'
+import { requireFeatures } from '../shared/node-features.ts'
+
+// The holders are forked as plain `node holder.ts` (measure.ts): the running Node must strip types.
+requireFeatures('demo:buffers', ['type-stripping'])
 
 const RESULT_FILE = new URL('../../recordings/demo-buffers.json', import.meta.url)
 
@@ -35,7 +39,7 @@ function row(m: Measurement): { rss: number; arrayBuffers: number } {
 }
 
 async function main(): Promise<void> {
-  const { connections, record } = readFlagsOrExit('demo:buffers', FLAGS).flags
+  const { connections, record } = readFlagsOrExit('demo:buffers', FLAGS, { usage: usageHeader('demo:buffers') }).flags
   const envelope = newEnvelope(SCHEMA, `npm run demo:buffers -- --connections ${connections} --record`)
   const peer = await startSilentPeer()
   const results = []

@@ -6,7 +6,7 @@ import { fork } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer, type Server, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { GREETING, type HolderReport } from './protocol.ts'
+import { GREETING, type HolderReport } from './messages.ts'
 import type { ReadStrategy } from './strategy.ts'
 
 const HOLDER = fileURLToPath(new URL('./holder.ts', import.meta.url))
@@ -53,9 +53,10 @@ export async function measureStrategy(
 ): Promise<Measurement> {
   if (!(connections >= 1 && connections <= MAX_CONNECTIONS))
     throw new RangeError(`connections must be 1..${MAX_CONNECTIONS}`)
-  // No TypeScript loader flags beyond tsx, and --expose-gc so the holder can measure after a full GC.
+  // Plain node, whose own type stripping runs holder.ts (no TypeScript loader, so the demo needs no
+  // `npm install`), and --expose-gc so the holder can measure after a full GC.
   const child = fork(HOLDER, [strategy, String(peer.port), String(connections)], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const exited = once(child, 'exit')

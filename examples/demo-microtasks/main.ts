@@ -11,21 +11,15 @@
 
 import { readFile } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
+import { readFlagsOrExit, usageHeader } from '../shared/flags.ts'
 import { observe, QUEUED_ORDER, type Ran } from './order.ts'
 import { heading, ranLine } from './print.ts'
 
-function flags(): { json: boolean } {
-  try {
-    const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } }, strict: true })
-    return { json: values.json }
-  } catch (error) {
-    console.error(`demo:microtasks: ${(error as Error).message} (flags: --json)`)
-    process.exit(2)
-  }
-}
+const FLAGS = {
+  json: { kind: 'bool', help: 'one JSON object per callback, one a line, instead of the tables' },
+} as const
 
-const { json } = flags()
+const { json } = readFlagsOrExit('demo:microtasks', FLAGS, { usage: usageHeader('demo:microtasks') }).flags
 
 function print(order: Ran[]): void {
   if (json) {

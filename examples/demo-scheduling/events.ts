@@ -12,7 +12,7 @@
 // `lanes` are timeline.ts's lanes (start, end, job, from per job); in `progress` a job still
 // running has end null (JSON has no NaN). Types only, and one function that writes a line.
 
-import type { SchedulerName } from './protocol.ts'
+import type { SchedulerName } from './messages.ts'
 import type { Ratios } from './race.ts'
 
 export type RaceEvent =

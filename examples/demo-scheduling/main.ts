@@ -12,9 +12,9 @@
 // This file only reads the flags and hands over to demo.ts.
 
 import { availableParallelism } from 'node:os'
-import { parseArgs } from 'node:util'
+import { readFlagsOrExit, usageHeader } from '../shared/flags.ts'
 import { DEFAULT_SEED } from './jobs.ts'
-import { LABELS } from './protocol.ts'
+import { LABELS } from './messages.ts'
 import { meetsTargets } from './race.ts'
 import { toJson, writeRecording } from './recording.ts'
 import { formatReport } from './report.ts'
@@ -27,15 +27,33 @@ import type { Heat } from './run.ts'
 const MAX_WORKERS = Math.max(4, availableParallelism())
 const DEFAULT_WORKERS = Math.min(4, Math.max(2, availableParallelism()))
 
-const USAGE = `usage: npm run demo:scheduling -- [flags]
-  --workers N   worker threads, 2 to ${MAX_WORKERS} (default ${DEFAULT_WORKERS}: one per core, at most 4)
-  --ms N        the ideal makespan: how long the job set takes shared out perfectly, 100 to 5000 (default 1200)
-  --seed N      the job set's seed (default ${DEFAULT_SEED})
-  --rounds N    run the three heats N times, in rotated order; ratios are the median (default 1, at most 9)
-  --check       exit 1 if a median ratio misses its target (5 rounds unless --rounds says otherwise)
-  --json        print the result as JSON instead of a table
-  --events      print the race as it happens instead, one JSON line per event (for the deck)
-  --record      also write recordings/scheduling.json`
+const FLAGS = {
+  workers: {
+    kind: 'int',
+    default: DEFAULT_WORKERS,
+    min: 2,
+    max: MAX_WORKERS,
+    help: `worker threads, 2 to ${MAX_WORKERS}; by default one per core, at most 4`,
+  },
+  ms: {
+    kind: 'int',
+    default: 1200,
+    min: 100,
+    max: 5000,
+    help: 'the ideal makespan: how long the job set takes shared out perfectly, 100 to 5000',
+  },
+  seed: { kind: 'int', default: DEFAULT_SEED, min: 1, max: 0xffffffff, help: "the job set's seed" },
+  rounds: {
+    kind: 'int',
+    min: 1,
+    max: 9,
+    help: 'run the three heats N times, in rotated order; ratios are the median (default 1, at most 9)',
+  },
+  check: { kind: 'bool', help: 'exit 1 if a median ratio misses its target (5 rounds unless --rounds says otherwise)' },
+  json: { kind: 'bool', help: 'print the result as JSON instead of a table' },
+  events: { kind: 'bool', help: 'print the race as it happens instead, one JSON line per event (for the deck)' },
+  record: { kind: 'bool', help: 'also write recordings/scheduling.json' },
+} as const
 
 interface Flags {
   workers: number
@@ -48,38 +66,14 @@ interface Flags {
   record: boolean
 }
 
-function flags(argv: string[]): Flags {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      workers: { type: 'string', default: String(DEFAULT_WORKERS) },
-      ms: { type: 'string', default: '1200' },
-      seed: { type: 'string', default: String(DEFAULT_SEED) },
-      rounds: { type: 'string' },
-      check: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      events: { type: 'boolean', default: false },
-      record: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  })
-  if (values.help) {
-    console.log(USAGE)
-    process.exit(0)
+function flags(): Flags {
+  const { flags: f } = readFlagsOrExit('demo:scheduling', FLAGS, { usage: usageHeader('demo:scheduling') })
+  if (f.events && f.json) {
+    console.error('demo:scheduling: --events and --json both print JSON: give one of them (try --help)')
+    process.exit(2)
   }
-  if (values.events && values.json) throw new Error('--events and --json both print JSON: give one of them')
-  return {
-    workers: whole('--workers', values.workers, 2, MAX_WORKERS),
-    ms: whole('--ms', values.ms, 100, 5000),
-    seed: whole('--seed', values.seed, 1, 0xffffffff),
-    // A check is a benchmark: several rounds, so one disturbed heat does not decide it.
-    rounds: whole('--rounds', values.rounds ?? (values.check ? '5' : '1'), 1, 9),
-    check: values.check,
-    json: values.json,
-    events: values.events,
-    record: values.record,
-  }
+  // A check is a benchmark: several rounds, so one disturbed heat does not decide it.
+  return { ...f, rounds: f.rounds ?? (f.check ? 5 : 1) }
 }
 
 /** A finished heat as `--events` says it: what the picture needs, not the per-worker statistics. */
@@ -88,23 +82,9 @@ function pick(heat: Heat): Omit<Extract<RaceEvent, { type: 'heat-done' }>, 'type
   return { scheduler, makespanMs, steals, failedSteals, lanes }
 }
 
-function whole(name: string, text: string, min: number, max: number): number {
-  const n = Number(text)
-  if (!/^\d+$/.test(text) || n < min || n > max)
-    throw new Error(`${name} must be a whole number from ${min} to ${max}, got '${text}'`)
-  return n
-}
-
 async function main(): Promise<void> {
   const argv = process.argv.slice(2)
-  let f: Flags
-  try {
-    f = flags(argv)
-  } catch (error) {
-    // One line: some of parseArgs's messages run to three.
-    console.error(`demo:scheduling: ${(error as Error).message.split('\n')[0]} (try --help)`)
-    process.exit(2)
-  }
+  const f = flags()
   const command = `npm run demo:scheduling${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`
   const quiet = f.json || f.events
   const emit = (event: RaceEvent) => console.log(eventLine(event))

@@ -11,7 +11,7 @@
 // per-worker, stealing, global; …), so no scheduler always runs first or last on a machine whose
 // load changes, and the ratios are taken per round, then their median.
 
-import { SCHEDULERS, type SchedulerName } from './protocol.ts'
+import { SCHEDULERS, type SchedulerName } from './messages.ts'
 import { runHeat, type Heat } from './run.ts'
 import type { Lane } from './timeline.ts'
 

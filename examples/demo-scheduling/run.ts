@@ -19,7 +19,7 @@ import { barrierBuffer, nowNs, start } from './barrier.mjs'
 import { Deque, dequeBuffer } from './deque.mjs'
 import { globalQueueBuffer } from './global-queue.mjs'
 import { LaneBoard, laneBoardBuffer } from './lane-board.mjs'
-import type { SchedulerName, WorkerMessage, WorkerSetup } from './protocol.ts'
+import type { SchedulerName, WorkerMessage, WorkerSetup } from './messages.ts'
 import { busyMs, jobCount, lastEndMs, type Lane } from './timeline.ts'
 
 const WORKER = new URL('./worker.mjs', import.meta.url)

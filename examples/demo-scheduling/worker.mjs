@@ -19,7 +19,7 @@ import { xorshift32 } from './random.mjs'
 
 if (parentPort === null) throw new Error('worker.mjs runs inside a worker thread')
 const port = parentPort
-/** @type {import('./protocol.ts').WorkerSetup} */
+/** @type {import('./messages.ts').WorkerSetup} */
 const setup = workerData
 const rounds = new Int32Array(setup.rounds)
 const runs = new Int32Array(setup.runs)
@@ -65,6 +65,6 @@ for (;;) {
 }
 
 const cpu = process.threadCpuUsage(cpuAtStart)
-/** @type {import('./protocol.ts').WorkerMessage} */
+/** @type {import('./messages.ts').WorkerMessage} */
 const done = { type: 'done', lane, checksum, cpuMs: (cpu.user + cpu.system) / 1000, ...counters }
 port.postMessage(done)

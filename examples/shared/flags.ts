@@ -9,7 +9,26 @@
 // parseArgs's longer advice. A bad flag is a `UsageError`; `readFlagsOrExit` prints it on one line
 // and exits with 2, never with a stack trace.
 
+import { relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+
+/** The repository's root, for the paths `--help` shows. */
+const REPO = fileURLToPath(new URL('../../', import.meta.url))
+
+/** `entry` (an absolute path) as a path from the repository's root, with forward slashes. */
+export function repoPath(entry: string): string {
+  return relative(REPO, entry).split(sep).join('/')
+}
+
+/**
+ * The first line of `--help` for a command started by `npm run <script>` (a step, a demo), with
+ * the plain-node way beside it: `usage: npm run step:1 -- [flags]   or: node examples/….ts [flags]`.
+ */
+export function usageHeader(script: string, entry = process.argv[1]): string {
+  const plain = entry === undefined ? '' : `   or: node ${repoPath(entry)} [flags]`
+  return `usage: npm run ${script} -- [flags]${plain}`
+}
 
 /** A whole number (not negative), in [min, max] when given. */
 export interface IntFlag {
@@ -122,14 +141,19 @@ function checkChoice(name: string, text: string, spec: TextFlag): string {
   throw new UsageError(`${name} must be one of ${spec.choices.join(', ')}, got '${text}'`)
 }
 
-/** One line per flag, for a command's `--help`: `  --pool N    use a pool of N threads (default 0)`. */
+/**
+ * One line per flag, for a command's `--help`: `  --pool N    use a pool of N threads (default 0)`.
+ * The help column starts at `width`, or further right when a flag's left side is longer.
+ */
 export function flagLines(specs: FlagSpecs, width = 24): string[] {
-  return Object.entries(specs).map(([name, spec]) => {
+  const rows = Object.entries(specs).map(([name, spec]) => {
     const shown = spec.kind === 'text' ? (spec.choices?.join('|') ?? 'TEXT') : 'N'
     const left = spec.kind === 'bool' ? `--${name}` : `--${name} ${spec.value ?? shown}`
     const fallback = spec.kind !== 'bool' && spec.default !== undefined ? ` (default ${spec.default})` : ''
-    return `  ${left.padEnd(width)} ${spec.help}${fallback}`
+    return [left, `${spec.help}${fallback}`] as const
   })
+  const column = Math.max(width, ...rows.map(([left]) => left.length + 1))
+  return rows.map(([left, help]) => `  ${left.padEnd(column)} ${help}`)
 }
 
 /**

@@ -25,6 +25,30 @@ export type Route =
   | { kind: 'work'; work: Work }
   | { kind: 'error'; status: 400 | 404 | 405; detail: string; headers?: Record<string, string> }
 
+/**
+ * The routes, one `[path, what]` pair each, for `GET /` and every step's `--help`: the ranges come
+ * from limits.ts, as `route` checks them. `servesAwait`: step 3's `/await` routes too.
+ */
+export function routeTable(servesAwait = false): [path: string, what: string][] {
+  return [
+    ['GET /<ms>', `wait ms milliseconds (0-${MAX_SLEEP_MS}), then answer`],
+    ['GET /cpu/<n>', `hash n rounds (1-${MAX_CPU_ITERATIONS}), then answer with the checksum`],
+    ...(servesAwait
+      ? ([
+          ['GET /await/<n>', `await n settled promises (1-${MAX_AWAIT_ROUNDS}), then answer`],
+          ['GET /await-yield/<n>', 'the same, yielding to the event loop every 128 awaits'],
+        ] as [string, string][])
+      : []),
+    ['GET /__stats', "this server's own view of itself, as JSON"],
+  ]
+}
+
+/** A route table as aligned lines, each starting with `indent`. */
+export function routeLines(routes: [path: string, what: string][], indent = ''): string[] {
+  const width = Math.max(...routes.map(([path]) => path.length)) + 2
+  return routes.map(([path, what]) => indent + path.padEnd(width) + what)
+}
+
 /** The microtask trap's routes, for the step that serves them. */
 export type AwaitRoute = { kind: 'await'; work: AwaitWork }
 

@@ -6,6 +6,7 @@
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net'
 import type { ServerOptions } from './cli.ts'
 import { serveConnection, type Handler } from './connection.ts'
+import { routeLines, routeTable } from './routes.ts'
 import type { AwaitWork } from './work-types.ts'
 import { StatsProbe } from './stats.ts'
 
@@ -20,25 +21,7 @@ export interface StepInfo {
 }
 
 export function indexPage(step: StepInfo, servesAwait = false): string {
-  type Line = [path: string, what: string]
-  const awaitRoutes: Line[] = [
-    ['GET /await/<n>', 'await n settled promises (1-100000000), then answer'],
-    ['GET /await-yield/<n>', 'the same, yielding to the event loop every 128 awaits'],
-  ]
-  const routes: Line[] = [
-    ['GET /<ms>', 'wait ms milliseconds (0-10000), then answer'],
-    ['GET /cpu/<n>', 'hash n rounds (1-1000000000), then answer with the checksum'],
-    ...(servesAwait ? awaitRoutes : []),
-    ['GET /__stats', "this server's own view of itself, as JSON"],
-  ]
-  const width = Math.max(...routes.map(([path]) => path.length)) + 2
-  return [
-    `Step ${step.number}: ${step.name}`,
-    step.summary,
-    '',
-    ...routes.map(([path, what]) => path.padEnd(width) + what),
-    '',
-  ].join('\n')
+  return [`Step ${step.number}: ${step.name}`, step.summary, '', ...routeLines(routeTable(servesAwait)), ''].join('\n')
 }
 
 /** `handleAwait`: only the step that serves `/await/<n>` and `/await-yield/<n>` passes it (step 3). */
@@ -66,12 +49,35 @@ export function startServer(
 
 /** Listens, prints the `listening on` line, and turns a failed listen into a one-line error. */
 export function listen(server: Server, options: ServerOptions): void {
-  server.on('error', (error: NodeJS.ErrnoException) => {
-    console.error(`cannot listen on ${options.host}:${options.port}: ${error.code ?? error.message}`)
-    process.exit(1)
-  })
+  server.on('error', (error: NodeJS.ErrnoException) => exitListenFailed(options, error.code ?? error.message))
   server.listen({ host: options.host, port: options.port, backlog: 4096 }, () => announce(server.address()))
   exitWithParent()
+}
+
+/** What a failed listen most likely means, and what to do about it: one line, no errno alone. */
+export function listenFailure(options: Pick<ServerOptions, 'host' | 'port'>, code: string): string {
+  const { host, port } = options
+  switch (code) {
+    case 'EADDRINUSE':
+      return `port ${port} is taken — another step still running? stop it, or use --port 0`
+    case 'EACCES':
+      return port < 1024
+        ? `port ${port} needs privileges (only root may listen below 1024): use a port from 1024 up, or --port 0`
+        : `not allowed to listen on ${host}:${port} (EACCES): try another port, or --port 0`
+    case 'EADDRNOTAVAIL':
+      return `${host} is not an address of this machine: use --host 127.0.0.1`
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot resolve --host ${host}: give an address, e.g. --host 127.0.0.1`
+    default:
+      return `cannot listen on ${host}:${port}: ${code}`
+  }
+}
+
+/** `listenFailure` on stderr, prefixed by the command, and exit 1. */
+export function exitListenFailed(options: ServerOptions, code: string): never {
+  console.error(`${options.script ?? 'server'}: ${listenFailure(options, code)}`)
+  process.exit(1)
 }
 
 /** Prints `listening on http://HOST:PORT`, the first line on stdout. */

@@ -4,8 +4,12 @@
 // Two cheap probes from `perf_hooks` tell how blocked the event loop is:
 // - event-loop delay: a libuv timer that should fire every 10 ms records how late it fires.
 //   A `/cpu` request that holds the loop for 2 s shows up as a 2000 ms delay;
-// - event-loop utilization: the share of time the loop spent running code rather than waiting.
-// Both are reported since the server started and for the last completed one-second window
+// - event-loop utilization: the share of time the loop spent running code rather than waiting,
+//   counted from the loop's first turn: the start-up before it (loading modules, starting
+//   threads) is not load, and a worker thread's own count would include it (Node counts a
+//   worker's start-up as active time), so an idle server that had just started would read 1.
+//   Until the loop has turned once there is nothing to measure, and it reads 0.
+// Both are reported since the loop's first turn and for the last completed one-second window
 // (`recent`), which is what a live meter wants.
 //
 // On Linux, the process's context switches too: how often its threads gave up a core to wait
@@ -53,8 +57,9 @@ export class StatsProbe {
   private readonly sinceStart: IntervalHistogram
   private window: IntervalHistogram
   private lastWindow: LoopWindow = { eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, eventLoopUtilization: 0 }
-  private readonly startElu: EventLoopUtilization
-  private windowElu: EventLoopUtilization
+  /** The utilization counters at the loop's first turn; undefined until then. */
+  private startElu: EventLoopUtilization | undefined
+  private windowElu: EventLoopUtilization | undefined
   private readonly startedAt = performance.now()
 
   constructor(
@@ -69,19 +74,21 @@ export class StatsProbe {
     this.sinceStart.enable()
     this.window = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
     this.window.enable()
-    this.startElu = performance.eventLoopUtilization()
-    this.windowElu = this.startElu
+    // setImmediate runs in the first turn of the loop, once start-up is done.
+    setImmediate(() => {
+      this.startElu = performance.eventLoopUtilization()
+      this.windowElu = this.startElu
+    }).unref()
     // The window rolls on a timer of the very loop it measures: when the loop is blocked the roll
     // is late too, and the late sample lands in the window, which is what we want to see.
     setInterval(() => this.roll(), 1000).unref()
   }
 
   private roll(): void {
-    const elu = performance.eventLoopUtilization(this.windowElu)
     this.lastWindow = {
       eventLoopDelayP99Ms: delayMs(this.window.percentile(99)),
       eventLoopDelayMaxMs: delayMs(this.window.max),
-      eventLoopUtilization: round(elu.utilization, 3),
+      eventLoopUtilization: utilizationSince(this.windowElu),
     }
     this.window.reset()
     this.windowElu = performance.eventLoopUtilization()
@@ -93,7 +100,7 @@ export class StatsProbe {
       sinceStart: {
         eventLoopDelayP99Ms: delayMs(this.sinceStart.percentile(99)),
         eventLoopDelayMaxMs: delayMs(this.sinceStart.max),
-        eventLoopUtilization: round(performance.eventLoopUtilization(this.startElu).utilization, 3),
+        eventLoopUtilization: utilizationSince(this.startElu),
       },
       recent: this.lastWindow,
     }
@@ -138,6 +145,11 @@ function contextSwitches(): Record<string, number> {
     voluntaryContextSwitches: usage.voluntaryContextSwitches,
     involuntaryContextSwitches: usage.involuntaryContextSwitches,
   }
+}
+
+/** The loop's utilization since `from` (3 decimals); 0 if the loop has not turned yet (no `from`). */
+function utilizationSince(from: EventLoopUtilization | undefined): number {
+  return from === undefined ? 0 : round(performance.eventLoopUtilization(from).utilization, 3)
 }
 
 export function round(x: number, digits = 2): number {

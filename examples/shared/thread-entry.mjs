@@ -6,7 +6,8 @@
 // goes to Node's own loader, which strips it here: slower, never wrong.
 //
 // `registerHooks` (Node 22.15+) runs the hook on this thread, synchronously, for this thread's
-// loader only; the main thread's loader (tsx, under `npm run`) is not involved.
+// loader only; the main thread's loader (tsx, when the tests or the bench start a step) is not
+// involved.
 //
 // Plain JavaScript on purpose: it runs before any TypeScript can be loaded.
 
