@@ -1,9 +1,10 @@
 // Running one of the deck's demos (demos.ts) as a child process of the dev server, and turning
 // each JSON line it prints into an event.
 //
-// The command is the registry's, never the browser's: `node --import tsx <entry> <fixed flags>`,
-// one process (no npm or tsx wrapper whose death would leave the demo behind), in its own process
-// group, tracked by bench/server/child-processes.ts so the dev server's exit kills it. A stop kills it at
+// The command is the registry's, never the browser's: `node <entry> <fixed flags>`, with no loader
+// (the demos are erasable TypeScript that Node strips itself): one process (no npm or tsx wrapper
+// whose death would leave the demo behind), in its own process group, tracked by
+// bench/server/child-processes.ts so the dev server's exit kills it. A stop kills it at
 // once (SIGKILL: a demo has nothing to save), and so does its time limit; the promise settles only
 // once the process has exited, so `host.close()` waiting for the run means no demo outlives the
 // dev server. A dev server killed with SIGKILL leaves a demo to finish by itself: each ends within
@@ -30,7 +31,7 @@ export const runDemoProcess: DemoRunner = async (name, { signal, onEvent }) => {
   const demo = findDemo(name)
   if (demo === undefined) throw new Error(`unknown demo '${name}'`)
   signal.throwIfAborted()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, demo.entry), ...demo.args], {
+  const child = spawn(process.execPath, [join(REPO_ROOT, demo.entry), ...demo.args], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

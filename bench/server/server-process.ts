@@ -1,6 +1,7 @@
 // Starting and stopping a step's server as a child process, for the bench and the tests.
 //
-// The child is `node --import tsx <entry> --port 0 <the entry's own args> <args>`: one process (no
+// The child is `node <entry> --port 0 <the entry's own args> <args>`, with no loader: every server is
+// erasable TypeScript that Node strips itself, so it starts as an attendee starts it. One process (no
 // `npx` or `tsx` wrapper whose death would leave the real server behind), a free port picked by
 // the kernel and read back from the `listening on` line, and an IPC channel whose loss makes the
 // server exit (see examples/shared/server.ts), so even a parent killed with SIGKILL leaves no
@@ -45,7 +46,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   const { timeoutMs = 20_000, signal } = typeof options === 'number' ? { timeoutMs: options } : options
   signal?.throwIfAborted()
-  const argv = ['--import', 'tsx', join(REPO_ROOT, step.entry), '--port', '0', ...stepArgs(step), ...args]
+  const argv = [join(REPO_ROOT, step.entry), '--port', '0', ...stepArgs(step), ...args]
   const child = spawn(process.execPath, argv, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
