@@ -12,7 +12,7 @@
 //   report/               text (run-text.ts), tables (table.ts), Markdown (markdown.ts), each kind's
 //                         part from kinds/ (kindOf decides the kind once); cli/record.ts writes
 //                         results/<scenario>.json in the envelope of recording.ts
-//   components/bench/results.ts   the slides load results/*.json and render them with format.ts
+//   components/cards/recorded.ts  the slides load results/*.json and render them with format.ts
 //
 // Importing this file is cheap: the registries, the option checks and the types. The heavy part —
 // child processes, autocannon (in a forked child), HDR histograms — is loaded by the first call

@@ -2,7 +2,7 @@
 // loaded. The steps start workers from `.mjs` files, and start the threads that run the shared
 // TypeScript connection code (step 6's workers, step 2 `--own-socket`) with their types stripped
 // once by the parent (examples/shared/thread-modules.ts); this is the measurement behind both
-// choices (README, "Decisions").
+// choices (docs/decisions.md).
 //
 // Two small workers written into a temporary folder, once as `.mjs` + `.mjs` module and once as
 // `.ts` + `.ts` module (type annotations, `import type`); and scripts/worker-entry-probe.ts, which

@@ -3,10 +3,10 @@
 //
 // One poll at a time, each on a fresh connection with a short timeout: a blocked server (step 1
 // sleeping, step 3 hashing, step 2 starting a thousand Workers) cannot answer, and a missed poll is
-// counted rather than queued. Peak RSS is therefore the peak *seen* every 250 ms, which the README
-// says; when the bench started the server (Linux), the poller also reads its RSS and its number of
-// threads from /proc at each tick, answer or not, so a server too busy to answer still has its
-// memory measured.
+// counted rather than queued. Peak RSS is therefore the peak *seen* every 250 ms, as
+// docs/benchmarks.md says; when the bench started the server (Linux), the poller also reads its
+// RSS and its number of threads from /proc at each tick, answer or not, so a server too busy to
+// answer still has its memory measured.
 //
 // Each poll is one plain GET (`fetchText`, load/one-get.ts).
 

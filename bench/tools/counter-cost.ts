@@ -1,9 +1,9 @@
 // What step 4's counters cost (examples/04-poller/counters.ts), measured: `hello` throughput with
 // the counters on, and with `--no-counters` (the same methods doing nothing), in one run,
-// alternating. Optionally a third arm: counters on and the deck's sampler reading `/__stats` 8
+// alternating. Optionally a third arm: counters on and the deck's sampler reading `/__stats` 10
 // times a second beside the load (bench/watch/sampler.ts), which is what a live picture costs.
 //
-// Method (NOTES: compare in one run, alternating, quote ratios): every run starts a fresh server,
+// Method (compare in one run, alternating, and quote ratios): every run starts a fresh server,
 // so each arm pays the same start-up and JIT warm-up; round r runs the arms in an order rotated by
 // r, so no arm is always first or last on a machine whose load drifts; the figure per arm is the
 // median of its runs, and the verdict is the ratio of medians. On two cores the load generator

@@ -53,7 +53,7 @@ export function plural(n: number, noun: string, nouns = `${noun}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? noun : nouns}`
 }
 
-/** What RuntimeWatch's caption needs of a watch recording (bench/live/watch.ts's `WatchRecording`). */
+/** What RuntimeWatch's caption needs of a watch recording (bench/watch/watch.ts's `WatchRecording`). */
 export interface WatchFrom extends RecordedFrom {
   run: { summary: string }
   samples: readonly unknown[]

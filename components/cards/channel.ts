@@ -1,5 +1,5 @@
 /// <reference types="vite/client" />
-// This window's end of the live bench (bench/live/protocol.ts): one per window, shared by every
+// This window's end of the live bench (bench/live/messages.ts): one per window, shared by every
 // bench component on every slide.
 //
 // It listens on Vite's HMR WebSocket (`import.meta.hot`), which exists only under the dev server:

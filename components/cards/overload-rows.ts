@@ -1,6 +1,6 @@
 // OverloadCompare's rows: for each server under the open-loop overload, the p99 of the tasks it
 // served and of the `/0` probe, its rate, and what it did with the excess (503s, its line, the
-// wake-ups of the line's front, the requests unanswered at the cap), from bench/overload.ts's
+// wake-ups of the line's front, the requests unanswered at the cap), from bench/kinds/overload.ts's
 // reading of a result, or the figures so far of a server still running.
 
 import type { LegView } from '../../bench/live/messages.ts'

@@ -1,6 +1,6 @@
 // The load curve's data and chart (LoadCurve.vue draws it): p99 against offered load, one line per
 // step, from a recorded sweep (bench/results/sweep-<workload>.json) or a live one, reduced to the
-// same points by the bench's own `sweepPoint` (bench/sweep-result.ts), so a live curve and a
+// same points by the bench's own `sweepPoint` (bench/report/sweep-result.ts), so a live curve and a
 // recorded one are drawn by the same code. A point whose run the cap cut, or that left requests
 // unanswered, is a lower bound: the last of its curve, drawn hollow at the end of a dashed segment.
 

@@ -21,7 +21,7 @@
 // peak, and one reader alone sees a lower bound. `statsReads` (the reads so far, this one
 // included) lets a reader tell: if it went up by more than one since its own last read, someone
 // read in between. The deck's sampler reads the bench poller's answers too and merges them
-// (bench/live/sampler.ts), so its peaks are whole.
+// (bench/watch/sampler.ts), so its peaks are whole.
 //
 // Do they cost anything? Measured rather than assumed: `--no-counters` hands the runtime
 // NO_COUNTERS, the same methods doing nothing (V8 inlines an empty method away: a call site sees

@@ -4,7 +4,7 @@
 //
 // Prints one table per context; `--json` prints one JSON object per callback instead, one a line
 // (`{"context":"I/O callback","order":1,"kind":"process.nextTick","queue":"..."}`), for programs
-// that read it (the recorder, bench/record-microtasks.ts; the tests).
+// that read it (the recorder, recordings/demo-microtasks.ts; the tests).
 //
 // The first `observe` call sits at the top level of this file on purpose: "the main module" means
 // exactly that, so it cannot move into a function called later.

@@ -4,7 +4,7 @@
 // routes, /__stats) on worker threads, and that code is TypeScript. A thread is a fresh V8 isolate
 // with its own module loader, so by default each thread would load a type stripper of its own:
 // the tsx loader when the main thread runs under it (the tests do), or Node's built-in stripper.
-// Measured on Node 26 with `npm run workers:measure` (README, "Decisions"), a thread that imports
+// Measured on Node 26 with `npm run workers:measure` (docs/decisions.md), a thread that imports
 // connection.ts costs about 20 ms and 8 MiB when its TypeScript arrives already stripped (as much as a plain JavaScript
 // thread), 55–75 ms and 14–16 MiB when the thread strips it itself (tsx or Node's stripper alike):
 // start-up and memory would measure the loader, not the thread. Stripping in the main thread
