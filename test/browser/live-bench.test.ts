@@ -35,7 +35,7 @@ const PORT = 3032
 
 /** The slide whose markdown holds `needle`. */
 async function slideWith(needle: string): Promise<number> {
-  const slide = (await loadDeck()).find((s) => s.content.includes(needle))
+  const slide = (await loadDeck('workshop')).find((s) => s.content.includes(needle))
   assert.ok(slide, `a slide with ${needle}`)
   return slide.no
 }
@@ -98,7 +98,7 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
   before(async () => {
     assert.deepEqual(benchProcesses(), [], 'no step server or load generator is running before the test')
     stepOneSlide = await slideWith('<LiveBench step="1" scenario="drill"')
-    server = await startDevServer(PORT)
+    server = await startDevServer(PORT, undefined, 'workshop')
     const client = await (await fetch(`${server.url}/@vite/client`)).text()
     token = /const wsToken = "([^"]+)"/.exec(client)![1]!
     browser = await launchWatched()
