@@ -39,7 +39,7 @@ export async function serveStatic(root: string): Promise<StaticServer> {
     }
     if (!isFile(file)) file = nearestIndex(root, file) // a client-side route such as /7
     // Hashed assets are cached like a real host would, so the walk does not reload mermaid per slide.
-    const cache = path.startsWith('/assets/') ? 'public, max-age=3600, immutable' : 'no-cache'
+    const cache = /^(\/workshop)?\/assets\//.test(path) ? 'public, max-age=3600, immutable' : 'no-cache'
     response.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': cache,
