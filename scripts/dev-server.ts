@@ -1,12 +1,14 @@
 // `slidev` (the dev server, with the live-bench plugin) for the browser tests and for
-// `npm run bench:live`: started on a fixed port on loopback, ready once it serves the deck, stopped
-// with SIGTERM as a terminal would, and checked for leftovers: no process it started may outlive it.
+// `npm run bench:live`, serving either deck (the talk, slides.md, or the workshop, workshop.md):
+// started on a fixed port on loopback, ready once it serves the deck, stopped with SIGTERM as a
+// terminal would, and checked for leftovers: no process it started may outlive it.
 
 import { spawn, type ChildProcess } from 'node:child_process'
 import { execFileSync } from 'node:child_process'
 import { once } from 'node:events'
 import { join } from 'node:path'
 import { REPO_ROOT } from '../bench/repo-root.ts'
+import { DECKS, type DeckName } from '../test/helpers/deck.ts'
 
 export interface DevServer {
   url: string
@@ -17,10 +19,10 @@ export interface DevServer {
   stop(graceMs?: number): Promise<void>
 }
 
-export async function startDevServer(port: number, timeoutMs = 90_000): Promise<DevServer> {
+export async function startDevServer(port: number, timeoutMs = 90_000, deck: DeckName = 'talk'): Promise<DevServer> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [join(REPO_ROOT, 'node_modules/@slidev/cli/bin/slidev.mjs'), '--port', String(port)],
+    [join(REPO_ROOT, 'node_modules/@slidev/cli/bin/slidev.mjs'), DECKS[deck], '--port', String(port)],
     {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -1,4 +1,5 @@
-// `npm run export`: the deck as a PDF, one page per slide, rendered by the system Chromium.
+// `npm run export`: the talk (slides.md) as a PDF, one page per slide, rendered by the system
+// Chromium; `npm run export -- --workshop` the workshop (workshop.md).
 //
 // This is `slidev export --executable-path <chromium>` plus two things Slidev does not do itself:
 // find the browser (scripts/chromium.ts; a missing one is a one-line error, exit 1), and let
@@ -18,11 +19,16 @@ if (chromium === undefined) {
   process.exit(1)
 }
 
+// `--workshop` picks the deck; everything else goes to `slidev export` unchanged.
+const args = process.argv.slice(2)
+const entry = args.includes('--workshop') ? 'workshop.md' : 'slides.md'
+const rest = args.filter((a) => a !== '--workshop')
+
 const slidev = createRequire(import.meta.url).resolve('@slidev/cli/bin/slidev.mjs')
 const alias = fileURLToPath(new URL('./playwright-alias.mjs', import.meta.url))
 const child = spawn(
   process.execPath,
-  ['--import', alias, slidev, 'export', '--executable-path', chromium, ...process.argv.slice(2)],
+  ['--import', alias, slidev, 'export', entry, '--executable-path', chromium, ...rest],
   {
     stdio: 'inherit',
   },

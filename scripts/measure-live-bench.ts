@@ -19,16 +19,16 @@ import { loadDeck } from '../test/helpers/deck.ts'
 const PORT = 3032
 const ROUNDS = 5
 
-const slides = await loadDeck()
+const slides = await loadDeck('workshop')
 const slideWith = (needle: string) => {
   const slide = slides.find((s) => s.content.includes(needle))
   if (!slide) throw new Error(`no slide with ${needle}`)
   return slide.no
 }
 const stepOne = slideWith('<LiveBench step="1" scenario="drill"')
-const everyStep = slideWith('<BenchCompare scenario="drill" />')
+const everyStep = slideWith(`<BenchCompare scenario="drill" :steps="['1', '2', '3', '4', '5', '6']" />`)
 
-const server = await startDevServer(PORT)
+const server = await startDevServer(PORT, undefined, 'workshop')
 const browser = await chromium.launch({ executablePath: requireChromium(), headless: true, args: CHROMIUM_ARGS })
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })

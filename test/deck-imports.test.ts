@@ -31,6 +31,7 @@ test("the deck's browser code, and every repository file it imports, imports not
   const entries = [
     ...filesUnder('components', /\.(ts|vue)$/),
     ...filesUnder('setup', /\.ts$/),
+    ...filesUnder('layouts', /\.vue$/),
     join(REPO_ROOT, 'slide-bottom.vue'),
   ].filter((f) => !f.endsWith('.d.ts'))
   const seen = new Set<string>()

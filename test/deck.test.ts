@@ -1,4 +1,5 @@
-// The deck, checked without a browser: everything a slide points at exists.
+// Both decks (the talk, slides.md, and the workshop, workshop.md), checked without a browser:
+// everything a slide points at exists. Slide numbers in a failure are the workshop's, then the talk's.
 // - every `<<<` snippet import names an existing file, and the `#region` it names is in that file;
 // - every line highlight on an import (`{2-5|7|all}`) lands inside its region and on a line that
 //   is not blank, counted the way Slidev counts them (test/helpers/snippets.ts);
@@ -53,7 +54,7 @@ function everywhere(slide: DeckSlide): string {
 describe('the deck (static checks)', () => {
   let slides: DeckSlide[]
   before(async () => {
-    slides = await loadDeck()
+    slides = [...(await loadDeck('workshop')), ...(await loadDeck('talk'))]
   })
 
   test('the deck parses, with its chapters, into a talk of some length', () => {

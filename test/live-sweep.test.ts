@@ -131,7 +131,7 @@ describe('live sweep: the host', () => {
 
 describe('the deck asks for runs the plugin accepts', () => {
   test('every LoadCurve sweeps a known step of load-curve; every OverloadCompare compares known servers', async () => {
-    const slides = await loadDeck()
+    const slides = await loadDeck('workshop')
     const problems: string[] = []
     let count = 0
     for (const slide of slides) {

@@ -24,7 +24,7 @@ import { after, before, describe, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import type { BenchSnapshot, BenchUpdate, RunReply } from '../../bench/live/messages.ts'
 import type { BenchResult } from '../../bench/types.ts'
-import { count, doneOfAsked, duration, latencyDuration, megabytes, perSecond } from '../../bench/format.ts'
+import { count, doneOfAsked, duration, latencyDuration, mebibytes, perSecond } from '../../bench/format.ts'
 import { heading, ranLine } from '../../examples/demo-microtasks/print.ts'
 import { loadDeck } from '../helpers/deck.ts'
 import { launchWatched, type WatchedBrowser } from './browser.ts'
@@ -35,7 +35,7 @@ const PORT = 3032
 
 /** The slide whose markdown holds `needle`. */
 async function slideWith(needle: string): Promise<number> {
-  const slide = (await loadDeck()).find((s) => s.content.includes(needle))
+  const slide = (await loadDeck('workshop')).find((s) => s.content.includes(needle))
   assert.ok(slide, `a slide with ${needle}`)
   return slide.no
 }
@@ -98,7 +98,7 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
   before(async () => {
     assert.deepEqual(benchProcesses(), [], 'no step server or load generator is running before the test')
     stepOneSlide = await slideWith('<LiveBench step="1" scenario="drill"')
-    server = await startDevServer(PORT)
+    server = await startDevServer(PORT, undefined, 'workshop')
     const client = await (await fetch(`${server.url}/@vite/client`)).text()
     token = /const wsToken = "([^"]+)"/.exec(client)![1]!
     browser = await launchWatched()
@@ -223,7 +223,7 @@ describe('live benchmarks from presenter mode (dev server on :3032)', () => {
           p99: latencyDuration(result.metrics.latency, 'p99'),
           max: latencyDuration(result.metrics.latency, 'max'),
           errors: `${count(result.metrics.errors)}/${count(result.metrics.timeouts)}/${count(result.metrics.non2xx)}`,
-          rss: megabytes(result.server?.peakRssBytes),
+          rss: mebibytes(result.server?.peakRssBytes),
           loopDelay: duration(result.server?.eventLoopDelayP99Ms),
         },
       )

@@ -1,5 +1,6 @@
-// A tiny static server for the built deck (dist/), on 127.0.0.1 only. Any path that is not a file
-// gets index.html, as Slidev's history router expects (`/7` is slide 7).
+// A tiny static server for the built decks (dist/, and the workshop in dist/workshop/), on 127.0.0.1
+// only. Any path that is not a file gets the nearest index.html above it, as Slidev's history router
+// expects (`/7` is slide 7 of the talk, `/workshop/7` slide 7 of the workshop).
 
 import { createReadStream, statSync } from 'node:fs'
 import { once } from 'node:events'
@@ -36,9 +37,9 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       response.writeHead(403).end()
       return
     }
-    if (!isFile(file)) file = join(root, 'index.html') // a client-side route such as /7
+    if (!isFile(file)) file = nearestIndex(root, file) // a client-side route such as /7
     // Hashed assets are cached like a real host would, so the walk does not reload mermaid per slide.
-    const cache = path.startsWith('/assets/') ? 'public, max-age=3600, immutable' : 'no-cache'
+    const cache = /^(\/workshop)?\/assets\//.test(path) ? 'public, max-age=3600, immutable' : 'no-cache'
     response.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Cache-Control': cache,
@@ -65,4 +66,12 @@ function isFile(path: string): boolean {
   } catch {
     return false
   }
+}
+
+/** The index.html of the closest folder above `file` that has one (at the latest, root's). */
+function nearestIndex(root: string, file: string): string {
+  for (let dir = file; dir.startsWith(root + sep); dir = dir.slice(0, dir.lastIndexOf(sep))) {
+    if (isFile(join(dir, 'index.html'))) return join(dir, 'index.html')
+  }
+  return join(root, 'index.html')
 }
