@@ -2,6 +2,10 @@
 // order on one thread, then on real threads: an owner pushing and popping while thieves steal
 // (every job taken exactly once, none lost), and the race for the last job, round after round
 // (exactly one side gets it, every time).
+// On real threads only what the algorithm guarantees is asserted. That both sides take jobs is
+// shown on a schedule that forces it (the owner works alone first, and pauses while thieves empty
+// its deque), not left to the scheduler; how often the two sides really met inside the
+// compare-exchange depends on the machine, so it is reported, not asserted.
 
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
@@ -16,6 +20,10 @@ interface Counts {
   lost: number
   empty: number
   rounds: number
+  /** The owner: jobs it popped before any thief was let in. */
+  soloPops: number
+  /** The owner: jobs it pushed while it popped nothing, until thieves had emptied its deque. */
+  pausedPushes: number
 }
 
 /** Starts the stress threads; once all are ready, starts them together. Resolves to their counts. */
@@ -96,7 +104,7 @@ describe('the work-stealing deque, on one thread', () => {
 
 describe('the work-stealing deque, on real threads', () => {
   test('an owner pushing and popping, three thieves stealing: every job is taken exactly once', async () => {
-    const total = 300_000
+    const total = 100_000
     const common = {
       deque: dequeBuffer(64), // small, so the ring wraps thousands of times
       taken: new SharedArrayBuffer(total * 4),
@@ -104,7 +112,7 @@ describe('the work-stealing deque, on real threads', () => {
       total,
     }
     const counts = await runThreads([
-      { ...common, role: 'owner', seed: 1 },
+      { ...common, role: 'owner', seed: 1, solo: 32, pauseEvery: 10_000 },
       ...[2, 3, 4].map((seed) => ({ ...common, role: 'thief', seed })),
     ])
 
@@ -116,8 +124,16 @@ describe('the work-stealing deque, on real threads', () => {
       total,
       'as many jobs taken as pushed',
     )
+    // Forced by the schedule: the owner's solo jobs are its own, the jobs it pushed while paused
+    // went to thieves.
+    const owner = counts[0]!
     const stolen = counts.slice(1).reduce((sum, c) => sum + c.took, 0)
-    assert.ok(stolen > 0 && counts[0]!.took > 0, `the owner took ${counts[0]!.took} jobs, the thieves ${stolen}`)
+    const report = `the owner took ${owner.took} jobs (${owner.soloPops} alone), the thieves ${stolen} (at least ${owner.pausedPushes} while the owner paused)`
+    assert.equal(owner.soloPops, 32, report)
+    assert.ok(owner.took >= owner.soloPops, report)
+    assert.ok(owner.pausedPushes >= 64, report)
+    assert.ok(stolen >= owner.pausedPushes, report)
+    console.log(`# ${report}`)
   })
 
   test('the race for the last job: owner and thief reach for it together, exactly one gets it', async () => {
@@ -128,25 +144,25 @@ describe('the work-stealing deque, on real threads', () => {
       control: new SharedArrayBuffer(32),
       total: maxRounds,
     }
-    // Until each side has won 200 rounds and 200 compare-exchanges were lost, or 20 s (on a busy
+    // Until each side has won 200 rounds and 200 compare-exchanges were lost, or 3 s (on a busy
     // machine the two threads share a core for long stretches, and then cannot race).
     const [owner, thief] = await runThreads([
-      { ...common, role: 'race-owner', seed: 1, enough: 200, deadlineMs: 20_000 },
+      { ...common, role: 'race-owner', seed: 1, enough: 200, deadlineMs: 3000 },
       { ...common, role: 'race-thief', seed: 2 },
     ])
     const rounds = owner!.rounds
+    assert.ok(rounds > 0)
     assert.equal(thief!.rounds, rounds, 'the thief took part in every round')
 
     const once = new Int32Array(common.taken).subarray(0, rounds)
     const wrong = once.findIndex((n) => n !== 1)
     assert.equal(wrong, -1, wrong >= 0 ? `round ${wrong + 1}: the job was taken ${once[wrong]} times` : '')
     assert.equal(owner!.took + thief!.took, rounds, 'one job per round, no more, no less')
-    const report =
-      `${rounds} rounds: owner got ${owner!.took}, thief ${thief!.took}; ` +
-      `compare-exchange lost by the owner ${owner!.lost}, by the thief ${thief!.lost}`
-    // The race was really run: both sides won, and the compare-exchange on TOP decided rounds.
-    assert.ok(owner!.took > 0 && thief!.took > 0, report)
-    assert.ok(owner!.lost + thief!.lost > 0, report)
-    console.log(`# ${report}`)
+    // Who won, and how often a compare-exchange was lost, is up to the scheduler: reported only.
+    // That either side can get the last job is asserted on one thread, above.
+    console.log(
+      `# ${rounds} rounds: owner got ${owner!.took}, thief ${thief!.took}; ` +
+        `compare-exchange lost by the owner ${owner!.lost}, by the thief ${thief!.lost}`,
+    )
   })
 })
