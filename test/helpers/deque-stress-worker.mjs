@@ -4,7 +4,8 @@
 //   so the owner has taken jobs whatever the scheduler does. Then, with the thieves let in, pushes
 //   the rest in random bursts and pops in between; every `pauseEvery` jobs it empties its deque,
 //   fills it anew and stops popping until the deque is empty, so those jobs can only go to thieves,
-//   however the threads are scheduled. Once every job is pushed and its deque is empty, raises "owner done";
+//   however the threads are scheduled. Once every job is pushed and its deque is empty, raises
+//   "owner done";
 // - `thief`: once let in, steals from the owner's deque until the owner is done and the deque is
 //   empty;
 // - `race-owner` / `race-thief`: the one-element race, round after round: the owner pushes one

@@ -276,7 +276,11 @@ describe('StatsPoller: a server too busy to answer still has its memory measured
     const poller = new StatsPoller('http://127.0.0.1:9', 20, 200)
     poller.fromOutside = () => ({ rssBytes: 3.3e9, threads: 593 })
     poller.start()
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    // Until a poll has failed: each takes a moment, which on a busy machine may be long.
+    const deadline = performance.now() + 20_000
+    while ((poller.missed < 1 || poller.peakRss === null) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
     await poller.stop()
     assert.deepEqual([poller.peakRss, poller.peakThreads], [3.3e9, 593])
     assert.equal(poller.latest, null)

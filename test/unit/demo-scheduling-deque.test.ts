@@ -128,7 +128,9 @@ describe('the work-stealing deque, on real threads', () => {
     // went to thieves.
     const owner = counts[0]!
     const stolen = counts.slice(1).reduce((sum, c) => sum + c.took, 0)
-    const report = `the owner took ${owner.took} jobs (${owner.soloPops} alone), the thieves ${stolen} (at least ${owner.pausedPushes} while the owner paused)`
+    const report =
+      `the owner took ${owner.took} jobs (${owner.soloPops} alone), ` +
+      `the thieves ${stolen} (at least ${owner.pausedPushes} while the owner paused)`
     assert.equal(owner.soloPops, 32, report)
     assert.ok(owner.took >= owner.soloPops, report)
     assert.ok(owner.pausedPushes >= 64, report)

@@ -280,12 +280,16 @@ describe('one CPU cap shared by every worker', () => {
         assert.equal(r.admitted, 1500)
         assert.ok(r.inOrder, 'a worker admitted its requests in the order they asked')
       }
-      assert.equal(Atomics.load(gauge, 1), cap, 'the most tasks at once, counted by the tasks themselves')
+      // How many ran at once at most depends on how the threads were scheduled; that it never
+      // exceeded the cap does not (reaching the cap is staged by hand above).
+      const most = Atomics.load(gauge, 1)
+      assert.ok(most >= 1 && most <= cap, `the most tasks at once, counted by the tasks themselves: ${most}`)
       assert.equal(Atomics.load(gauge, 2), 0, 'every admitted task saw the counter within 1..cap')
       assert.equal(Atomics.load(counter, RUNNING), 0, 'every slot came back, none twice')
       const counters = await Promise.all(workers.map((w) => w.ask({ kind: 'counters' }, 'counters')))
       const sum = (key: 'wakeUps' | 'wakeRaces' | 'lostRaces') => counters.reduce((n, c) => n + c[key], 0)
-      assert.ok(sum('wakeUps') > 0, 'the cross-thread wake-up path ran')
+      // Whether threads had to wake each other depends on the scheduler (the wake-up itself is
+      // staged by hand above), so it is reported, not asserted.
       t.diagnostic(`wake-ups ${sum('wakeUps')}, wake races ${sum('wakeRaces')}, lost races ${sum('lostRaces')}`)
     })
   }
