@@ -263,13 +263,6 @@ describe('the deck (static checks)', () => {
     assert.deepEqual([...pictures].sort(), WATCHES.map((w) => w.picture).sort(), 'every picture is on a slide')
   })
 
-  test("no slide says that a step's code comes later: steps 4 and 5 are on main", () => {
-    const later = slides
-      .filter((s) => /later-part|lands in a later part|arrives with step|when step \d lands/i.test(everywhere(s)))
-      .map((s) => `slide ${s.no} (${s.title})`)
-    assert.deepEqual(later, [])
-  })
-
   test('the state diagram of section 7 has exactly the states of the step-4 connection', () => {
     const source = readFileSync(join(REPO_ROOT, 'examples/04-poller/connection.ts'), 'utf8')
     const union = /\/\/ #region states\n([\s\S]*?)\/\/ #endregion states/.exec(source)
