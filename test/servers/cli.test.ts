@@ -75,20 +75,16 @@ describe('step servers on the command line', { concurrency: true }, () => {
 })
 
 /** Runs the server entry `entry` with `args` to its end; its exit code and what it wrote. */
-async function run(entry: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const { promise, resolve, reject } = Promise.withResolvers<{
-    status: number | null
-    stdout: string
-    stderr: string
-  }>()
-  execFile(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, entry), ...args],
-    { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
-    (error, stdout, stderr) => {
-      if (error !== null && typeof error.code !== 'number') reject(error)
-      else resolve({ status: error === null ? 0 : (error.code as number), stdout, stderr })
-    },
-  )
-  return promise
+function run(entry: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, entry), ...args],
+      { cwd: REPO_ROOT, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error !== null && typeof error.code !== 'number') reject(error)
+        else resolve({ status: error === null ? 0 : (error.code as number), stdout, stderr })
+      },
+    )
+  })
 }

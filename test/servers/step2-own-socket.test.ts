@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../../bench/repo-root.ts'
 import { findStep } from '../../bench/steps.ts'
 import { handleTransferMissing } from '../../examples/shared/handle-transfer.ts'
 import { exchange, get, request, sleep } from '../helpers/raw-http.ts'
+import { cpuGrown, cpuMs, mostInFlight, statsUntil as pollStats } from '../helpers/server-busy.ts'
 
 const ENTRY = join(REPO_ROOT, findStep('2')!.entry)
 const transferMissing = handleTransferMissing()
@@ -44,14 +45,7 @@ function run(args: string[]) {
 }
 
 /** Polls /__stats (each poll is a connection, so a thread, of its own) until `ok` holds. */
-async function statsUntil(port: number, ok: (s: Stats) => boolean): Promise<Stats> {
-  let stats = JSON.parse((await get(port, '/__stats')).body) as Stats
-  for (let i = 0; i < 100 && !ok(stats); i++) {
-    await sleep(50)
-    stats = JSON.parse((await get(port, '/__stats')).body) as Stats
-  }
-  return stats
-}
+const statsUntil = (port: number, ok: (s: Stats) => boolean) => pollStats<Stats>(port, ok)
 
 describe('step 2 --own-socket', () => {
   test('--own-socket and --pool together are refused with one line', () => {
@@ -88,17 +82,15 @@ describe('step 2 --own-socket', () => {
       assert.ok(stats.threadStartMsAvg > 0)
     }))
 
-  test('two concurrent /300 on two connections overlap; a hash blocks only its own connection', () =>
-    withOwnSocket([], async ({ port }) => {
+  test('two sleeps on two connections overlap; a hash blocks only its own connection', () =>
+    withOwnSocket([], async ({ port, pid }) => {
       await get(port, '/0')
-      const t0 = performance.now()
-      const both = await Promise.all(['/300', '/300'].map((p) => exchange(port, [request(p)], { timeoutMs: 10_000 })))
-      assert.ok(both.every((e) => e.responses[0]!.status === 200))
-      assert.ok(performance.now() - t0 < 550, `took ${(performance.now() - t0).toFixed(0)} ms`)
+      assert.equal(await mostInFlight(port, 2), 2, 'both sleeps in flight at once')
 
       const t1 = performance.now()
+      const before = cpuMs(pid)
       const cpu = exchange(port, [request('/cpu/600000000')], { timeoutMs: 30_000 }).then(() => performance.now() - t1)
-      await sleep(100)
+      await cpuGrown(pid, before, 50) // its thread is hashing now, with hundreds of ms to go
       const probe = exchange(port, [request('/0')], { timeoutMs: 30_000 }).then(() => performance.now() - t1)
       const [cpuDone, probeDone] = await Promise.all([cpu, probe])
       assert.ok(probeDone < cpuDone, `/0 at ${probeDone.toFixed(0)} ms should beat /cpu at ${cpuDone.toFixed(0)} ms`)
@@ -106,8 +98,9 @@ describe('step 2 --own-socket', () => {
 
   test('--max-threads 1: a second connection is served by the main thread, 503 for work, and kept usable', () =>
     withOwnSocket(['--max-threads', '1'], async ({ port }) => {
-      const slow = exchange(port, [request('/800')], { timeoutMs: 10_000 }) // holds the one thread
-      await sleep(300)
+      // Holds the one thread for 3 s; a second is ample for its thread to start, even when busy.
+      const slow = exchange(port, [request('/3000')], { timeoutMs: 20_000 })
+      await sleep(1000)
       const { responses, closed } = await exchange(port, [request('/0'), request('/'), request('/__stats')], {
         waitForCloseMs: 100,
       })

