@@ -11,7 +11,7 @@ import { findStep } from '../../bench/steps.ts'
 import { exchange, get, request } from '../helpers/raw-http.ts'
 import { cpuGrown, cpuMs } from '../helpers/server-busy.ts'
 
-const LONG_CPU = '/cpu/400000000' // a few hundred ms on any laptop core
+const LONG_CPU = '/cpu/200000000' // a couple of hundred ms on a laptop core
 const CPU_TASKS = 4 // more than the cores: step 5's slots are all busy, with a line behind them
 
 async function probeWhileHashing(stepId: string) {
