@@ -20,7 +20,9 @@ const ENTRY = join(REPO_ROOT, findStep('6')!.entry)
 const transferMissing = handleTransferMissing()
 
 async function withStep6<T>(args: string[], body: (server: ServerProcess) => Promise<T>): Promise<T> {
-  const server = await startServer(findStep('6')!, args)
+  // The tests hold connections open and count them; on a busy machine a test can outlast the
+  // default header timeout (10 s) that would close the idle ones, so it is set long here.
+  const server = await startServer(findStep('6')!, [...args, '--header-timeout', '600000'])
   try {
     return await body(server)
   } finally {
