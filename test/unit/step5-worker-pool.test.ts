@@ -8,6 +8,7 @@ import { CpuLimit } from '../../examples/05-cpu-pool/cpu-limit.ts'
 import { WorkerPool } from '../../examples/05-cpu-pool/worker-pool.ts'
 import { cpuHash } from '../../examples/shared/work.mjs'
 import { sleep } from '../helpers/raw-http.ts'
+import { cpuGrown, cpuMs } from '../helpers/server-busy.ts'
 
 /** Polls `read` until it returns `want` or `ms` pass; returns the last value read. */
 async function settlesAt<T>(read: () => T, want: T, ms = 5000): Promise<T> {
@@ -45,8 +46,11 @@ test('close() ends every thread; a task still running fails and its slot comes b
   const limit = new CpuLimit(1, 10)
   const pool = new WorkerPool(2, limit.counter)
   await limit.acquire()
+  const before = cpuMs(process.pid)
   const failed = assert.rejects(pool.run(2_000_000_000), /exited/)
-  await sleep(50)
+  // Until the hash is surely running: this process has used more CPU than a thread's start costs
+  // (the hash alone takes seconds of it).
+  await cpuGrown(process.pid, before, 400)
   await pool.close()
   await failed
   assert.equal(limit.running, 0)

@@ -169,8 +169,15 @@ describe('one CPU cap shared by every worker', () => {
     for (const w of workers) assert.equal((await w.ask({ kind: 'acquire', count: 10 }, 'queued')).queueLength, 10)
     // Waking "everyone" wakes one front per worker, not forty requests.
     assert.equal(Atomics.notify(counter, RUNNING, Infinity), 4)
-    await sleep(100) // each woke, found no free slot, and went back to waiting
-    assert.equal(Atomics.notify(counter, RUNNING, Infinity), 4)
+    // Each wakes, finds no free slot, and goes back to waiting, in its own time: wake them until a
+    // single call finds all four waiting again.
+    let woken = 0
+    const back = performance.now() + 20_000
+    while (woken !== 4 && performance.now() < back) {
+      await sleep(20)
+      woken = Atomics.notify(counter, RUNNING, Infinity)
+    }
+    assert.equal(woken, 4)
     await sleep(100)
     assert.ok(
       workers.every((w) => w.admitted === 0),
@@ -193,7 +200,8 @@ describe('one CPU cap shared by every worker', () => {
       [10, 10, 10, 10],
       'every request was admitted',
     )
-    for (let i = 0; i < 100 && Atomics.load(counter, RUNNING) > 0; i++) await sleep(10)
+    const drained = performance.now() + 20_000
+    while (Atomics.load(counter, RUNNING) > 0 && performance.now() < drained) await sleep(10)
     assert.equal(Atomics.load(counter, RUNNING), 0)
   })
 
