@@ -7,7 +7,8 @@
 //   with --pool 2, a third concurrent request waits for a free thread (the longest line is
 //   counted); with --max-threads 2, a third and a fourth are refused with 503, and counted.
 // Times are asserted only as lower bounds (a sleep is never answered early); where a lesson is
-// "at the same time", the test waits for the server's own evidence instead of a stopwatch.
+// "at the same time", the test waits for the server's own evidence instead of a stopwatch. So the
+// tests, each with a server of its own, run at the same time.
 
 import assert from 'node:assert/strict'
 import { after, describe, test } from 'node:test'
@@ -40,7 +41,7 @@ async function concurrently(port: number, paths: string[]) {
 // A /cpu size that takes a few hundred ms on any laptop core.
 const LONG_CPU = '/cpu/400000000'
 
-describe('what each step shows', () => {
+describe('what each step shows', { concurrency: true }, () => {
   test('step 1: two concurrent /300 are served one after the other (>= 600 ms in all)', () =>
     withStep('1', [], async ({ port }) => {
       const { answers, totalMs } = await concurrently(port, ['/300', '/300'])

@@ -225,7 +225,7 @@ describe('every registered step serves the workload', { concurrency: true }, () 
         'after malformed requests, oversized heads and resets, it still serves and its connections drop to ' + 'zero',
         async () => {
           const abuse: Promise<unknown>[] = []
-          for (let i = 0; i < 20; i++) {
+          for (let i = 0; i < 10; i++) {
             abuse.push(exchange(port, ['BROKEN REQUEST LINE\r\n\r\n'], { waitForCloseMs: 500 }).catch(() => {}))
             abuse.push(
               exchange(port, [`GET / HTTP/1.1\r\nX: ${'z'.repeat(9000)}\r\n\r\n`], { waitForCloseMs: 500 }).catch(
