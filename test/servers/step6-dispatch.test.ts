@@ -56,10 +56,16 @@ describe('step 6: which worker gets a connection', () => {
 
     test('acceptor, --pick least: a new connection goes to the worker holding the fewest', () =>
       withStep6(['--dispatch', 'acceptor', '--workers', '3', '--pick', 'least'], async ({ port }) => {
-        // An idle server: ties go round-robin, so the first six spread out evenly.
+        // An idle server: ties go round-robin, so the first six spread out evenly. Each connection
+        // is answered (so its worker has taken it and counts it) before the next one is opened: a
+        // pick made while a worker is still taking the previous one could see a passing count.
         const held: KeepAlive[] = []
-        for (let i = 0; i < 6; i++) held.push(await KeepAlive.open(port))
-        assert.deepEqual(await Promise.all(held.map(workerOf)), [0, 1, 2, 0, 1, 2])
+        const workers: number[] = []
+        for (let i = 0; i < 6; i++) {
+          held.push(await KeepAlive.open(port))
+          workers.push(await workerOf(held.at(-1)!))
+        }
+        assert.deepEqual(workers, [0, 1, 2, 0, 1, 2])
         // Leave worker 0 with none, worker 1 with two, worker 2 with one.
         const [a, b, c, d, e, f] = held
         for (const h of [a, d, c]) h!.close()
