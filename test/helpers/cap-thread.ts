@@ -1,4 +1,4 @@
-// A test thread for test/step6-cpu-cap.test.ts: it plays one of step 6's workers, as far as the CPU
+// A test thread for test/unit/step6-cpu-cap.test.ts: it plays one of step 6's workers, as far as the CPU
 // cap is concerned. It has its own SharedCpuLimit (examples/06-every-core/cpu-cap.ts) on the shared
 // counter, and does what the test tells it:
 // - `acquire`: ask for `count` slots now; the admitted ones are held (not released) until `release`.

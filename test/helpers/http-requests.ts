@@ -1,7 +1,7 @@
 // Well-formed HTTP/1.x requests for the property tests (fast-check arbitraries), written to bytes,
 // and what a correct parser makes of them. `nodeCompatible` leaves out what is well-formed but
 // that Node's parser (llhttp) refuses or reads otherwise, each listed with its reason in
-// test/parser-vs-node.test.ts: methods llhttp does not know, bare-LF line ends, keep-alive on
+// test/unit/parser-vs-node.test.ts: methods llhttp does not know, bare-LF line ends, keep-alive on
 // HTTP/1.0.
 
 import fc from 'fast-check'

@@ -7,10 +7,15 @@ import { request } from './raw-http.ts'
 
 export class KeepAlive {
   private buffer = ''
-  private readonly waiting: ((body: string) => void)[] = []
+  private readonly waiting: { resolve: (body: string) => void; reject: (error: Error) => void }[] = []
 
   private constructor(readonly socket: Socket) {
     socket.setEncoding('latin1')
+    // A connection the server closed answers nothing more: fail what waits, rather than hang.
+    socket.on('close', () => {
+      for (const { reject } of this.waiting.splice(0)) reject(new Error('the server closed the connection'))
+    })
+    socket.on('error', () => {})
     socket.on('data', (chunk: string) => {
       this.buffer += chunk
       for (;;) {
@@ -20,7 +25,7 @@ export class KeepAlive {
         if (this.buffer.length < head + 4 + length) return
         const body = this.buffer.slice(head + 4, head + 4 + length)
         this.buffer = this.buffer.slice(head + 4 + length)
-        this.waiting.shift()?.(body)
+        this.waiting.shift()?.resolve(body)
       }
     })
   }
@@ -34,8 +39,9 @@ export class KeepAlive {
 
   /** The body of `GET path`, once every earlier answer on this connection is in. */
   get(path: string): Promise<string> {
-    return new Promise((resolve) => {
-      this.waiting.push(resolve)
+    return new Promise((resolve, reject) => {
+      if (this.socket.destroyed) return reject(new Error('the connection is closed'))
+      this.waiting.push({ resolve, reject })
       this.socket.write(request(path))
     })
   }

@@ -1,4 +1,4 @@
-// A Vite dev server with the live-bench plugin and nothing else, for test/live-bench.test.ts's
+// A Vite dev server with the live-bench plugin and nothing else, for test/load/live-plugin.test.ts's
 // signal tests: run as its own process, it prints `port <n>` once listening, then waits to be
 // told to stop (or killed).
 

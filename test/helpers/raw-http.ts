@@ -21,9 +21,9 @@ export interface Exchange {
 export interface ExchangeOptions {
   /** Stop once this many answers are in (default: the number of `parts` if they are requests). */
   count?: number
-  /** Pause between parts, in ms. */
+  /** Pause between parts, in ms; 0 yields one turn of the event loop, so each part leaves in its own write. */
   gapMs?: number
-  /** Give up waiting after this long (default 5000 ms). */
+  /** Give up waiting after this long (default 20 s: long, as only a failing test waits it out on a busy machine). */
   timeoutMs?: number
   /** After the last answer, keep reading this long to see whether the server closes. */
   waitForCloseMs?: number
@@ -45,9 +45,14 @@ export async function exchange(
     socket.once('error', reject)
   })
   socket.setNoDelay(true)
-  const result = collect(socket, options.count ?? parts.length, options.timeoutMs ?? 5000, options.waitForCloseMs ?? 0)
+  const result = collect(
+    socket,
+    options.count ?? parts.length,
+    options.timeoutMs ?? 20_000,
+    options.waitForCloseMs ?? 0,
+  )
   for (let i = 0; i < parts.length; i++) {
-    if (i > 0 && options.gapMs) await sleep(options.gapMs)
+    if (i > 0 && options.gapMs !== undefined) await (options.gapMs > 0 ? sleep(options.gapMs) : nextTurn())
     if (socket.destroyed) break
     socket.write(parts[i]!)
   }
@@ -59,6 +64,10 @@ export async function get(port: number, path: string): Promise<RawResponse> {
   const { responses } = await exchange(port, [request(path, 'Connection: close\r\n')])
   if (responses.length !== 1) throw new Error(`no answer to GET ${path}`)
   return responses[0]!
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
 }
 
 export function sleep(ms: number): Promise<void> {

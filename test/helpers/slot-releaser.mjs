@@ -1,4 +1,4 @@
-// A test thread for test/step5-cpu-limit.test.ts: it plays a pool worker. For each task it is sent,
+// A test thread for test/unit/step5-cpu-limit.test.ts: it plays a pool worker. For each task it is sent,
 // it counts itself in an independent gauge of "tasks running right now" (and its high-water mark),
 // spins for a random few microseconds, and gives the task's slot back with the real
 // `releaseHeldSlot`, from this thread, as step 5's pool-worker.mjs does.
