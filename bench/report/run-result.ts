@@ -1,6 +1,6 @@
 // What a run reports, worked out from what it saw: the progress snapshots while it runs, the
 // server's summary from its `/__stats` polls, and the `BenchResult` at the end. Pure functions of
-// plain values, so they are tested on made-up inputs (test/bench-result.test.ts) like the
+// plain values, so they are tested on made-up inputs (test/unit/bench-result.test.ts) like the
 // arithmetic of metrics.ts; run.ts gathers the values and calls them.
 
 import { isOpenLoop, kindOf, sizesCpuTask } from '../kinds/kind.ts'

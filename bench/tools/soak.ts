@@ -4,7 +4,7 @@
 // did any hostile connection hang, how much did its memory grow from idle before to idle after,
 // and is every connection gone at the end.
 //
-// `npm run soak` runs it from the command line (cli/soak.ts); test/soak.test.ts runs it briefly.
+// `npm run soak` runs it from the command line (cli/soak.ts); test/load/soak.test.ts runs it briefly.
 // The server runs with a short header timeout (2 s by default) so that the half heads get their
 // 408 within the soak, not after it.
 

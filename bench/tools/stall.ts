@@ -6,7 +6,7 @@
 // (autocannon) stops sending while its connections wait, so only a request per connection sees
 // the stall; an open loop keeps its schedule, and every request due during the stall waits and is
 // counted from when it was due. `npm run stall:record` records both (recordings/stall.ts) for the
-// slide "How we measure"; test/bench-open-loop.test.ts checks the difference on every test run.
+// slide "How we measure"; test/load/bench-open-loop.test.ts checks the difference on every test run.
 
 import { calibrateCpuN } from '../load/calibrate.ts'
 import { type BenchProgress, type BenchResult, type RunInput, runScenario } from '../index.ts'

@@ -62,7 +62,7 @@
 // won. An empty answer (EMPTY) is exact whenever nobody pushes any more, which is the case in the
 // demo once the clock starts: a worker that finds every deque empty can stop.
 //
-// The stress tests (test/demo-scheduling-deque.test.ts) run owner and thieves on real threads.
+// The stress tests (test/unit/demo-scheduling-deque.test.ts) run owner and thieves on real threads.
 
 /** Nothing to take: the deque was empty when looked at. */
 export const EMPTY = -1

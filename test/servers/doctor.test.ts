@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { runPlain } from './plain-node.ts'
+import { runPlain } from '../helpers/plain-node.ts'
 
 test('doctor: one verdict per line, and exit 1 exactly when a line says fix', async () => {
   const run = await runPlain('scripts/doctor.mjs')

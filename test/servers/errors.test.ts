@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import { REPO, runPlain, startPlain } from './plain-node.ts'
+import { REPO, runPlain, startPlain } from '../helpers/plain-node.ts'
 
 const STEPS = readdirSync(join(REPO, 'examples'))
   .filter((name) => /^0\d-/.test(name))

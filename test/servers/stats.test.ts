@@ -2,7 +2,7 @@
 
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { startPlain } from './plain-node.ts'
+import { startPlain } from '../helpers/plain-node.ts'
 
 test('step 5 after one /cpu task: taskMsMean is its time, and so is the estimate seeded with it', async () => {
   const server = await startPlain('examples/05-cpu-pool/server.ts')
