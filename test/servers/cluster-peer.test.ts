@@ -1,6 +1,7 @@
 // The node:cluster peer of step 6 (bench/peers/cluster-server.ts), in both scheduling policies:
 // - its `/__stats` is the whole server's, whichever worker process answers: the requests the
 //   workers served add up, every worker is listed with its pid, requests in flight on two add up;
+// - the bench's view from outside (/proc) counts the worker processes, and only them;
 // - no worker process outlives the primary, whether it is stopped (SIGTERM) or killed (SIGKILL);
 // - a bad flag gets one line and exit code 2.
 // (The workload protocol itself is the protocol suite's: both entries are in bench/steps.ts.)
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { after, describe, test } from 'node:test'
 import { REPO_ROOT } from '../../bench/repo-root.ts'
+import { processCpuMs, processStatus, serverProcesses } from '../../bench/server/machine.ts'
 import { runningServers, type ServerProcess, startServer } from '../../bench/server/server-process.ts'
 import { findStep } from '../../bench/steps.ts'
 import { get, sleep } from '../helpers/raw-http.ts'
@@ -136,6 +138,20 @@ for (const policy of ['rr', 'none']) {
       assert.equal(seen.inFlight, 2)
       for (const r of await Promise.all(slow)) assert.equal(r.body, 'slept 2000 ms\n')
       await statsUntil(server.port, (s) => s.inFlight === 0, 5000, 'inFlight back to 0')
+    })
+
+    test("the bench's outside view (/proc) covers the worker processes, not tsx's esbuild", async (t) => {
+      if (process.platform !== 'linux') return t.skip('reads /proc')
+      const server = servers[0]!
+      const pids = await workerPids(server.port)
+      assert.deepEqual(
+        serverProcesses(server.pid).sort((a, b) => a - b),
+        [server.pid, ...pids].sort((a, b) => a - b),
+      )
+      // A sum over the three processes is more than the primary's own figure.
+      const primaryThreads = Number(/^Threads:\s+(\d+)$/m.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1])
+      assert.ok(processStatus(server.pid)!.threads > primaryThreads)
+      assert.ok(processCpuMs(server.pid)! > 0)
     })
 
     test('no worker outlives the primary: stopped (SIGTERM), or killed (SIGKILL)', async () => {
