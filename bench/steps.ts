@@ -89,6 +89,20 @@ export const STEPS: readonly StepEntry[] = [
   },
   // Peers: the same protocol served another way, measured beside the steps (not part of the talk).
   { id: 'piscina', title: 'piscina peer of step 5', entry: 'bench/peers/piscina-server.ts' },
+  // Step 6's peer: node:cluster's worker processes, in both of its scheduling policies: the primary
+  // accepting and handing out in turn (SCHED_RR), or every worker accepting on one socket (SCHED_NONE).
+  {
+    id: 'cluster-rr',
+    title: 'node:cluster peer of step 6, primary hands out',
+    entry: 'bench/peers/cluster-server.ts',
+    args: ['--policy', 'rr'],
+  },
+  {
+    id: 'cluster-none',
+    title: 'node:cluster peer of step 6, workers accept',
+    entry: 'bench/peers/cluster-server.ts',
+    args: ['--policy', 'none'],
+  },
 ]
 
 export function findStep(id: string): StepEntry | undefined {
