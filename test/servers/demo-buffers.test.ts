@@ -1,6 +1,9 @@
 // `npm run demo:buffers`: the two read styles really differ in the buffers they hold, and the demo
-// cleans up after itself. A small count keeps it quick; the margins are wide because RSS is noisy,
-// but held buffers (`arrayBuffers`) are exact: one 64 KiB buffer per connection, or none.
+// cleans up after itself. A small count keeps it quick. Held buffers are read from `arrayBuffers`,
+// the process's every ArrayBuffer after a full GC: one 64 KiB buffer per connection, or none — but
+// the GC between the two samples may also free buffers the holder had before its first connection
+// (2.7 MiB of the expected 18.75 MiB once, with a CPU hog on each core), so the completion style is
+// held to three quarters of N × 64 KiB: still 7.5 times the readiness style's ceiling.
 
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
@@ -37,7 +40,7 @@ describe('demo:buffers', () => {
     assert.equal(m.connections, CONNECTIONS)
     const held = m.after.arrayBuffers - m.before.arrayBuffers
     assert.ok(
-      held >= CONNECTIONS * READ_BUFFER_BYTES * 0.95,
+      held >= CONNECTIONS * READ_BUFFER_BYTES * 0.75,
       `held ${held} bytes, expected about ${CONNECTIONS} x ${READ_BUFFER_BYTES}`,
     )
     assert.equal(peer.open(), 0, 'every connection is closed afterwards')
