@@ -145,6 +145,11 @@ export function runTarget(run: Pick<RunView, 'kind' | 'scenario' | 'steps'>): st
   return `${run.kind}:${run.scenario}:${run.steps.join(',')}`
 }
 
+/** A leg that has not started: nothing seen yet. */
+export function waitingLeg(step: string): LegView {
+  return { step, status: 'waiting', phase: null, points: [], last: null, result: null, error: null, samples: [] }
+}
+
 /** A new run, every step waiting; a sweep has one leg per load, each of its one step. */
 export function newRunView(
   id: string,
@@ -163,16 +168,7 @@ export function newRunView(
     startedAt,
     finishedAt: null,
     status: 'running',
-    legs: legSteps.map((step) => ({
-      step,
-      status: 'waiting',
-      phase: null,
-      points: [],
-      last: null,
-      result: null,
-      error: null,
-      samples: [],
-    })),
+    legs: legSteps.map(waitingLeg),
     message: null,
     demo: null,
     ...(loads === undefined ? {} : { loads: [...loads] }),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, test } from 'node:test'
-import type { LegView, LivePoint, RunView } from '../../bench/live/messages.ts'
+import { type LegView, type LivePoint, type RunView, waitingLeg } from '../../bench/live/messages.ts'
 import { REPO_ROOT } from '../../bench/repo-root.ts'
 import type { BenchComparison, BenchProgress, BenchResult } from '../../bench/types.ts'
 import { barStyle } from '../../components/cards/bars.ts'
@@ -57,17 +57,7 @@ function progress(over: Partial<BenchProgress> = {}): BenchProgress {
 }
 
 function leg(step: string, over: Partial<LegView> = {}): LegView {
-  return {
-    step,
-    status: 'waiting',
-    phase: null,
-    points: [],
-    last: null,
-    result: null,
-    error: null,
-    samples: [],
-    ...over,
-  }
+  return { ...waitingLeg(step), ...over }
 }
 
 function run(over: Partial<RunView> & Pick<RunView, 'kind' | 'scenario' | 'steps'>): RunView {
